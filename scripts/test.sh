@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# make test: install what the tests need, then run the whole suite twice — on the
+# embedded SQLite default and on a throwaway PostgreSQL cluster started here — with the
+# browser tests in Debian's headless Chromium. Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN="$ROOT/.venv/bin"
+export PYTHONDONTWRITEBYTECODE=1
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# --- 1. Debian packages ---------------------------------------------------------------
+find_pg_bin() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && { echo "$dir"; return 0; }
+  done
+  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+    dirname "$(command -v initdb)"; return 0
+  fi
+  return 1
+}
+
+missing=()
+find_pg_bin >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v xgettext >/dev/null && command -v msgfmt >/dev/null || missing+=(gettext)
+fc-list 2>/dev/null | grep -qi -e dejavu -e liberation || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    # Only the server binaries are needed: don't create (and start) a default cluster.
+    mkdir -p /etc/postgresql-common
+    [ -f /etc/postgresql-common/createcluster.conf ] ||
+      echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || { echo "apt-get update failed"; exit 1; }
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      { echo "apt-get install ${missing[*]} failed"; exit 1; }
+  else
+    echo "The tests need these Debian packages, which are missing: ${missing[*]}"
+    echo "Install them as root, then run make test again:"
+    echo "    sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+    exit 1
+  fi
+fi
+PG_BIN=$(find_pg_bin) || { echo "PostgreSQL server binaries not found"; exit 1; }
+
+# --- 2. A throwaway PostgreSQL cluster ---------------------------------------------------
+PG_DIR=$(mktemp -d /tmp/trygg-pg.XXXXXX)
+PG_PORT=$("$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_pg() { "$@"; }
+if [ "$(id -u)" -eq 0 ]; then
+  # PostgreSQL refuses to run as root: run it as an unprivileged system user.
+  PG_USER=postgres
+  id -u "$PG_USER" >/dev/null 2>&1 || PG_USER=nobody
+  chown "$PG_USER" "$PG_DIR"
+  as_pg() { runuser -u "$PG_USER" -- "$@"; }
+fi
+stop_pg() {
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$PG_DIR"
+}
+trap stop_pg EXIT
+
+say "Starting PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT"
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U trygg --auth=trust -E UTF8 --locale=C.UTF-8 \
+  >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; exit 1; }
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start -o \
+  "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  >/dev/null || { cat "$PG_DIR/server.log"; exit 1; }
+PG_URL="postgres://trygg@127.0.0.1:$PG_PORT/trygg"
+
+# --- 3. Static checks --------------------------------------------------------------------
+status=0
+say "ruff"
+"$BIN/ruff" check . || status=1
+say "Migrations are up to date"
+DJANGO_SETTINGS_MODULE=trygg.test_settings "$BIN/python" manage.py makemigrations --check --dry-run || status=1
+
+# --- 4. The suite, on both databases -----------------------------------------------------
+mkdir -p test-artifacts
+export TRYGG_CHROMIUM="${TRYGG_CHROMIUM:-/usr/bin/chromium}"
+
+say "pytest on SQLite (embedded default)"
+DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" "$BIN/pytest" -p no:cacheprovider "$@"
+sqlite_status=$?
+
+say "pytest on PostgreSQL"
+DATABASE_URL="$PG_URL" TRYGG_TEST_DB=postgresql "$BIN/pytest" -p no:cacheprovider "$@"
+pg_status=$?
+
+say "Summary"
+echo "static checks: $([ $status -eq 0 ] && echo ok || echo FAILED)"
+echo "SQLite run:    $([ $sqlite_status -eq 0 ] && echo passed || echo "FAILED (exit $sqlite_status)")"
+echo "PostgreSQL run: $([ $pg_status -eq 0 ] && echo passed || echo "FAILED (exit $pg_status)")"
+[ $status -eq 0 ] && [ $sqlite_status -eq 0 ] && [ $pg_status -eq 0 ]

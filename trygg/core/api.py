@@ -1,0 +1,64 @@
+"""Core JSON API: the current user's context and the municipality's areas."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from trygg.core import services
+
+router = Router(tags=["core"])
+
+
+class MembershipOut(Schema):
+    organisation_id: int
+    organisation: str
+    role: str
+    active: bool
+
+
+class MeOut(Schema):
+    username: str
+    municipality_code: str | None
+    municipality: str | None
+    memberships: list[MembershipOut]
+
+
+def _member(request: HttpRequest):
+    principal = request.principal
+    if not principal.is_member:
+        raise HttpError(403, "Your account has no active membership in any organisation.")
+    return principal
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user and their memberships")
+def me(request: HttpRequest):
+    from trygg.core.permissions import active_memberships
+
+    principal = request.principal
+    current = principal.membership.pk if principal.membership else None
+    return {
+        "username": request.user.get_username(),
+        "municipality_code": principal.municipality.code if principal.is_member else None,
+        "municipality": principal.municipality.name if principal.is_member else None,
+        "memberships": [
+            {
+                "organisation_id": m.organisation_id,
+                "organisation": m.organisation.name,
+                "role": m.role,
+                "active": m.pk == current,
+            }
+            for m in active_memberships(request.user)
+        ],
+    }
+
+
+@router.get(
+    "/areas",
+    summary="The municipality's areas as a GeoJSON FeatureCollection (WGS84)",
+    response=dict,
+)
+def areas(request: HttpRequest, kind: str | None = None):
+    principal = _member(request)
+    return services.areas_geojson(principal.municipality, kind)

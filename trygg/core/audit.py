@@ -1,0 +1,264 @@
+"""The audit log: every create/update/delete of domain records and every read of
+restricted data — who, when, what, from where (shared/PRIVACY.md §5).
+
+Writes are caught by model signals for every model registered with ``register()``, so
+that changes made in the Django admin, in services and in importers are all logged.
+The actor and the place ("from where": IP address and path, or the management command)
+come from a context variable that the web middleware and the management commands set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from trygg.core.models import AuditAction, AuditEntry
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    user: object | None = None
+    organisation_id: int | None = None
+    municipality_id: int | None = None
+    ip_address: str | None = None
+    path: str = ""
+    label: str = ""
+
+    @property
+    def actor_label(self) -> str:
+        if self.user is not None and getattr(self.user, "is_authenticated", False):
+            return self.user.get_username()
+        return self.label or "system"
+
+
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
+    "trygg_audit_context", default=AuditContext()
+)
+
+
+def current_context() -> AuditContext:
+    return _context.get()
+
+
+@contextlib.contextmanager
+def acting(
+    *,
+    user=None,
+    organisation_id: int | None = None,
+    municipality_id: int | None = None,
+    ip_address: str | None = None,
+    path: str = "",
+    label: str = "",
+) -> Iterator[AuditContext]:
+    """Run a block on behalf of an actor: ``with audit.acting(label="manage.py x"): ...``"""
+    ctx = AuditContext(
+        user=user,
+        organisation_id=organisation_id,
+        municipality_id=municipality_id,
+        ip_address=ip_address,
+        path=path[:300],
+        label=label,
+    )
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+# --- Registry ------------------------------------------------------------------------
+
+
+@dataclass
+class _Registration:
+    exclude: frozenset[str] = field(default_factory=frozenset)
+    masked: frozenset[str] = field(default_factory=frozenset)
+
+
+_registry: dict[type[models.Model], _Registration] = {}
+
+
+def register(model: type[models.Model], *, exclude: Iterable[str] = (), masked=()) -> None:
+    """Audit every create/update/delete of ``model``. ``exclude``: fields whose changes
+    are not worth a line (timestamps); ``masked``: fields logged as changed, never with
+    their values (password hashes)."""
+    _registry[model] = _Registration(exclude=frozenset(exclude), masked=frozenset(masked))
+    uid = f"trygg-audit-{model._meta.label}"
+    pre_save.connect(_remember_before, sender=model, dispatch_uid=uid + "-pre")
+    post_save.connect(_log_save, sender=model, dispatch_uid=uid + "-post")
+    post_delete.connect(_log_delete, sender=model, dispatch_uid=uid + "-delete")
+    for m2m in model._meta.many_to_many:
+        m2m_changed.connect(
+            _log_m2m, sender=m2m.remote_field.through, dispatch_uid=f"{uid}-{m2m.name}"
+        )
+
+
+def is_registered(model: type[models.Model]) -> bool:
+    return model in _registry
+
+
+def _jsonable(value):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _snapshot(instance: models.Model) -> dict:
+    reg = _registry[type(instance)]
+    values = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in reg.exclude:
+            continue
+        values[f.attname] = _jsonable(f.value_from_object(instance))
+    return values
+
+
+def _remember_before(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._audit_before = None
+        return
+    old = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = _snapshot(old) if old is not None else None
+
+
+def _diff(before: dict | None, after: dict, masked: frozenset[str]) -> dict:
+    changes = {}
+    for key, new in after.items():
+        old = None if before is None else before.get(key)
+        if before is not None and old == new:
+            continue
+        if key in masked or key.removesuffix("_id") in masked:
+            changes[key] = {"changed": True}
+        elif before is None:
+            changes[key] = new
+        else:
+            changes[key] = [old, new]
+    return changes
+
+
+def _municipality_of(instance) -> int | None:
+    for attr in ("municipality_id",):
+        if hasattr(instance, attr):
+            return getattr(instance, attr)
+    if hasattr(instance, "organisation") and getattr(instance, "organisation_id", None):
+        return instance.organisation.municipality_id
+    return None
+
+
+def _write(action: str, instance: models.Model | None, changes: dict, **extra) -> AuditEntry:
+    ctx = current_context()
+    user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+    entry = AuditEntry(
+        actor=user,
+        actor_label=ctx.actor_label[:200],
+        organisation_id=ctx.organisation_id,
+        municipality_id=ctx.municipality_id,
+        action=action,
+        changes=changes,
+        ip_address=ctx.ip_address,
+        path=ctx.path,
+        **extra,
+    )
+    if instance is not None:
+        entry.content_type = ContentType.objects.get_for_model(type(instance))
+        entry.object_id = str(instance.pk)
+        entry.object_repr = str(instance)[:300]
+        entry.municipality_id = _municipality_of(instance) or ctx.municipality_id
+    entry.save()
+    return entry
+
+
+def _log_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    reg = _registry[sender]
+    before = None if created else getattr(instance, "_audit_before", None)
+    changes = _diff(before, _snapshot(instance), reg.masked)
+    if not created and not changes:
+        return  # a save that changed nothing is not a change
+    _write(AuditAction.CREATE if created else AuditAction.UPDATE, instance, changes)
+
+
+def _log_delete(sender, instance, **kwargs):
+    _write(AuditAction.DELETE, instance, _snapshot(instance))
+
+
+def _log_m2m(sender, instance, action, model, pk_set, reverse, **kwargs):
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if type(instance) not in _registry:
+        return
+    for m2m in instance._meta.many_to_many:
+        if m2m.remote_field.through is sender:
+            name = m2m.name
+            break
+    else:  # pragma: no cover - the signal is only connected for registered fields
+        return
+    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    _write(
+        AuditAction.UPDATE,
+        instance,
+        {name: {verb: sorted(pk_set) if pk_set else []}},
+    )
+
+
+# --- Reads of restricted data -----------------------------------------------------
+
+
+def record_reads(principal, objects: Iterable[models.Model]) -> None:
+    """Log that ``principal`` read each of ``objects`` (restricted rows)."""
+    ctx = current_context()
+    objects = list(objects)
+    if not objects:
+        return
+    user = principal.user if principal is not None else None
+    membership = principal.membership if principal is not None else None
+    content_type = ContentType.objects.get_for_model(type(objects[0]))
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                actor_label=(user.get_username() if user else ctx.actor_label)[:200],
+                organisation_id=membership.organisation_id if membership else None,
+                municipality_id=getattr(obj, "municipality_id", None),
+                action=AuditAction.READ,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes={"sensitivity": getattr(obj, "sensitivity", "")},
+                ip_address=ctx.ip_address,
+                path=ctx.path,
+            )
+            for obj in objects
+        ]
+    )
+
+
+def record_event(action: str, *, user=None, label: str = "", changes: dict | None = None):
+    """Log an event that is not a change of a record (login, logout, failed login)."""
+    ctx = current_context()
+    entry = AuditEntry(
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        actor_label=(user.get_username() if user is not None else label or ctx.actor_label)[:200],
+        organisation_id=ctx.organisation_id,
+        municipality_id=ctx.municipality_id,
+        action=action,
+        changes=changes or {},
+        ip_address=ctx.ip_address,
+        path=ctx.path,
+    )
+    entry.save()
+    return entry

@@ -1,0 +1,184 @@
+"""Demo data: a municipality modelled on Upplands-Bro (0139), its collaboration partners,
+demo accounts for every role and synthetic district boundaries.
+
+Idempotent: running it again changes nothing that is already as described here.
+Later apps add their own demo data through ``DEMO_LOADERS`` (see load_demo).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from trygg.core import services
+from trygg.core.models import (
+    AreaKind,
+    Membership,
+    Municipality,
+    Notice,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Sensitivity,
+)
+
+DEMO_PASSWORD = "trygg-demo"  # noqa: S105 - printed by make demo, documented in README
+DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
+MUNICIPALITY = {"code": "0139", "name": "Upplands-Bro", "population": 31_500}
+
+# (short key, name, kind)
+ORGANISATIONS = [
+    ("kommunledning", "Kommunledningskontoret – trygghet och säkerhet", OrganisationKind.MUNICIPAL_DEPARTMENT),
+    ("socialtjanst", "Socialtjänsten", OrganisationKind.SOCIAL_SERVICES),
+    ("fritid", "Fritid – fältverksamheten", OrganisationKind.MUNICIPAL_DEPARTMENT),
+    ("skola", "Utbildningskontoret (grund- och gymnasieskolor)", OrganisationKind.SCHOOL),
+    ("teknik", "Tekniska avdelningen (gata, park, belysning)", OrganisationKind.MUNICIPAL_DEPARTMENT),
+    ("polis", "Polisen – lokalpolisområde Järfälla, kommunpolis Upplands-Bro", OrganisationKind.POLICE),
+    ("upplandsbrohus", "Upplands-Brohus", OrganisationKind.HOUSING),
+    ("brogarden", "Brogårdens Fastigheter AB (demo)", OrganisationKind.HOUSING),
+    ("raddning", "Brandkåren Attunda", OrganisationKind.RESCUE_SERVICE),
+    ("grannstod", "Grannstöd Upplands-Bro", OrganisationKind.ASSOCIATION),
+    ("kungsangens_if", "Kungsängens IF", OrganisationKind.ASSOCIATION),
+    ("bro_ik", "Bro IK", OrganisationKind.ASSOCIATION),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    memberships: tuple[tuple[str, str], ...]  # (organisation key, role)
+    is_superuser: bool = False
+
+    @property
+    def description(self) -> str:
+        return ", ".join(f"{role} @ {org}" for org, role in self.memberships)
+
+
+USERS = [
+    DemoUser("admin", "Alva", "Admin", (("kommunledning", Role.ADMINISTRATOR),), is_superuser=True),
+    DemoUser("samordnare", "Sara", "Samordnare", (("kommunledning", Role.COORDINATOR),)),
+    DemoUser("analytiker", "Ali", "Analytiker", (("kommunledning", Role.ANALYST),)),
+    DemoUser("polis", "Per", "Polis", (("polis", Role.MEMBER),)),
+    DemoUser("bostad", "Britt", "Bostad", (("upplandsbrohus", Role.MEMBER),)),
+    # A field worker who also sits in social services' youth team: two memberships.
+    DemoUser(
+        "falt",
+        "Fatima",
+        "Fältare",
+        (("fritid", Role.FIELD_WORKER), ("socialtjanst", Role.MEMBER)),
+    ),
+    DemoUser("lasare", "Lars", "Läsare", (("skola", Role.READ_ONLY),)),
+]
+
+NOTICES = [
+    (
+        "kommunledning",
+        Sensitivity.PUBLIC,
+        "Trygghetsvandring i Bro centrum",
+        "Välkommen på trygghetsvandring i Bro centrum. Samling vid biblioteket kl. 18.00. "
+        "Polisen, Upplands-Brohus och kommunen deltar.",
+        (),
+    ),
+    (
+        "kommunledning",
+        Sensitivity.PARTNERS,
+        "Veckans gemensamma lägesbild",
+        "Rapportera veckans iakttagelser senast torsdag kl. 12 så att de kommer med till "
+        "fredagens avstämning.",
+        (),
+    ),
+    (
+        "polis",
+        Sensitivity.RESTRICTED,
+        "Förhöjd oro kring pendeltågsstationen i Kungsängen",
+        "Polisen ser ökade spänningar mellan grupper av unga vid stationen kvällstid. "
+        "Fältverksamheten ombeds prioritera området fredag och lördag.",
+        ("fritid",),
+    ),
+]
+
+
+def _organisations(municipality: Municipality) -> dict[str, Organisation]:
+    orgs = {}
+    for key, name, kind in ORGANISATIONS:
+        org, created = Organisation.objects.get_or_create(
+            municipality=municipality, name=name, defaults={"kind": kind}
+        )
+        if not created and org.kind != kind:
+            org.kind = kind
+            org.save()
+        orgs[key] = org
+    return orgs
+
+
+def _users(orgs: dict[str, Organisation]) -> None:
+    User = get_user_model()
+    for spec in USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@demo.trygg.invalid",
+                "is_staff": spec.is_superuser,
+                "is_superuser": spec.is_superuser,
+            },
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for org_key, role in spec.memberships:
+            membership, created = Membership.objects.get_or_create(
+                user=user, organisation=orgs[org_key], defaults={"role": role}
+            )
+            if not created and (membership.role != role or not membership.is_active):
+                membership.role = role
+                membership.is_active = True
+                membership.save()
+
+
+def _notices(municipality: Municipality, orgs: dict[str, Organisation]) -> None:
+    today = timezone.localdate()
+    for org_key, sensitivity, title, body, named in NOTICES:
+        if Notice.objects.filter(municipality=municipality, title=title).exists():
+            continue
+        notice = Notice.objects.create(
+            municipality=municipality,
+            owner_organisation=orgs[org_key],
+            sensitivity=sensitivity,
+            title=title,
+            body=body,
+            valid_until=today + dt.timedelta(days=30),
+        )
+        if named:
+            notice.restricted_to.set([orgs[k] for k in named])
+
+
+@transaction.atomic
+def load(stdout=None) -> Municipality:
+    municipality, created = Municipality.objects.get_or_create(
+        code=MUNICIPALITY["code"],
+        defaults={"name": MUNICIPALITY["name"], "population": MUNICIPALITY["population"]},
+    )
+    orgs = _organisations(municipality)
+    _users(orgs)
+    result = services.import_areas(
+        municipality,
+        DEMO_DIR / "districts.geojson",
+        name_field="namn",
+        kind=AreaKind.DISTRICT,
+        code_field="kod",
+        population_field="folkmangd",
+        is_demo=True,
+    )
+    _notices(municipality, orgs)
+    if stdout is not None:
+        stdout.write(f"{municipality}: districts {result.summary}")
+    return municipality

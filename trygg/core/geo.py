@@ -1,0 +1,180 @@
+"""Area geometry: reading and validating GeoJSON boundaries, and point-in-area lookup.
+
+No GDAL/GeoDjango: polygons are stored as GeoJSON in WGS84 with a bounding box, and
+shapely (with an STRtree spatial index, built once per municipality and cached until an
+area changes) answers "which area is this point in" — one point or a million at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.validation import explain_validity
+
+WGS84 = "EPSG:4326"
+SWEREF99TM = "EPSG:3006"
+
+# How a GeoJSON file may name its CRS. RFC 7946 files carry no "crs": they are WGS84.
+_CRS_ALIASES = {
+    "urn:ogc:def:crs:OGC:1.3:CRS84": WGS84,
+    "urn:ogc:def:crs:OGC::CRS84": WGS84,
+    "urn:ogc:def:crs:EPSG::4326": WGS84,
+    "EPSG:4326": WGS84,
+    "urn:ogc:def:crs:EPSG::3006": SWEREF99TM,
+    "EPSG:3006": SWEREF99TM,
+}
+
+# Sweden, generously: anything outside is not a Swedish area (or has its axes swapped).
+SWEDEN_LON = (10.0, 25.0)
+SWEDEN_LAT = (55.0, 69.5)
+
+
+class GeometryError(ValueError):
+    pass
+
+
+def crs_of(collection: dict) -> str:
+    """The CRS a FeatureCollection declares: WGS84 or SWEREF 99 TM, else GeometryError."""
+    crs = collection.get("crs")
+    if crs is None:
+        return WGS84
+    name = None
+    if isinstance(crs, dict):
+        props = crs.get("properties")
+        if isinstance(props, dict):
+            name = props.get("name")
+    if not isinstance(name, str):
+        raise GeometryError("the file's 'crs' member has no name")
+    if name not in _CRS_ALIASES:
+        raise GeometryError(
+            f"unsupported coordinate reference system {name!r}: "
+            "use WGS84 (EPSG:4326, the GeoJSON default) or SWEREF 99 TM (EPSG:3006)"
+        )
+    return _CRS_ALIASES[name]
+
+
+_transformer_lock = threading.Lock()
+_transformers: dict[tuple[str, str], object] = {}
+
+
+def transformer(source: str, target: str):
+    from pyproj import Transformer
+
+    with _transformer_lock:
+        key = (source, target)
+        if key not in _transformers:
+            _transformers[key] = Transformer.from_crs(source, target, always_xy=True)
+        return _transformers[key]
+
+
+def to_wgs84(geom, source_crs: str):
+    if source_crs == WGS84:
+        return geom
+    t = transformer(source_crs, WGS84)
+    return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+
+def parse_area_geometry(raw, source_crs: str):
+    """A validated shapely (Multi)Polygon in WGS84 from a GeoJSON geometry object."""
+    if raw is None:
+        raise GeometryError("the feature has no geometry")
+    if not isinstance(raw, dict) or "type" not in raw:
+        raise GeometryError("the geometry is not a GeoJSON geometry object")
+    if raw["type"] not in {"Polygon", "MultiPolygon"}:
+        raise GeometryError(f"geometry type {raw['type']} is not a Polygon or MultiPolygon")
+    coords = raw.get("coordinates")
+    if not coords:
+        raise GeometryError("the geometry is empty")
+    try:
+        geom = shape(raw)
+    except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.GEOSException) as exc:
+        raise GeometryError(f"the coordinates are malformed ({exc})") from exc
+    if geom.is_empty:
+        raise GeometryError("the geometry is empty")
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise GeometryError("the geometry has non-numeric coordinates")
+    if not geom.is_valid:
+        raise GeometryError(f"the geometry is invalid: {explain_validity(geom)}")
+    if geom.area == 0:
+        raise GeometryError("the polygon has no area")
+    geom = to_wgs84(geom, source_crs)
+    min_lon, min_lat, max_lon, max_lat = geom.bounds
+    if not (
+        SWEDEN_LON[0] <= min_lon
+        and max_lon <= SWEDEN_LON[1]
+        and SWEDEN_LAT[0] <= min_lat
+        and max_lat <= SWEDEN_LAT[1]
+    ):
+        hint = (
+            " — the coordinates look like SWEREF 99 TM metres: declare the file's crs "
+            "as EPSG:3006"
+            if source_crs == WGS84 and max_lon > 1000
+            else " — are longitude and latitude swapped?"
+            if source_crs == WGS84 and SWEDEN_LAT[0] <= min_lon <= SWEDEN_LAT[1]
+            else ""
+        )
+        raise GeometryError(
+            f"the geometry lies outside Sweden (bounds {min_lon:.4f},{min_lat:.4f},"
+            f"{max_lon:.4f},{max_lat:.4f} in WGS84){hint}"
+        )
+    return geom
+
+
+def geometry_to_geojson(geom) -> dict:
+    """GeoJSON geometry with coordinates rounded to 7 decimals (~1 cm)."""
+    rounded = shapely.set_precision(geom, 1e-7)
+    data = mapping(rounded if rounded.is_valid and not rounded.is_empty else geom)
+    return _lists(data)
+
+
+def _lists(value):
+    if isinstance(value, tuple | list):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class AreaIndex:
+    """Point-in-area lookup for one municipality's areas (of one kind)."""
+
+    area_ids: np.ndarray
+    geometries: list
+    tree: shapely.STRtree
+
+    @classmethod
+    def build(cls, areas: list[tuple[int, dict]]) -> AreaIndex:
+        ids = np.array([pk for pk, _ in areas], dtype=np.int64)
+        geoms = [shape(g) for _, g in areas]
+        for g in geoms:
+            shapely.prepare(g)
+        return cls(area_ids=ids, geometries=geoms, tree=shapely.STRtree(geoms))
+
+    def locate(self, lat: float, lon: float) -> int | None:
+        result = self.locate_many(np.array([lat]), np.array([lon]))[0]
+        return None if result < 0 else int(result)
+
+    def locate_many(self, lats, lons) -> np.ndarray:
+        """Area id for each point (−1 where the point is in no area). Points on a shared
+        border go to the area with the lowest id, so the answer is deterministic."""
+        lats = np.asarray(lats, dtype=float)
+        lons = np.asarray(lons, dtype=float)
+        out = np.full(lats.shape, -1, dtype=np.int64)
+        if len(self.geometries) == 0 or lats.size == 0:
+            return out
+        points = shapely.points(lons, lats)
+        point_idx, geom_idx = self.tree.query(points, predicate="intersects")
+        if point_idx.size:
+            candidate_ids = self.area_ids[geom_idx]
+            # lowest area id per point: sort by (point, id) and take the first of each point
+            order = np.lexsort((candidate_ids, point_idx))
+            point_idx, candidate_ids = point_idx[order], candidate_ids[order]
+            first = np.ones(point_idx.size, dtype=bool)
+            first[1:] = point_idx[1:] != point_idx[:-1]
+            out[point_idx[first]] = candidate_ids[first]
+        return out

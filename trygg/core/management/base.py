@@ -1,0 +1,45 @@
+"""Shared plumbing for Trygg's management commands: the audit actor and progress bars."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from trygg.core import audit
+from trygg.core.models import Municipality
+
+
+class TryggCommand(BaseCommand):
+    """A command whose writes are audited as made by ``manage.py <name>`` run by the
+    operating-system user who ran it."""
+
+    def execute(self, *args, **options):
+        name = self.__class__.__module__.rsplit(".", 1)[-1]
+        try:
+            who = getpass.getuser()
+        except (KeyError, OSError):  # pragma: no cover - no passwd entry
+            who = "unknown"
+        with audit.acting(label=f"{who} via manage.py {name}", path=f"manage.py {name}"):
+            return super().execute(*args, **options)
+
+    @contextlib.contextmanager
+    def progress(self, total: int, desc: str):
+        quiet = self.verbosity == 0
+        with tqdm(total=total, desc=desc, unit="row", disable=quiet, file=self.stderr._out) as bar:
+            yield bar.update
+
+    def municipality(self, code: str | None) -> Municipality:
+        if code:
+            try:
+                return Municipality.objects.get(code=code)
+            except Municipality.DoesNotExist as exc:
+                raise CommandError(f"No municipality with code {code!r}.") from exc
+        municipalities = list(Municipality.objects.all()[:2])
+        if len(municipalities) == 1:
+            return municipalities[0]
+        if not municipalities:
+            raise CommandError("No municipality exists yet: run load_demo or create one first.")
+        raise CommandError("Several municipalities exist: name one with --municipality CODE.")

@@ -1,0 +1,340 @@
+"""Core domain: the municipality (tenant), its collaboration's organisations, staff
+memberships and roles, areas, sensitivity levels and the audit log.
+
+No model here (or anywhere in Trygg) describes a private person: the only people the
+system knows are staff accounts (shared/PRIVACY.md §1).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.pdguard import validate_no_personal_data
+from trygg.core.querysets import AuditEntryQuerySet, SensitiveQuerySet
+
+
+class Municipality(models.Model):
+    """A municipality: the tenant. All municipal data hangs off one."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("An SCB municipality code has four digits."))],
+        help_text=_("SCB's four-digit code, e.g. 0139 for Upplands-Bro."),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPAL_DEPARTMENT = "municipal_department", _("Municipal department")
+    POLICE = "police", _("Police")
+    HOUSING = "housing", _("Housing company / property owner")
+    SCHOOL = "school", _("School")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    RESCUE_SERVICE = "rescue_service", _("Rescue service")
+    REGION = "region", _("Region")
+    ASSOCIATION = "association", _("Association")
+    BUSINESS = "business", _("Business")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """A party to the municipality's safety collaboration."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="organisation_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ANALYST = "analyst", _("Analyst")
+    MEMBER = "member", _("Member")
+    FIELD_WORKER = "field_worker", _("Field worker")
+    READ_ONLY = "read_only", _("Read only")
+
+
+class Membership(models.Model):
+    """A staff account's membership of an organisation, with its role there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.organisation.municipality
+
+
+class Sensitivity(models.TextChoices):
+    """Who may read a record (shared/PRIVACY.md §5)."""
+
+    PUBLIC = "public", _("Public")
+    PARTNERS = "partners", _("Partners")
+    RESTRICTED = "restricted", _("Restricted to named organisations")
+
+
+class SensitiveRecord(models.Model):
+    """Base for every record of municipal data that carries a sensitivity level.
+
+    Read it only through ``Model.objects.visible_to(principal)`` or
+    ``editable_by(principal)`` (trygg.core.permissions): those apply the one permission
+    rule of Trygg and audit every read of restricted rows.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner organisation"),
+    )
+    sensitivity = models.CharField(
+        _("sensitivity"),
+        max_length=16,
+        choices=Sensitivity.choices,
+        default=Sensitivity.PARTNERS,
+    )
+    restricted_to = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("also visible to"),
+        help_text=_("For restricted records: the organisations besides the owner that may read it."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SensitiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.owner_organisation_id
+            and self.municipality_id
+            and self.owner_organisation.municipality_id != self.municipality_id
+        ):
+            raise ValidationError(
+                {"owner_organisation": _("The organisation belongs to another municipality.")}
+            )
+
+
+class AreaKind(models.TextChoices):
+    DISTRICT = "district", _("District")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    DESO = "deso", _("DeSO (SCB demographic statistics area)")
+    REGSO = "regso", _("RegSO (SCB regional statistics area)")
+    OTHER = "other", _("Other")
+
+
+class Area(models.Model):
+    """A district or neighbourhood with its boundary (GeoJSON, WGS84)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=AreaKind.choices, default=AreaKind.DISTRICT
+    )
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    # GeoJSON geometry object (Polygon or MultiPolygon), WGS84 lon/lat.
+    geometry = models.JSONField(_("geometry"))
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    is_demo = models.BooleanField(
+        _("demo boundary"),
+        default=False,
+        help_text=_("The boundary is synthetic demo data, not an official boundary."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "name"], name="area_unique_name_per_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notice(SensitiveRecord):
+    """A notice on the collaboration's notice board, e.g. a heads-up to partners before
+    a weekend, or a restricted note from the police to the field workers."""
+
+    title = models.CharField(_("title"), max_length=200, validators=[validate_no_personal_data])
+    body = models.TextField(_("text"), validators=[validate_no_personal_data])
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_until is None or self.valid_until >= timezone.localdate()
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    READ = "read", _("Read restricted data")
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit log: who did what, when, from where.
+
+    Rows are never updated or deleted through Django (see save/delete and the queryset),
+    and on PostgreSQL a trigger refuses UPDATE and DELETE as well.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # Kept as text as well, so the log still says who it was if the account is removed.
+    actor_label = models.CharField(_("actor"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acting for"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("from"), max_length=300, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [
+            models.Index(fields=["municipality", "-at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("The audit log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The audit log is append-only: entries cannot be deleted.")

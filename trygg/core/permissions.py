@@ -1,0 +1,221 @@
+"""The one permission layer of Trygg.
+
+Every app asks here, never with its own checks:
+
+* ``Principal`` — who is acting: a staff account *acting for one organisation* (its
+  active membership), or nobody (anonymous / the public).
+* ``Principal.has(Permission.X)`` — what the role allows (named after what it allows,
+  as in FixMyStreet's staff permissions).
+* ``Model.objects.visible_to(principal)`` / ``editable_by(principal)`` — which records of a
+  ``SensitiveRecord`` model the principal may read / change. Reads of restricted rows
+  are written to the audit log when the queryset is evaluated.
+* ``can_view(principal, obj)`` / ``can_edit(principal, obj)`` — the same rule for one
+  object in memory.
+
+The rule, in words:
+
+1. Nobody sees another municipality's records.
+2. ``public`` and ``partners`` records are readable by every member of the municipality's
+   collaboration (``public`` ones also on the public site).
+3. ``restricted`` records are readable only by members of the owner organisation and of
+   the organisations it named — whatever their role. Need-to-know beats rank.
+4. Administrators and coordinators may change every record they may read; analysts,
+   members and field workers only their own organisation's; read-only members nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from trygg.core.models import Membership, Role, Sensitivity
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from trygg.core.models import Municipality, Organisation, SensitiveRecord
+
+
+class Permission(enum.StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    EDIT_OWN_ORGANISATION = "edit_own_organisation"
+    EDIT_ANY = "edit_any"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_AREAS = "manage_areas"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    IMPORT_DATA = "import_data"
+    ANALYSE = "analyse"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Permission.VIEW,
+            Permission.CREATE,
+            Permission.EDIT_OWN_ORGANISATION,
+            Permission.EDIT_ANY,
+            Permission.MANAGE_MEMBERS,
+            Permission.MANAGE_AREAS,
+            Permission.VIEW_AUDIT_LOG,
+            Permission.IMPORT_DATA,
+            Permission.ANALYSE,
+        }
+    ),
+    Role.COORDINATOR: frozenset(
+        {
+            Permission.VIEW,
+            Permission.CREATE,
+            Permission.EDIT_OWN_ORGANISATION,
+            Permission.EDIT_ANY,
+            Permission.MANAGE_AREAS,
+            Permission.IMPORT_DATA,
+            Permission.ANALYSE,
+        }
+    ),
+    Role.ANALYST: frozenset(
+        {
+            Permission.VIEW,
+            Permission.CREATE,
+            Permission.EDIT_OWN_ORGANISATION,
+            Permission.ANALYSE,
+        }
+    ),
+    Role.MEMBER: frozenset({Permission.VIEW, Permission.CREATE, Permission.EDIT_OWN_ORGANISATION}),
+    Role.FIELD_WORKER: frozenset(
+        {Permission.VIEW, Permission.CREATE, Permission.EDIT_OWN_ORGANISATION}
+    ),
+    Role.READ_ONLY: frozenset({Permission.VIEW}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting. ``membership`` is None for anonymous users and for accounts
+    without an active membership: they see only what the public sees."""
+
+    user: AbstractBaseUser | None
+    membership: Membership | None
+
+    @classmethod
+    def anonymous(cls) -> Principal:
+        return cls(user=None, membership=None)
+
+    @classmethod
+    def for_user(cls, user, organisation: Organisation | int | None = None) -> Principal:
+        """The principal for ``user`` acting for ``organisation`` (default: the first of
+        the user's active memberships, by organisation name)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls.anonymous()
+        memberships = active_memberships(user)
+        if organisation is not None:
+            org_id = getattr(organisation, "pk", organisation)
+            memberships = memberships.filter(organisation_id=org_id)
+        return cls(user=user, membership=memberships.first())
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.membership.organisation if self.membership else None
+
+    @property
+    def municipality(self) -> Municipality | None:
+        return self.membership.organisation.municipality if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        if self.membership is None:
+            return frozenset()
+        return ROLE_PERMISSIONS[self.membership.role]
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def label(self) -> str:
+        if self.user is None:
+            return "anonymous"
+        return self.user.get_username()
+
+
+def active_memberships(user):
+    return (
+        Membership.objects.filter(
+            user=user,
+            is_active=True,
+            organisation__is_active=True,
+        )
+        .select_related("organisation__municipality")
+        .order_by("organisation__municipality__name", "organisation__name")
+    )
+
+
+# --- The rule, as queryset filters -------------------------------------------------
+
+
+def visibility_filter(model, principal: Principal) -> Q | None:
+    """The Q that selects the rows of ``model`` ``principal`` may read; None: nothing."""
+    if not principal.has(Permission.VIEW):
+        return None
+    org_id = principal.membership.organisation_id
+    through = model.restricted_to.through
+    source_field = f"{model._meta.model_name}_id"
+    named = Exists(through.objects.filter(**{source_field: OuterRef("pk")}, organisation_id=org_id))
+    return Q(municipality_id=principal.municipality.pk) & (
+        Q(sensitivity__in=[Sensitivity.PUBLIC, Sensitivity.PARTNERS])
+        | Q(owner_organisation_id=org_id)
+        | named
+    )
+
+
+def edit_filter(model, principal: Principal) -> Q | None:
+    """The Q that selects the rows of ``model`` ``principal`` may change; None: nothing."""
+    visible = visibility_filter(model, principal)
+    if visible is None:
+        return None
+    if principal.has(Permission.EDIT_ANY):
+        return visible
+    if principal.has(Permission.EDIT_OWN_ORGANISATION):
+        return visible & Q(owner_organisation_id=principal.membership.organisation_id)
+    return None
+
+
+# --- The same rule for one object in memory ------------------------------------------
+
+
+def can_view(principal: Principal, obj: SensitiveRecord) -> bool:
+    if not principal.has(Permission.VIEW):
+        return False
+    if obj.municipality_id != principal.municipality.pk:
+        return False
+    if obj.sensitivity != Sensitivity.RESTRICTED:
+        return True
+    org_id = principal.membership.organisation_id
+    if obj.owner_organisation_id == org_id:
+        return True
+    return obj.pk is not None and obj.restricted_to.filter(pk=org_id).exists()
+
+
+def can_edit(principal: Principal, obj: SensitiveRecord) -> bool:
+    if not can_view(principal, obj):
+        return False
+    if principal.has(Permission.EDIT_ANY):
+        return True
+    return (
+        principal.has(Permission.EDIT_OWN_ORGANISATION)
+        and obj.owner_organisation_id == principal.membership.organisation_id
+    )
+
+
+def can_create(principal: Principal) -> bool:
+    return principal.has(Permission.CREATE)

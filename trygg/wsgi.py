@@ -1,0 +1,8 @@
+"""WSGI entry point: gunicorn trygg.wsgi."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+application = get_wsgi_application()
