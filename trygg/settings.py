@@ -127,6 +127,8 @@ if OIDC_ENABLED:
         raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set but {', '.join(missing)} is not")
 
 INSTALLED_APPS = [
+    # First, so that its templates (registration/*.html) win over django.contrib.admin's.
+    "trygg.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -138,7 +140,6 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "trygg.core",
-    "trygg.web",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
@@ -147,7 +148,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "trygg.web.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -12,7 +12,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("MAP_TILE_URL", "")  # tests never reach the network
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
-from trygg.settings import *  # noqa: E402,F403
+from trygg.settings import *  # noqa: F403
 
 # Fast hashing: the suite creates many users. Production keeps Django's PBKDF2 default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -40,13 +40,14 @@ class AuditContext:
         return self.label or "system"
 
 
-_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "trygg_audit_context", default=AuditContext()
+_NOBODY = AuditContext()
+_context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
+    "trygg_audit_context", default=None
 )
 
 
 def current_context() -> AuditContext:
-    return _context.get()
+    return _context.get() or _NOBODY
 
 
 @contextlib.contextmanager

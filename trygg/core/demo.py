@@ -33,12 +33,24 @@ MUNICIPALITY = {"code": "0139", "name": "Upplands-Bro", "population": 31_500}
 
 # (short key, name, kind)
 ORGANISATIONS = [
-    ("kommunledning", "Kommunledningskontoret – trygghet och säkerhet", OrganisationKind.MUNICIPAL_DEPARTMENT),
+    (
+        "kommunledning",
+        "Kommunledningskontoret – trygghet och säkerhet",
+        OrganisationKind.MUNICIPAL_DEPARTMENT,
+    ),
     ("socialtjanst", "Socialtjänsten", OrganisationKind.SOCIAL_SERVICES),
     ("fritid", "Fritid – fältverksamheten", OrganisationKind.MUNICIPAL_DEPARTMENT),
     ("skola", "Utbildningskontoret (grund- och gymnasieskolor)", OrganisationKind.SCHOOL),
-    ("teknik", "Tekniska avdelningen (gata, park, belysning)", OrganisationKind.MUNICIPAL_DEPARTMENT),
-    ("polis", "Polisen – lokalpolisområde Järfälla, kommunpolis Upplands-Bro", OrganisationKind.POLICE),
+    (
+        "teknik",
+        "Tekniska avdelningen (gata, park, belysning)",
+        OrganisationKind.MUNICIPAL_DEPARTMENT,
+    ),
+    (
+        "polis",
+        "Polisen – lokalpolisområde Järfälla, kommunpolis Upplands-Bro",
+        OrganisationKind.POLICE,
+    ),
     ("upplandsbrohus", "Upplands-Brohus", OrganisationKind.HOUSING),
     ("brogarden", "Brogårdens Fastigheter AB (demo)", OrganisationKind.HOUSING),
     ("raddning", "Brandkåren Attunda", OrganisationKind.RESCUE_SERVICE),
@@ -163,7 +175,7 @@ def _notices(municipality: Municipality, orgs: dict[str, Organisation]) -> None:
 
 @transaction.atomic
 def load(stdout=None) -> Municipality:
-    municipality, created = Municipality.objects.get_or_create(
+    municipality, _created = Municipality.objects.get_or_create(
         code=MUNICIPALITY["code"],
         defaults={"name": MUNICIPALITY["name"], "population": MUNICIPALITY["population"]},
     )

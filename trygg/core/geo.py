@@ -110,8 +110,7 @@ def parse_area_geometry(raw, source_crs: str):
         and max_lat <= SWEDEN_LAT[1]
     ):
         hint = (
-            " — the coordinates look like SWEREF 99 TM metres: declare the file's crs "
-            "as EPSG:3006"
+            " — the coordinates look like SWEREF 99 TM metres: declare the file's crs as EPSG:3006"
             if source_crs == WGS84 and max_lon > 1000
             else " — are longitude and latitude swapped?"
             if source_crs == WGS84 and SWEDEN_LAT[0] <= min_lon <= SWEDEN_LAT[1]

@@ -168,7 +168,9 @@ class SensitiveRecord(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("also visible to"),
-        help_text=_("For restricted records: the organisations besides the owner that may read it."),
+        help_text=_(
+            "For restricted records: the organisations besides the owner that may read it."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

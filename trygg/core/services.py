@@ -31,7 +31,9 @@ class RowError:
 
     def __str__(self) -> str:
         where = f"feature {self.row}" if self.row else "file"
-        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class ImportFailed(Exception):
@@ -305,7 +307,10 @@ def map_extent(municipality: Municipality) -> tuple[float, float, float, float] 
     from django.db.models import Min
 
     agg = Area.objects.filter(municipality=municipality).aggregate(
-        min_lat=Min("min_lat"), min_lon=Min("min_lon"), max_lat=Max("max_lat"), max_lon=Max("max_lon")
+        min_lat=Min("min_lat"),
+        min_lon=Min("min_lon"),
+        max_lat=Max("max_lat"),
+        max_lon=Max("max_lon"),
     )
     if agg["min_lat"] is None:
         return None
@@ -321,7 +326,9 @@ def _check_restricted_to(principal: Principal, organisations) -> list:
     organisations = list(organisations or [])
     for org in organisations:
         if org.municipality_id != principal.municipality.pk:
-            raise ValidationError({"restricted_to": "An organisation belongs to another municipality."})
+            raise ValidationError(
+                {"restricted_to": "An organisation belongs to another municipality."}
+            )
     return organisations
 
 

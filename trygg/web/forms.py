@@ -10,7 +10,9 @@ class NoticeForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Also visible to"),
-        help_text=_("Only for restricted notices: the organisations besides yours that may read it."),
+        help_text=_(
+            "Only for restricted notices: the organisations besides yours that may read it."
+        ),
     )
 
     class Meta:
@@ -22,8 +24,10 @@ class NoticeForm(forms.ModelForm):
             "sensitivity": forms.RadioSelect,
         }
         help_texts = {
-            "body": _("Describe places, times and what happens — never names, personal "
-                      "identity numbers, phone numbers or e-mail addresses."),
+            "body": _(
+                "Describe places, times and what happens — never names, personal "
+                "identity numbers, phone numbers or e-mail addresses."
+            ),
         }
 
     def __init__(self, *args, principal, **kwargs):

@@ -17,6 +17,7 @@ class TryggCommand(BaseCommand):
     operating-system user who ran it."""
 
     def execute(self, *args, **options):
+        self.verbosity = options.get("verbosity", 1)
         name = self.__class__.__module__.rsplit(".", 1)[-1]
         try:
             who = getpass.getuser()

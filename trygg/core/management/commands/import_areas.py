@@ -52,9 +52,8 @@ class Command(TryggCommand):
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(f"  {error}")
-            raise CommandError(
-                f"{options['file']}: {len(exc.errors)} error(s); nothing was imported."
-            ) from exc
+            what = str(exc.errors[0]) if len(exc.errors) == 1 else f"{len(exc.errors)} errors"
+            raise CommandError(f"{options['file']}: {what}; nothing was imported.") from exc
         self.stdout.write(
             self.style.SUCCESS(f"{municipality.name}: {result.summary} (CRS {result.crs}).")
         )

@@ -17,7 +17,8 @@ class Command(TryggCommand):
     def handle(self, *args, **options):
         for dotted in DEMO_LOADERS:
             import_string(dotted)(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (password "
-                                             f"'{demo.DEMO_PASSWORD}'):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Demo logins (password '{demo.DEMO_PASSWORD}'):")
+        )
         for user in demo.USERS:
             self.stdout.write(f"  {user.username:<12} {user.description}")

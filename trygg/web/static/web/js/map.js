@@ -7,6 +7,7 @@
 
   function initMap(el) {
     var map = L.map(el, { zoomControl: false, attributionControl: true });
+    el.leafletMap = map; // for tests and other components on the page
     L.control.zoom({
       zoomInTitle: el.dataset.labelZoomIn || "Zoom in",
       zoomOutTitle: el.dataset.labelZoomOut || "Zoom out",
