@@ -81,18 +81,37 @@ DJANGO_SETTINGS_MODULE=trygg.test_settings "$BIN/python" manage.py makemigration
 
 # --- 4. The suite, on both databases -----------------------------------------------------
 mkdir -p test-artifacts
+rm -f test-artifacts/junit-*.xml
 export TRYGG_CHROMIUM="${TRYGG_CHROMIUM:-/usr/bin/chromium}"
 
 say "pytest on SQLite (embedded default)"
-DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" "$BIN/pytest" -p no:cacheprovider "$@"
+DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" "$BIN/pytest" -p no:cacheprovider \
+  --junitxml=test-artifacts/junit-sqlite.xml "$@"
 sqlite_status=$?
 
 say "pytest on PostgreSQL"
-DATABASE_URL="$PG_URL" TRYGG_TEST_DB=postgresql "$BIN/pytest" -p no:cacheprovider "$@"
+DATABASE_URL="$PG_URL" "$BIN/pytest" -p no:cacheprovider \
+  --junitxml=test-artifacts/junit-postgresql.xml "$@"
 pg_status=$?
 
 say "Summary"
 echo "static checks: $([ $status -eq 0 ] && echo ok || echo FAILED)"
 echo "SQLite run:    $([ $sqlite_status -eq 0 ] && echo passed || echo "FAILED (exit $sqlite_status)")"
 echo "PostgreSQL run: $([ $pg_status -eq 0 ] && echo passed || echo "FAILED (exit $pg_status)")"
+# One plain closing line over both runs.
+"$BIN/python" - <<'PY'
+import xml.etree.ElementTree as ET
+from pathlib import Path
+passed = failed = skipped = 0
+for name in ("junit-sqlite.xml", "junit-postgresql.xml"):
+    path = Path("test-artifacts") / name
+    if not path.exists():
+        continue
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        t, f, e, s = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+        passed += t - f - e - s
+        failed += f + e
+        skipped += s
+print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
+PY
 [ $status -eq 0 ] && [ $sqlite_status -eq 0 ] && [ $pg_status -eq 0 ]

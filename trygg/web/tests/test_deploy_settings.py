@@ -11,7 +11,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def run_manage(*args, **env):
     base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-    for key in ("DEBUG", "SECRET_KEY", "SECURE_HTTPS", "ALLOWED_HOSTS", "MAP_TILE_URL"):
+    for key in (
+        "DEBUG",
+        "SECRET_KEY",
+        "SECURE_HTTPS",
+        "ALLOWED_HOSTS",
+        "MAP_TILE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         base.pop(key, None)
     base.update(env)
     return subprocess.run(
