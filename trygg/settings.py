@@ -98,6 +98,12 @@ OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Single sign-on")
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Background work (imports, documents, reminders): Django's task framework (the
+# django-tasks backport) with its database backend — no extra server. Run the worker with
+# `python manage.py db_worker`; `make demo` starts one beside the web server.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+# Upper bound for an uploaded import file.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 # --------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -139,7 +145,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "trygg.core",
+    "trygg.incidents",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
@@ -301,9 +310,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+
 # The municipality-wide defaults of Trygg itself.
 TRYGG = {
     # Counts below this are shown as "<5" in every public output (shared/PRIVACY.md §3).
     "PUBLIC_MIN_COUNT": 5,
-    "DEMO_AREA_NOTICE": True,
 }

@@ -273,6 +273,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGOUT = "logout", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    IMPORT = "import", _("Imported data")
 
 
 class AuditEntry(models.Model):

@@ -39,6 +39,13 @@ KIND_LABELS = {
 }
 
 
+_ENGLISH = {
+    KIND_PERSONAL_IDENTITY_NUMBER: "a personal identity number",
+    KIND_PHONE_NUMBER: "a phone number",
+    KIND_EMAIL: "an e-mail address",
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
@@ -149,10 +156,12 @@ def mask_personal_data(text: str) -> tuple[str, list[Finding]]:
     return "".join(out), findings
 
 
-def describe(findings: list[Finding]) -> str:
+def describe(findings: list[Finding], *, translated: bool = True) -> str:
+    """'a personal identity number, a phone number' — in the active language, or in
+    English for logs (``translated=False``)."""
     kinds = []
     for finding in findings:
-        label = str(KIND_LABELS[finding.kind])
+        label = str(KIND_LABELS[finding.kind]) if translated else _ENGLISH[finding.kind]
         if label not in kinds:
             kinds.append(label)
     return ", ".join(kinds)

@@ -23,11 +23,12 @@ class TryggCommand(BaseCommand):
             who = getpass.getuser()
         except (KeyError, OSError):  # pragma: no cover - no passwd entry
             who = "unknown"
-        with audit.acting(label=f"{who} via manage.py {name}", path=f"manage.py {name}"):
+        self.actor_label = f"{who} via manage.py {name}"
+        with audit.acting(label=self.actor_label, path=f"manage.py {name}"):
             return super().execute(*args, **options)
 
     @contextlib.contextmanager
-    def progress(self, total: int, desc: str):
+    def progress(self, total: int | None, desc: str):
         quiet = self.verbosity == 0
         with tqdm(total=total, desc=desc, unit="row", disable=quiet, file=self.stderr._out) as bar:
             yield bar.update

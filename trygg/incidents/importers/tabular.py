@@ -1,0 +1,490 @@
+"""Partners' incident logs as CSV or XLSX: a housing company's vandalism, fire and
+break-in log, the municipality's own property damage log, any similar table.
+
+Columns are found by a mapping preset (column names per field, matched without regard to
+case) and explicit ``--map column=field`` pairs. Dates may be ISO or Swedish ("14/3 2026",
+"14.3.2026", "14 mars 2026", Excel dates), numbers may have a decimal comma, positions may
+be WGS84 latitude/longitude, SWEREF 99 TM east/north, or an area's name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from zoneinfo import ZoneInfo
+
+from trygg.core import geo
+from trygg.core.models import Area, Municipality
+from trygg.incidents.importers.base import (
+    MAX_FIELD,
+    MAX_REF,
+    ImportRefused,
+    IncidentRow,
+    ParseResult,
+    Progress,
+    RowIssue,
+    clean_free_text,
+)
+from trygg.incidents.importers.polisen import MONTHS
+from trygg.incidents.models import PositionPrecision, TimePrecision
+from trygg.incidents.taxonomy import Category, category_for_partner_type
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+FIELDS = {
+    "ref": "the source's own id of the incident (required)",
+    "date": "date, or date and time, of the incident (required)",
+    "time": "time of day, when in its own column",
+    "type": "the source's own type of incident (required unless category is given)",
+    "category": "a Trygg category code or name",
+    "lat": "latitude, WGS84",
+    "lon": "longitude, WGS84",
+    "east": "easting, SWEREF 99 TM (EPSG:3006)",
+    "north": "northing, SWEREF 99 TM (EPSG:3006)",
+    "area": "name of an area of the municipality",
+    "description": "short description (personal data is masked)",
+    "reported": "date the incident was reported",
+}
+
+# Column names per field, lower-case. "standard" is Trygg's own template and common
+# Swedish headings; the others are the logs partners are known to keep.
+PRESETS: dict[str, dict[str, list[str]]] = {
+    "standard": {
+        "ref": ["id", "ref", "referens", "ärendenummer", "ärendenr", "löpnummer", "nr"],
+        "date": ["date", "datum", "occurred", "händelsedatum", "skadedatum"],
+        "time": ["time", "tid", "klockslag", "kl"],
+        "type": ["type", "typ", "händelse", "händelsetyp", "skadetyp"],
+        "category": ["category", "kategori"],
+        "lat": ["lat", "latitude", "latitud"],
+        "lon": ["lon", "lng", "longitude", "longitud"],
+        "east": ["east", "easting", "e", "x", "östlig"],
+        "north": ["north", "northing", "n", "y", "nordlig"],
+        "area": ["area", "område", "stadsdel", "kommundel"],
+        "description": ["description", "beskrivning", "kommentar", "notering"],
+        "reported": ["reported", "rapporterad", "anmäld", "inrapporterad"],
+    },
+    "bostadsbolag": {
+        "ref": ["ärendenr", "ärendenummer"],
+        "date": ["datum", "händelsedatum"],
+        "time": ["klockslag", "tid"],
+        "type": ["händelse", "typ av händelse"],
+        "area": ["område", "bostadsområde"],
+        "description": ["beskrivning"],
+        "east": ["x (sweref99)", "x"],
+        "north": ["y (sweref99)", "y"],
+        "reported": ["inrapporterad"],
+    },
+    "kommun-skadegorelse": {
+        "ref": ["löpnummer", "skadenummer"],
+        "date": ["skadedatum", "datum"],
+        "type": ["skadetyp"],
+        "area": ["kommundel", "område"],
+        "description": ["objekt", "beskrivning"],
+        "north": ["n", "northing"],
+        "east": ["e", "easting"],
+        "reported": ["anmäld", "anmälningsdatum"],
+    },
+}
+
+_SWEDISH_DATE = re.compile(
+    r"^(?P<d>\d{1,2})[./ -](?P<m>\d{1,2})[./ -](?P<y>\d{4})$"
+    r"|^(?P<d2>\d{1,2})/(?P<m2>\d{1,2}) (?P<y2>\d{4})$"
+)
+_WORD_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?\s+(?P<y>\d{4})$")
+_TIME = re.compile(r"^(?:kl\.?\s*)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?::(?P<s>\d{2}))?$", re.I)
+_DATE_AND_TIME = re.compile(
+    r"^(?P<date>.+?)(?:[ T]+(?:kl\.?\s*)?)(?P<time>\d{1,2}[:.]\d{2}(?::\d{2})?)$"
+)
+
+
+def parse_date(value) -> tuple[dt.date, dt.time | None]:
+    """(date, time or None) from an ISO or Swedish date, optionally with a time."""
+    if isinstance(value, dt.datetime):
+        has_time = value.time() != dt.time(0, 0)
+        return value.date(), value.time().replace(microsecond=0) if has_time else None
+    if isinstance(value, dt.date):
+        return value, None
+    text = str(value).strip()
+    if not text:
+        raise ValueError("empty")
+    try:
+        return dt.date.fromisoformat(text), None
+    except ValueError:
+        pass
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+        return parsed.date(), parsed.time().replace(microsecond=0, tzinfo=None)
+    except ValueError:
+        pass
+    m = _DATE_AND_TIME.match(text)
+    if m:
+        day, _ = parse_date(m["date"])
+        return day, parse_time(m["time"])
+    m = _SWEDISH_DATE.match(text)
+    if m:
+        d, mo, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
+        return dt.date(int(y), int(mo), int(d)), None
+    m = _WORD_DATE.match(text)
+    if m and m["month"].casefold() in MONTHS:
+        return dt.date(int(m["y"]), MONTHS[m["month"].casefold()], int(m["d"])), None
+    if re.fullmatch(r"\d{8}", text):
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])), None
+    raise ValueError(f"{text!r} is not a date (use 2026-03-14, 14/3 2026 or 14 mars 2026)")
+
+
+def parse_time(value) -> dt.time:
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.datetime):
+        return value.time().replace(microsecond=0)
+    m = _TIME.match(str(value).strip())
+    if not m:
+        raise ValueError(f"{value!r} is not a time (use 21:30 or 21.30)")
+    h, mi, s = int(m["h"]), int(m["m"] or 0), int(m["s"] or 0)
+    return dt.time(h, mi, s)  # raises ValueError for 25:00
+
+
+def parse_number(value) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+# --- Reading the table ------------------------------------------------------------------
+
+
+def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], list[list]]:
+    if not data.strip():
+        raise ImportRefused([RowIssue(0, "", "the file is empty")])
+    if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    try:
+        text = data.decode(
+            "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+        )
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            [
+                RowIssue(
+                    0,
+                    "",
+                    f"the file is not {encoding} text (byte {exc.start}); save it as "
+                    "'CSV UTF-8' or give its encoding, e.g. --encoding cp1252",
+                )
+            ]
+        ) from exc
+    except LookupError as exc:
+        raise ImportRefused([RowIssue(0, "", f"unknown encoding {encoding!r}")]) from exc
+    if "\x00" in text:
+        raise ImportRefused([RowIssue(0, "", "the file is not a text (CSV) file")])
+    sample = text[:20_000]
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportRefused([RowIssue(0, "", "the file is empty")]) from None
+    except csv.Error as exc:
+        raise ImportRefused([RowIssue(1, "", f"unreadable CSV: {exc}")]) from exc
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ImportRefused([RowIssue(reader.line_num, "", f"unreadable CSV: {exc}")]) from exc
+    return header, rows
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportRefused([RowIssue(0, "", f"not a readable XLSX workbook ({exc})")]) from exc
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)
+    header_row = next(rows_iter, None)
+    if header_row is None:
+        raise ImportRefused([RowIssue(0, "", "the first worksheet is empty")])
+    header = ["" if v is None else str(v) for v in header_row]
+    rows = []
+    for values in rows_iter:
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        rows.append(["" if v is None else v for v in values])
+    workbook.close()
+    return header, rows
+
+
+def resolve_columns(header: list[str], preset: str, explicit: dict[str, str]) -> dict[str, int]:
+    """field → column index, from the preset and explicit column=field pairs."""
+    if preset not in PRESETS:
+        raise ImportRefused(
+            [RowIssue(0, "mapping", f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")]
+        )
+    names = [h.strip().casefold() for h in header]
+    errors = []
+    columns: dict[str, int] = {}
+    for column, field in explicit.items():
+        if field not in FIELDS:
+            errors.append(
+                RowIssue(0, "mapping", f"unknown field {field!r}; fields: {', '.join(FIELDS)}")
+            )
+        elif column.strip().casefold() not in names:
+            errors.append(RowIssue(0, "mapping", f"column {column!r} is not in the file's header"))
+        else:
+            columns[field] = names.index(column.strip().casefold())
+    for field, candidates in PRESETS[preset].items():
+        if field in columns:
+            continue
+        for candidate in candidates:
+            if candidate in names and names.index(candidate) not in columns.values():
+                columns[field] = names.index(candidate)
+                break
+    missing = [f for f in ("ref", "date") if f not in columns]
+    if "type" not in columns and "category" not in columns:
+        missing.append("type (or category)")
+    if missing:
+        errors.append(
+            RowIssue(
+                1,
+                "header",
+                f"no column for {', '.join(missing)}; the file has: "
+                f"{', '.join(h for h in header if h) or '(no header)'}. "
+                "Use a preset (--mapping) or --map COLUMN=FIELD.",
+            )
+        )
+    if ("lat" in columns) != ("lon" in columns):
+        errors.append(RowIssue(1, "header", "latitude and longitude must both have a column"))
+    if ("east" in columns) != ("north" in columns):
+        errors.append(RowIssue(1, "header", "east and north must both have a column"))
+    if errors:
+        raise ImportRefused(errors)
+    return columns
+
+
+# --- Parsing ----------------------------------------------------------------------------
+
+
+def parse(
+    data: bytes,
+    *,
+    file_name: str,
+    municipality: Municipality,
+    preset: str = "standard",
+    explicit_map: dict[str, str] | None = None,
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ParseResult:
+    header, rows = _read_table(data, file_name, encoding)
+    columns = resolve_columns(header, preset, explicit_map or {})
+    if not rows:
+        raise ImportRefused([RowIssue(0, "", "the file has a header but no rows")])
+    areas = {
+        a.name.casefold(): a.pk
+        for a in Area.objects.filter(municipality=municipality).order_by("-kind")
+    }
+    today = today or dt.datetime.now(STOCKHOLM).date()
+    result = ParseResult(total=len(rows))
+    context = _Context(columns, len(header), areas, today, {})
+    to_wgs84 = geo.transformer(geo.SWEREF99TM, geo.WGS84)
+    pending_sweref: list[tuple[IncidentRow, float, float]] = []
+    for number, values in enumerate(rows, start=2):  # row 1 is the header
+        if progress and number % 1000 == 0:
+            progress(1000)
+        row = _parse_row(result, number, values, context, pending_sweref)
+        if row is not None:
+            result.rows.append(row)
+    if progress:
+        progress(len(rows) % 1000)
+    if pending_sweref:
+        _transform_sweref(result, pending_sweref, to_wgs84)
+    return result
+
+
+class _Context:
+    def __init__(self, columns, width, areas, today, seen):
+        self.columns = columns
+        self.width = width
+        self.areas = areas
+        self.today = today
+        self.seen = seen
+        self.earliest = dt.date(1990, 1, 1)
+
+
+def _cell(values: list, columns: dict[str, int], field: str):
+    index = columns.get(field)
+    if index is None or index >= len(values):
+        return ""
+    value = values[index]
+    return value.strip() if isinstance(value, str) else value
+
+
+def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRow | None:
+    columns = ctx.columns
+    if len(values) > ctx.width and any(str(v).strip() for v in values[ctx.width :]):
+        result.error(row, "", f"the row has {len(values)} columns, the header {ctx.width}")
+        return None
+    for field, index in columns.items():
+        if (
+            index < len(values)
+            and isinstance(values[index], str)
+            and len(values[index]) > MAX_FIELD
+        ):
+            result.error(
+                row, field, f"field is {len(values[index])} characters long; at most {MAX_FIELD}"
+            )
+            return None
+    errors_before = len(result.errors)
+
+    ref = str(_cell(values, columns, "ref")).strip()
+    if isinstance(_cell(values, columns, "ref"), float) and float(ref).is_integer():
+        ref = str(int(float(ref)))  # Excel numbers: 1234.0 → 1234
+    if not ref:
+        result.error(row, "ref", "missing id")
+    elif len(ref) > MAX_REF:
+        result.error(row, "ref", f"id longer than {MAX_REF} characters")
+    elif ref in ctx.seen:
+        result.error(row, "ref", f"id {ref!r} occurs twice in the file (also row {ctx.seen[ref]})")
+    else:
+        ctx.seen[ref] = row
+
+    occurred_at = precision = None
+    try:
+        day, time_of_day = parse_date(_cell(values, columns, "date"))
+        raw_time = _cell(values, columns, "time")
+        if raw_time not in ("", None):
+            time_of_day = parse_time(raw_time)
+        if day > ctx.today:
+            raise ValueError(f"{day} is in the future")
+        if day < ctx.earliest:
+            raise ValueError(f"{day} is before {ctx.earliest}")
+        if time_of_day is None:
+            occurred_at = dt.datetime.combine(day, dt.time(12, 0), STOCKHOLM)
+            precision = TimePrecision.DAY
+        else:
+            occurred_at = dt.datetime.combine(day, time_of_day, STOCKHOLM)
+            precision = (
+                TimePrecision.EXACT
+                if time_of_day.minute or time_of_day.second
+                else TimePrecision.HOUR
+            )
+    except ValueError as exc:
+        result.error(row, "date", f"unreadable date: {exc}")
+
+    reported_at = None
+    raw_reported = _cell(values, columns, "reported")
+    if raw_reported not in ("", None):
+        try:
+            rday, rtime = parse_date(raw_reported)
+            reported_at = dt.datetime.combine(rday, rtime or dt.time(12, 0), STOCKHOLM)
+        except ValueError as exc:
+            result.error(row, "reported", f"unreadable date: {exc}")
+
+    source_type = str(_cell(values, columns, "type") or "").strip()[:150]
+    raw_category = str(_cell(values, columns, "category") or "").strip()
+    category = None
+    if raw_category:
+        category = category_for_partner_type(raw_category)
+        if category is None:
+            result.error(
+                row,
+                "category",
+                f"unknown category {raw_category!r}; use one of {', '.join(Category.values)}",
+            )
+    elif source_type:
+        category = category_for_partner_type(source_type)
+        if category is None:
+            category = Category.OTHER
+            result.warn(row, "type", f"unknown type {source_type!r}: counted as 'other'")
+    else:
+        result.error(row, "type", "missing type")
+
+    lat = lon = None
+    area_id = None
+    position = None
+    sweref = None
+    try:
+        if "lat" in columns and _cell(values, columns, "lat") not in ("", None):
+            lat = parse_number(_cell(values, columns, "lat"))
+            lon = parse_number(_cell(values, columns, "lon"))
+            if lat > 1000 or lon > 1000:
+                raise ValueError(
+                    f"{lat}, {lon} look like SWEREF 99 TM metres: map them to east/north"
+                )
+            if not (geo.SWEDEN_LAT[0] <= lat <= geo.SWEDEN_LAT[1]) or not (
+                geo.SWEDEN_LON[0] <= lon <= geo.SWEDEN_LON[1]
+            ):
+                hint = (
+                    " (latitude and longitude swapped?)"
+                    if 10 <= lat <= 25 and 55 <= lon <= 69.5
+                    else ""
+                )
+                raise ValueError(f"{lat}, {lon} lies outside Sweden{hint}")
+            position = PositionPrecision.EXACT
+        elif "east" in columns and _cell(values, columns, "east") not in ("", None):
+            east = parse_number(_cell(values, columns, "east"))
+            north = parse_number(_cell(values, columns, "north"))
+            if not (180_000 <= east <= 1_000_000 and 6_100_000 <= north <= 7_700_000):
+                raise ValueError(f"{east}, {north} is not a SWEREF 99 TM position in Sweden")
+            sweref = (east, north)
+            position = PositionPrecision.EXACT
+    except ValueError as exc:
+        result.error(row, "position", str(exc))
+    raw_area = str(_cell(values, columns, "area") or "").strip()
+    if raw_area:
+        area_id = ctx.areas.get(raw_area.casefold())
+        if area_id is None and position is None:
+            known = ", ".join(sorted(n.title() for n in ctx.areas)) or "none imported"
+            result.error(row, "area", f"unknown area {raw_area!r} (areas: {known})")
+        elif position is None:
+            position = PositionPrecision.AREA
+        else:
+            area_id = None  # the coordinates decide the area
+    if position is None and len(result.errors) == errors_before:
+        result.error(row, "position", "no position: give coordinates or an area name")
+
+    description = clean_free_text(
+        result, row, "description", str(_cell(values, columns, "description") or "")
+    )
+    if len(result.errors) != errors_before:
+        return None
+    incident = IncidentRow(
+        row=row,
+        source_ref=ref,
+        category=category,
+        source_type=source_type,
+        occurred_at=occurred_at,
+        occurred_precision=precision,
+        reported_at=reported_at,
+        lat=lat,
+        lon=lon,
+        area_id=area_id if position == PositionPrecision.AREA else None,
+        position_precision=position,
+        description=description,
+    )
+    if sweref is not None:
+        pending_sweref.append((incident, *sweref))
+    return incident
+
+
+def _transform_sweref(result: ParseResult, pending, transformer) -> None:
+    import numpy as np
+
+    easts = np.array([e for _, e, _ in pending])
+    norths = np.array([n for _, _, n in pending])
+    lons, lats = transformer.transform(easts, norths)
+    for (incident, _e, _n), lat, lon in zip(pending, lats, lons, strict=True):
+        incident.lat, incident.lon = float(lat), float(lon)

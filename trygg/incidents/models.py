@@ -1,0 +1,340 @@
+"""Incidents: the data spine of the lägesbild.
+
+An incident is something that happened at a place and a time, reported by a source (the
+police's public events, a housing company's log, the municipality's property damage log,
+…). It describes a place, a time and a category — never a person.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core.models import (
+    Area,
+    Municipality,
+    Organisation,
+    SensitiveRecord,
+    Sensitivity,
+)
+from trygg.core.pdguard import validate_no_personal_data
+from trygg.incidents.taxonomy import Category
+
+DESCRIPTION_MAX = 1000
+
+
+class SourceKind(models.TextChoices):
+    POLICE_FEED = "police_feed", _("Police events feed")
+    PARTNER_LOG = "partner_log", _("Partner's log")
+    MUNICIPAL_LOG = "municipal_log", _("Municipality's own log")
+    FIELD_REPORTS = "field_reports", _("Field-worker reports")
+    OTHER = "other", _("Other")
+
+
+class Source(models.Model):
+    """Where incidents come from. Each source belongs to an organisation, which owns
+    its incidents, and gives them a default sensitivity."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    slug = models.SlugField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    default_sensitivity = models.CharField(
+        _("default sensitivity"),
+        max_length=16,
+        choices=Sensitivity.choices,
+        default=Sensitivity.PARTNERS,
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="source_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One run of an importer: who, when, which file (hash), what it did or why not."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    importer = models.CharField(_("importer"), max_length=40)
+    file_name = models.CharField(_("file"), max_length=300)
+    file_sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    started_by_label = models.CharField(_("started by"), max_length=200)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    # The first errors and warnings: [{"row": 12, "field": "date", "message": "..."}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    upload = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.importer} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED} else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+
+class TimePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    HOUR = "hour", _("Hour")
+    DAY = "day", _("Day")
+
+
+class PositionPrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    STREET = "street", _("Street")
+    AREA = "area", _("Area")
+    MUNICIPALITY = "municipality", _("Municipality centroid")
+
+
+class Incident(SensitiveRecord):
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("source")
+    )
+    source_ref = models.CharField(_("source reference"), max_length=100)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    source_type = models.CharField(_("type at the source"), max_length=150, blank=True)
+    occurred_at = models.DateTimeField(_("occurred"))
+    occurred_precision = models.CharField(
+        _("time precision"), max_length=8, choices=TimePrecision.choices
+    )
+    # Local (Europe/Stockholm) date, hour and weekday, precomputed for fast aggregation.
+    occurred_date = models.DateField(_("date"))
+    occurred_hour = models.PositiveSmallIntegerField(
+        _("hour"), null=True, blank=True, validators=[MaxValueValidator(23)]
+    )
+    occurred_weekday = models.PositiveSmallIntegerField(
+        _("weekday"), validators=[MaxValueValidator(6)]
+    )
+    reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    lat = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(55.0), MaxValueValidator(69.5)],
+    )
+    lon = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10.0), MaxValueValidator(25.0)],
+    )
+    position_precision = models.CharField(
+        _("position precision"), max_length=12, choices=PositionPrecision.choices
+    )
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("area"),
+    )
+    # 250 m grid cell in SWEREF 99 TM: floor(E / 250), floor(N / 250).
+    cell_e = models.IntegerField(null=True, blank=True)
+    cell_n = models.IntegerField(null=True, blank=True)
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX,
+        blank=True,
+        validators=[validate_no_personal_data],
+    )
+    counts_in_statistics = models.BooleanField(
+        _("counts in statistics"),
+        default=True,
+        help_text=_("False for the police's daily summaries, which are not incidents."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Hash of the imported values: a re-import of an unchanged row writes nothing.
+    content_hash = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref"], name="incident_unique_ref")
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "occurred_date"], name="incident_muni_date"),
+            models.Index(
+                fields=["municipality", "category", "occurred_date"], name="incident_muni_cat_date"
+            ),
+            models.Index(
+                fields=["municipality", "area", "occurred_date"], name="incident_muni_area_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.occurred_date} ({self.source_ref})"
+
+    @property
+    def is_plottable(self) -> bool:
+        """Only positions better than the municipality centroid go on a map as points."""
+        return self.lat is not None and self.position_precision != PositionPrecision.MUNICIPALITY
+
+
+class IncidentRevision(models.Model):
+    """What an import changed in an incident (the source updated it in place)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class DailyCount(models.Model):
+    """Summary table: incidents per day × category × area × source × sensitivity.
+
+    Only incidents that count in statistics and are not restricted; rebuilt for the
+    affected days after every import. The lägesbild's aggregates read this table, not the
+    incidents, so they stay fast at millions of rows.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    category = models.CharField(max_length=16, choices=Category.choices)
+    area = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["municipality", "day"], name="dailycount_muni_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category} {self.count}"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_13 = "under_13", _("under 13")
+    AGE_13_15 = "13_15", _("13–15")
+    AGE_16_17 = "16_17", _("16–17")
+    AGE_18_24 = "18_24", _("18–24")
+    OVER_24 = "over_24", _("over 24")
+
+
+class Observation(models.TextChoices):
+    GATHERING = "gathering", _("Gathering of young people")
+    DRUG_SIGNS = "drug_signs", _("Signs of drug dealing")
+    VANDALISM = "vandalism", _("Vandalism")
+    UNREST = "unrest", _("Unrest")
+    FIRE = "fire", _("Fire")
+    LITTER = "litter", _("Littering")
+    NOTHING_NOTABLE = "nothing_notable", _("Nothing notable")
+
+
+class FieldReport(SensitiveRecord):
+    """A field worker's round: where, when, how many young people were met (counts by
+    age band, never names) and what was observed. Shown in the lägesbild as
+    observations, separate from reported crime."""
+
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    met_under_13 = models.PositiveSmallIntegerField(_("under 13"), default=0)
+    met_13_15 = models.PositiveSmallIntegerField(_("13–15"), default=0)
+    met_16_17 = models.PositiveSmallIntegerField(_("16–17"), default=0)
+    met_18_24 = models.PositiveSmallIntegerField(_("18–24"), default=0)
+    met_over_24 = models.PositiveSmallIntegerField(_("over 24"), default=0)
+    observations = models.JSONField(_("observed"), default=list)
+    note = models.TextField(
+        _("note"), max_length=1000, blank=True, validators=[validate_no_personal_data]
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-start_time"]
+        verbose_name = _("field-worker report")
+        verbose_name_plural = _("field-worker reports")
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def young_people_met(self) -> int:
+        return self.met_under_13 + self.met_13_15 + self.met_16_17 + self.met_18_24
+
+    def observation_labels(self) -> list[str]:
+        labels = dict(Observation.choices)
+        return [str(labels.get(o, o)) for o in self.observations]

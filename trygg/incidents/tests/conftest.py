@@ -1,0 +1,48 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from trygg.core.models import OrganisationKind
+from trygg.core.tests.factories import MunicipalityFactory, OrganisationFactory
+
+
+@pytest.fixture
+def bro(db):
+    """Upplands-Bro with a police organisation and its demo districts."""
+    from trygg.core import demo
+
+    return demo.load()
+
+
+@pytest.fixture
+def linkoping(db):
+    municipality = MunicipalityFactory(code="0580", name="Linköping")
+    OrganisationFactory(municipality=municipality, name="Polisen", kind=OrganisationKind.POLICE)
+    return municipality
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(content, name="events.json"):
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
+def run_command():
+    def run(*args):
+        out, err = StringIO(), StringIO()
+        call_command(*args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    return run
