@@ -23,5 +23,9 @@ echo
 echo "Trygg demo: http://127.0.0.1:${PORT}/  (password for every demo login: trygg-demo)"
 echo "Password-reset e-mails are printed here, in this terminal."
 echo
-exec "$BIN/gunicorn" trygg.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
+# The task worker (imports started from the web, and later documents and reminders).
+"$BIN/python" manage.py db_worker --interval 1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null' EXIT INT TERM
+"$BIN/gunicorn" trygg.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
   --access-logfile - --forwarded-allow-ips 127.0.0.1

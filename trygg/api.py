@@ -1,9 +1,10 @@
 """The JSON API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
+from trygg.assessment.api import router as assessment_router
 from trygg.core.api import router as core_router
+from trygg.core.api_auth import API_AUTH
 
 api = NinjaAPI(
     title="Trygg API",
@@ -11,9 +12,12 @@ api = NinjaAPI(
     description=(
         "The JSON API of Trygg, the platform for a municipality's collaborative "
         "crime-prevention and safety work. Authenticate with a session (signed in to "
-        "the web app)."
+        "the web app) or with a bearer token (`Authorization: Bearer trygg_…`, created by "
+        "`manage.py create_api_token`). Every endpoint applies the same permission layer "
+        "as the web app."
     ),
     urls_namespace="api",
-    auth=django_auth,
+    auth=API_AUTH,
 )
 api.add_router("/", core_router)
+api.add_router("/", assessment_router)

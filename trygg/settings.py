@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "trygg.core",
     "trygg.incidents",
+    "trygg.assessment",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

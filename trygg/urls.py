@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("healthz", views.healthz, name="healthz"),
+    path("lagesbild/", include("trygg.assessment.urls")),
+    path("incidents/", include("trygg.incidents.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

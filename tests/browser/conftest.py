@@ -80,3 +80,12 @@ def log_in(page, site, username, password="trygg-demo"):
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in", exact=True).click()
     page.wait_for_url(f"{site}/")
+
+
+@pytest.fixture
+def site_with_incidents(site):
+    """The live server with the demo municipality and its three years of incidents."""
+    from trygg.incidents import demo as incidents_demo
+
+    incidents_demo.load()
+    return site

@@ -76,6 +76,12 @@ def acting(
         _context.reset(token)
 
 
+def set_context(**values) -> None:
+    """Replace the actor for the rest of the current request or task (e.g. once an API
+    token has been authenticated). The surrounding ``acting()`` block restores it."""
+    _context.set(AuditContext(**values))
+
+
 # --- Registry ------------------------------------------------------------------------
 
 

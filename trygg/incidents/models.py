@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.core.models import (
     Area,
@@ -227,6 +228,11 @@ class Incident(SensitiveRecord):
             models.Index(
                 fields=["municipality", "area", "occurred_date"], name="incident_muni_area_date"
             ),
+            # Restricted incidents are counted live (they are not in DailyCount).
+            models.Index(
+                fields=["municipality", "sensitivity", "occurred_date"],
+                name="incident_muni_sens_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,8 +310,8 @@ class FieldReport(SensitiveRecord):
     observations, separate from reported crime."""
 
     date = models.DateField(_("date"))
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("to"))
+    start_time = models.TimeField(pgettext_lazy("time", "from"))
+    end_time = models.TimeField(pgettext_lazy("time", "to"))
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
     )

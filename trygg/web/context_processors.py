@@ -10,6 +10,9 @@ from trygg.core.permissions import Permission, active_memberships
 # (url name, label, permission needed or None). Later apps add their entries here.
 NAVIGATION = [
     ("home", _("Overview"), Permission.VIEW),
+    ("assessment", _("Situation picture"), Permission.VIEW),
+    ("field_reports", _("Field rounds"), Permission.VIEW),
+    ("imports", _("Imports"), Permission.IMPORT_DATA),
     ("areas", _("Areas"), Permission.VIEW),
     ("notices", _("Notice board"), Permission.VIEW),
     ("organisations", _("Organisations"), Permission.VIEW),

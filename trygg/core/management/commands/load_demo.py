@@ -8,6 +8,7 @@ from trygg.core.management.base import TryggCommand
 # Each app that has demo data adds its loader here, in dependency order.
 DEMO_LOADERS = [
     "trygg.core.demo.load",
+    "trygg.incidents.demo.load",
 ]
 
 

@@ -6,7 +6,7 @@
   var palette = ["#1f5f8b", "#8a3b12", "#2e6b30", "#6b2e6b", "#7a5c00", "#005f5f", "#8b1f3f"];
 
   function initMap(el) {
-    var map = L.map(el, { zoomControl: false, attributionControl: true });
+    var map = L.map(el, { zoomControl: false, attributionControl: true, maxZoom: 19 });
     el.leafletMap = map; // for tests and other components on the page
     L.control.zoom({
       zoomInTitle: el.dataset.labelZoomIn || "Zoom in",

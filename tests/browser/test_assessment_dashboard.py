@@ -1,0 +1,79 @@
+"""The lägesbild dashboard in a real browser: filter, map, export — and accessible."""
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlparse
+
+from tests.browser.axe import violations
+from tests.browser.conftest import log_in
+
+
+def test_coordinator_filters_the_situation_picture_and_exports(
+    page, site_with_incidents, artifacts
+):
+    site = site_with_incidents
+    log_in(page, site, "samordnare")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Lägesbild").click()
+    page.get_by_role("heading", name="Lägesbild", level=1).wait_for()
+
+    area_map = page.locator("[data-assessment-map]")
+    page.locator("[data-assessment-map][data-loaded]").wait_for()
+    assert int(area_map.get_attribute("data-loaded")) > 100  # incident points, clustered
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 5  # areas
+    assert page.locator(".marker-cluster").count() > 0
+    total_before = int(page.locator(".kpi__value").first.inner_text())
+    assert total_before > 500
+    assert violations(page) == []
+    page.screenshot(path=str(artifacts / "lagesbild.png"), full_page=True)
+
+    page.get_by_text("Områden, kategorier och källor").click()
+    page.get_by_label("Skadegörelse och klotter").check()
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_url(re.compile(r"category=vandalism"))
+    query = parse_qs(urlparse(page.url).query)
+    assert query["category"] == ["vandalism"]
+    total_after = int(page.locator(".kpi__value").first.inner_text())
+    assert 0 < total_after < total_before
+    page.locator("[data-assessment-map][data-loaded]").wait_for()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8-sig") as fh:
+        text = fh.read()
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert len(records) == total_after
+    assert {r["category"] for r in records} == {"vandalism"}
+    assert violations(page) == []
+    assert page.js_errors == []
+
+
+def test_field_worker_reports_a_round_on_a_phone(browser, site_with_incidents):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, locale="sv-SE"
+    )
+    page = context.new_page()
+    log_in(page, site_with_incidents, "falt")
+    page.goto(f"{site_with_incidents}/incidents/field-reports/new/")
+    page.get_by_label("Datum").fill("2026-11-20")
+    page.get_by_label("Område").select_option(label="Bro")
+    page.get_by_label("Från").fill("18:00")
+    page.get_by_label("Till").fill("22:00")
+    page.get_by_label("13–15").fill("7")
+    page.get_by_label("Samling av unga").check()
+    assert violations(page) == []
+    page.get_by_role("button", name="Skicka").click()
+    page.get_by_text("Rundan är rapporterad").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_import_pages_are_accessible(page, site_with_incidents):
+    log_in(page, site_with_incidents, "samordnare")
+    page.goto(f"{site_with_incidents}/incidents/imports/")
+    assert violations(page) == []
+    page.get_by_role("link", name=re.compile("polisen-demo.json")).first.click()
+    page.get_by_role("heading", name=re.compile("Import")).first.wait_for()
+    assert violations(page) == []

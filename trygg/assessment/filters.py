@@ -1,0 +1,129 @@
+"""The lägesbild's filters: period, areas, categories, sources — parsed from a query
+string (so a filtered view is a shareable URL) and validated against the municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from trygg.core.models import Area, Municipality
+from trygg.incidents.models import Source
+from trygg.incidents.taxonomy import Category
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MAX_DAYS = 366 * 10
+
+
+def today() -> dt.date:
+    return dt.datetime.now(STOCKHOLM).date()
+
+
+def shift_year(day: dt.date, years: int = -1) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    municipality_id: int
+    date_from: dt.date
+    date_to: dt.date
+    areas: tuple[int, ...] = ()
+    categories: tuple[str, ...] = ()
+    sources: tuple[int, ...] = ()
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def previous_period(self) -> IncidentFilter:
+        end = self.date_from - dt.timedelta(days=1)
+        return replace(self, date_from=end - dt.timedelta(days=self.days - 1), date_to=end)
+
+    def last_year(self) -> IncidentFilter:
+        return replace(self, date_from=shift_year(self.date_from), date_to=shift_year(self.date_to))
+
+    def query_string(self, **overrides) -> str:
+        params = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
+        params += [("area", a) for a in self.areas]
+        params += [("category", c) for c in self.categories]
+        params += [("source", s) for s in self.sources]
+        params += list(overrides.items())
+        return urlencode(params)
+
+    @classmethod
+    def default(cls, municipality: Municipality) -> IncidentFilter:
+        end = today()
+        return cls(municipality.pk, end - dt.timedelta(days=364), end)
+
+    @classmethod
+    def from_query(cls, params, municipality: Municipality) -> IncidentFilter:
+        """Parse ``from``, ``to``, ``area``, ``category``, ``source`` (repeatable). Invalid
+        values are dropped and reported in ``errors``; the default period is the last
+        365 days."""
+        errors: list[str] = []
+        default = cls.default(municipality)
+
+        def date(name, fallback):
+            raw = (params.get(name) or "").strip()
+            if not raw:
+                return fallback
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                errors.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD)")
+                return fallback
+
+        date_from = date("from", default.date_from)
+        date_to = date("to", default.date_to)
+        if date_from > date_to:
+            errors.append("from is after to: the dates were swapped")
+            date_from, date_to = date_to, date_from
+        if (date_to - date_from).days > MAX_DAYS:
+            errors.append("the period is longer than ten years: shortened")
+            date_from = date_to - dt.timedelta(days=MAX_DAYS)
+
+        def ids(name, valid):
+            out = []
+            for raw in params.getlist(name) if hasattr(params, "getlist") else params.get(name, []):
+                try:
+                    value = int(raw)
+                except (TypeError, ValueError):
+                    errors.append(f"{name}: {raw!r} is not an id")
+                    continue
+                if value in valid:
+                    out.append(value)
+                else:
+                    errors.append(f"{name}: {value} is not one of this municipality's")
+            return tuple(sorted(set(out)))
+
+        areas = ids(
+            "area", set(Area.objects.filter(municipality=municipality).values_list("id", flat=True))
+        )
+        sources = ids(
+            "source",
+            set(Source.objects.filter(municipality=municipality).values_list("id", flat=True)),
+        )
+        raw_categories = (
+            params.getlist("category") if hasattr(params, "getlist") else params.get("category", [])
+        )
+        categories = []
+        for raw in raw_categories:
+            if raw in Category.values:
+                categories.append(raw)
+            else:
+                errors.append(f"category: {raw!r} is not a category")
+        return cls(
+            municipality.pk,
+            date_from,
+            date_to,
+            areas,
+            tuple(sorted(set(categories))),
+            sources,
+            tuple(errors),
+        )

@@ -1,0 +1,351 @@
+"""The lägesbild's numbers: counts by period, category and area, changes, rates, the
+hour × weekday profile, map data and field-worker observations — for the dashboard, the
+API and the exports.
+
+Aggregates read the daily summary table (``DailyCount``: public and partner incidents that
+count in statistics) and add the restricted incidents the principal may read, counted live
+from the incidents. So every member sees exactly what their organisation may see, and the
+numbers stay fast at millions of incidents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+
+from trygg.assessment.filters import IncidentFilter
+from trygg.core.models import Area, Sensitivity
+from trygg.core.permissions import Principal
+from trygg.incidents.models import DailyCount, FieldReport, Incident, PositionPrecision, Source
+from trygg.incidents.taxonomy import Category
+
+GRANULARITIES = ("day", "week", "month")
+
+
+def granularity_for(f: IncidentFilter) -> str:
+    if f.days <= 45:
+        return "day"
+    if f.days <= 200:
+        return "week"
+    return "month"
+
+
+def period_key(day: dt.date, granularity: str) -> dt.date:
+    if granularity == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _daily(f: IncidentFilter):
+    qs = DailyCount.objects.filter(
+        municipality_id=f.municipality_id, day__gte=f.date_from, day__lte=f.date_to
+    )
+    if f.categories:
+        qs = qs.filter(category__in=f.categories)
+    if f.areas:
+        qs = qs.filter(area_id__in=f.areas)
+    if f.sources:
+        qs = qs.filter(source_id__in=f.sources)
+    return qs
+
+
+def incidents(principal: Principal, f: IncidentFilter):
+    """The incidents of the filter that ``principal`` may read (restricted reads are
+    audited when evaluated)."""
+    qs = Incident.objects.visible_to(principal).filter(
+        municipality_id=f.municipality_id,
+        occurred_date__gte=f.date_from,
+        occurred_date__lte=f.date_to,
+    )
+    if f.categories:
+        qs = qs.filter(category__in=f.categories)
+    if f.areas:
+        qs = qs.filter(area_id__in=f.areas)
+    if f.sources:
+        qs = qs.filter(source_id__in=f.sources)
+    return qs
+
+
+def _restricted(principal: Principal, f: IncidentFilter):
+    return incidents(principal, f).filter(
+        sensitivity=Sensitivity.RESTRICTED, counts_in_statistics=True
+    )
+
+
+def counts(principal: Principal, f: IncidentFilter, *fields: str) -> Counter:
+    """Counts grouped by ``fields`` (of day, category, area_id, source_id)."""
+    if principal.municipality is None or principal.municipality.pk != f.municipality_id:
+        return Counter()
+    result: Counter = Counter()
+    for row in _daily(f).values(*fields).annotate(n=Sum("count")).order_by():
+        result[tuple(row[k] for k in fields)] += row["n"]
+    incident_fields = ["occurred_date" if k == "day" else k for k in fields]
+    for row in (
+        _restricted(principal, f).values(*incident_fields).annotate(n=Count("id")).order_by()
+    ):
+        result[tuple(row[k] for k in incident_fields)] += row["n"]
+    return result
+
+
+def total(principal: Principal, f: IncidentFilter) -> int:
+    if principal.municipality is None or principal.municipality.pk != f.municipality_id:
+        return 0
+    daily = _daily(f).aggregate(n=Sum("count"))["n"] or 0
+    return daily + _restricted(principal, f).count()
+
+
+def series(principal: Principal, f: IncidentFilter, granularity: str) -> dict[dt.date, int]:
+    """Counts per period start (every period of the filter present, zero included)."""
+    buckets: dict[dt.date, int] = {}
+    day = f.date_from
+    while day <= f.date_to:
+        buckets.setdefault(period_key(day, granularity), 0)
+        day += dt.timedelta(days=1)
+    for (day,), n in counts(principal, f, "day").items():
+        buckets[period_key(day, granularity)] += n
+    return buckets
+
+
+@dataclass
+class SeriesPoint:
+    period: dt.date
+    count: int
+    last_year: int
+
+
+def series_with_last_year(principal, f: IncidentFilter, granularity: str) -> list[SeriesPoint]:
+    now = series(principal, f, granularity)
+    before = series(principal, f.last_year(), granularity)
+    from trygg.assessment.filters import shift_year
+
+    points = []
+    for period, n in now.items():
+        previous = period_key(shift_year(period), granularity)
+        points.append(SeriesPoint(period, n, before.get(previous, 0)))
+    return points
+
+
+@dataclass
+class Change:
+    key: str
+    label: str
+    count: int
+    previous: int
+    last_year: int
+
+    @property
+    def vs_previous(self) -> int:
+        return self.count - self.previous
+
+    @property
+    def vs_last_year(self) -> int:
+        return self.count - self.last_year
+
+    @staticmethod
+    def percent(now: int, before: int) -> float | None:
+        return None if before == 0 else round(100 * (now - before) / before, 1)
+
+    @property
+    def vs_previous_percent(self) -> float | None:
+        return self.percent(self.count, self.previous)
+
+    @property
+    def vs_last_year_percent(self) -> float | None:
+        return self.percent(self.count, self.last_year)
+
+
+def changes(principal, f: IncidentFilter, dimension: str) -> list[Change]:
+    """This period vs the previous period of the same length and vs the same period last
+    year, per category or per area, largest absolute change first."""
+    field = {"category": "category", "area": "area_id"}[dimension]
+    now = counts(principal, f, field)
+    previous = counts(principal, f.previous_period(), field)
+    last_year = counts(principal, f.last_year(), field)
+    labels = (
+        dict(Category.choices)
+        if dimension == "category"
+        else dict(Area.objects.filter(municipality_id=f.municipality_id).values_list("id", "name"))
+    )
+    keys = set(now) | set(previous) | set(last_year)
+    from django.utils.translation import gettext as _
+
+    out = [
+        Change(
+            key=str(k[0]),
+            label=str(labels.get(k[0], k[0]))
+            if k[0] is not None
+            else _("Somewhere in the municipality"),
+            count=now.get(k, 0),
+            previous=previous.get(k, 0),
+            last_year=last_year.get(k, 0),
+        )
+        for k in keys
+    ]
+    return sorted(out, key=lambda c: (-abs(c.vs_last_year), -c.count, c.label))
+
+
+@dataclass
+class AreaFigure:
+    area: Area | None
+    count: int
+
+    @property
+    def rate_per_1000(self) -> float | None:
+        if self.area is None or not self.area.population:
+            return None
+        return round(1000 * self.count / self.area.population, 1)
+
+
+def by_area(principal, f: IncidentFilter) -> list[AreaFigure]:
+    """Every area of the municipality (zero included) and the incidents placed in no
+    area (municipality-precision positions), last."""
+    found = counts(principal, f, "area_id")
+    areas = Area.objects.filter(municipality_id=f.municipality_id).order_by("name")
+    if f.areas:
+        areas = areas.filter(pk__in=f.areas)
+    figures = [AreaFigure(a, found.get((a.pk,), 0)) for a in areas]
+    unplaced = found.get((None,), 0)
+    if unplaced and not f.areas:
+        figures.append(AreaFigure(None, unplaced))
+    return figures
+
+
+def breakdown(principal, f: IncidentFilter) -> tuple[list, list, dict, dict, dict]:
+    """Category × area table: (categories, areas, cells, row totals, column totals)."""
+    found = counts(principal, f, "category", "area_id")
+    categories = [c for c in Category if not f.categories or c.value in f.categories]
+    areas = list(Area.objects.filter(municipality_id=f.municipality_id).order_by("name"))
+    if f.areas:
+        areas = [a for a in areas if a.pk in f.areas]
+    columns: list = [*areas, None] if any(k[1] is None for k in found) and not f.areas else areas
+    cells = {
+        (c.value, a.pk if a else None): found.get((c.value, a.pk if a else None), 0)
+        for c in categories
+        for a in columns
+    }
+    row_totals = {
+        c.value: sum(cells[(c.value, a.pk if a else None)] for a in columns) for c in categories
+    }
+    column_totals = {
+        a.pk if a else None: sum(cells[(c.value, a.pk if a else None)] for c in categories)
+        for a in columns
+    }
+    return categories, columns, cells, row_totals, column_totals
+
+
+def heatmap(principal, f: IncidentFilter) -> list[list[int]]:
+    """7 × 24 counts (Monday first) of incidents whose time is known to the hour."""
+    grid = [[0] * 24 for _ in range(7)]
+    rows = (
+        incidents(principal, f)
+        .filter(counts_in_statistics=True, occurred_hour__isnull=False)
+        .values("occurred_weekday", "occurred_hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        grid[row["occurred_weekday"]][row["occurred_hour"]] += row["n"]
+    return grid
+
+
+def map_points(principal, f: IncidentFilter, limit: int = 5000) -> dict:
+    """GeoJSON of the incidents with a real position (not municipality centroids), the
+    most recent first, at most ``limit``."""
+    qs = (
+        incidents(principal, f)
+        .filter(counts_in_statistics=True, lat__isnull=False)
+        .exclude(position_precision=PositionPrecision.MUNICIPALITY)
+        .exclude(position_precision=PositionPrecision.AREA)
+        .only("id", "lat", "lon", "category", "occurred_at", "position_precision", "sensitivity")
+        .order_by("-occurred_at")[:limit]
+    )
+    labels = dict(Category.choices)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+                "properties": {
+                    "id": i.pk,
+                    "category": i.category,
+                    "label": str(labels.get(i.category, i.category)),
+                    "date": i.occurred_at.date().isoformat(),
+                },
+            }
+            for i in qs
+        ],
+    }
+
+
+@dataclass
+class ObservationSummary:
+    rounds: int
+    young_people_met: int
+    by_area: list[tuple[str, int, int]]  # (area, rounds, young people)
+    observations: list[tuple[str, int]]  # (label, rounds observing it)
+
+
+def observations(principal, f: IncidentFilter) -> ObservationSummary:
+    """Field workers' rounds in the period: aggregates only."""
+    from trygg.incidents.models import Observation
+
+    qs = FieldReport.objects.visible_to(principal).filter(
+        municipality_id=f.municipality_id, date__gte=f.date_from, date__lte=f.date_to
+    )
+    if f.areas:
+        qs = qs.filter(area_id__in=f.areas)
+    per_area = (
+        qs.values("area__name")
+        .annotate(
+            rounds=Count("id"),
+            met=Sum("met_under_13") + Sum("met_13_15") + Sum("met_16_17") + Sum("met_18_24"),
+        )
+        .order_by("area__name")
+    )
+    by_area = [(r["area__name"], r["rounds"], r["met"] or 0) for r in per_area]
+    tally: Counter = Counter()
+    for observed in qs.values_list("observations", flat=True):
+        tally.update(observed)
+    labels = dict(Observation.choices)
+    return ObservationSummary(
+        rounds=sum(r[1] for r in by_area),
+        young_people_met=sum(r[2] for r in by_area),
+        by_area=by_area,
+        observations=[(str(labels.get(k, k)), n) for k, n in tally.most_common()],
+    )
+
+
+def sources_for(municipality_id: int):
+    return Source.objects.filter(municipality_id=municipality_id).order_by("name")
+
+
+def summary(principal, f: IncidentFilter, granularity: str | None = None) -> dict:
+    """Counts by period, category and area for the filter (the API's summary)."""
+    granularity = granularity or granularity_for(f)
+    by_category = counts(principal, f, "category")
+    by_area_counts = counts(principal, f, "area_id")
+    area_names = dict(
+        Area.objects.filter(municipality_id=f.municipality_id).values_list("id", "name")
+    )
+    per_period = series(principal, f, granularity)
+    return {
+        "from": f.date_from,
+        "to": f.date_to,
+        "granularity": granularity,
+        "total": sum(by_category.values()),
+        "by_period": [{"period": p, "count": n} for p, n in per_period.items()],
+        "by_category": [
+            {"category": k[0], "count": n}
+            for k, n in sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0][0]))
+        ],
+        "by_area": [
+            {"area_id": k[0], "area": area_names.get(k[0]) if k[0] else None, "count": n}
+            for k, n in sorted(by_area_counts.items(), key=lambda kv: (-kv[1], kv[0][0] or 0))
+        ],
+    }

@@ -1,0 +1,69 @@
+// The lägesbild map: areas shaded by incident count (choropleth) and incidents with a
+// known position as clustered points. Config from data-* attributes (no inline script).
+(function () {
+  "use strict";
+  var ramp = ["#f1f5fa", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+
+  function colour(value, max) {
+    if (!value || !max) { return ramp[0]; }
+    return ramp[Math.min(ramp.length - 1, 1 + Math.floor((ramp.length - 1) * value / (max + 1)))];
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  function init(el) {
+    var d = el.dataset;
+    var map = L.map(el, { zoomControl: false, maxZoom: 19 });
+    el.leafletMap = map;
+    L.control.zoom({ zoomInTitle: d.labelZoomIn, zoomOutTitle: d.labelZoomOut }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    if (d.tileUrl) {
+      L.tileLayer(d.tileUrl, { maxZoom: 19, attribution: d.tileAttribution || "" }).addTo(map);
+    }
+    if (d.extent) {
+      var e = d.extent.split(",").map(Number);
+      map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: [12, 12] });
+    } else {
+      map.setView([62.0, 15.0], 4);
+    }
+    Promise.all([getJSON(d.areasUrl), getJSON(d.dataUrl)]).then(function (results) {
+      var areas = results[0], data = results[1];
+      var max = 0;
+      Object.keys(data.areas).forEach(function (k) { max = Math.max(max, data.areas[k].count); });
+      var areaLayer = L.geoJSON(areas, {
+        style: function (feature) {
+          var fig = data.areas[String(feature.properties.id)] || { count: 0 };
+          return { color: "#12355b", weight: 1.5, fillColor: colour(fig.count, max), fillOpacity: 0.65 };
+        },
+        onEachFeature: function (feature, layer) {
+          var fig = data.areas[String(feature.properties.id)] || { count: 0, rate: null };
+          var text = feature.properties.name + ": " + fig.count + " " + d.labelIncidents;
+          if (fig.rate !== null && fig.rate !== undefined) { text += " (" + fig.rate + " " + d.labelPer1000 + ")"; }
+          layer.bindTooltip(text, { sticky: true });
+        },
+      }).addTo(map);
+      var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+      data.points.features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        var marker = L.circleMarker([c[1], c[0]], { radius: 5, color: "#8a1538", weight: 1, fillOpacity: 0.8 });
+        marker.bindPopup(f.properties.label + ", " + f.properties.date);
+        cluster.addLayer(marker);
+      });
+      cluster.addTo(map);
+      var overlays = {};
+      overlays[d.labelLayerAreas] = areaLayer;
+      overlays[d.labelLayerPoints] = cluster;
+      L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      el.setAttribute("data-loaded", String(data.points.features.length));
+    }).catch(function (err) { el.setAttribute("data-error", String(err)); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-assessment-map]").forEach(init);
+  });
+})();

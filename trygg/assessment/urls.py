@@ -1,0 +1,9 @@
+from django.urls import path
+
+from trygg.assessment import views
+
+urlpatterns = [
+    path("", views.dashboard, name="assessment"),
+    path("map.json", views.map_data, name="assessment_map"),
+    path("export.<str:fmt>", views.export, name="assessment_export"),
+]

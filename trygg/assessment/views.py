@@ -1,0 +1,153 @@
+"""The lägesbild dashboard and its exports. Thin: numbers come from services."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.assessment import charts, exports, services
+from trygg.assessment.filters import IncidentFilter
+from trygg.core.models import Area
+from trygg.incidents.taxonomy import Category
+from trygg.web.views import member_required
+
+
+def _filter(request) -> IncidentFilter:
+    return IncidentFilter.from_query(request.GET, request.principal.municipality)
+
+
+@member_required()
+def dashboard(request):
+    principal = request.principal
+    f = _filter(request)
+    granularity = services.granularity_for(f)
+    points = services.series_with_last_year(principal, f, granularity)
+    total = sum(p.count for p in points)
+    previous_total = services.total(principal, f.previous_period())
+    last_year_total = sum(p.last_year for p in points)
+    date_format = {"day": "%d/%m", "week": "%d/%m", "month": "%b %y"}[granularity]
+    chart = charts.line_chart(
+        points,
+        title=_("Incidents per %(period)s") % {"period": _(granularity)},
+        description=_(
+            "%(n)s incidents from %(from)s to %(to)s, compared with the same period last year."
+        )
+        % {"n": total, "from": f.date_from, "to": f.date_to},
+        label_now=_("This period"),
+        label_last_year=_("Last year"),
+        date_format=date_format,
+    )
+    heat = services.heatmap(principal, f)
+    heat_max = max(max(row) for row in heat)
+    heat_rows = [
+        (day, [(n, charts.heat_class(n, heat_max)) for n in row])
+        for day, row in zip(
+            [
+                _("Monday"),
+                _("Tuesday"),
+                _("Wednesday"),
+                _("Thursday"),
+                _("Friday"),
+                _("Saturday"),
+                _("Sunday"),
+            ],
+            heat,
+            strict=True,
+        )
+    ]
+    categories, columns, cells, row_totals, column_totals = services.breakdown(principal, f)
+    breakdown_rows = [
+        (c, [cells[(c.value, a.pk if a else None)] for a in columns], row_totals[c.value])
+        for c in categories
+    ]
+    area_figures = services.by_area(principal, f)
+    context = {
+        "filter": f,
+        "query": f.query_string(),
+        "granularity": granularity,
+        "points": points,
+        "chart": chart,
+        "total": total,
+        "previous_total": previous_total,
+        "last_year_total": last_year_total,
+        "change_previous": services.Change.percent(total, previous_total),
+        "change_last_year": services.Change.percent(total, last_year_total),
+        "category_changes": services.changes(principal, f, "category")[:6],
+        "area_changes": services.changes(principal, f, "area")[:6],
+        "heat_rows": heat_rows,
+        "hours": range(24),
+        "breakdown_rows": breakdown_rows,
+        "breakdown_columns": columns,
+        "breakdown_column_totals": [column_totals[a.pk if a else None] for a in columns],
+        "area_figures": area_figures,
+        "area_json": {
+            str(fig.area.pk): {"count": fig.count, "rate": fig.rate_per_1000}
+            for fig in area_figures
+            if fig.area is not None
+        },
+        "unplaced": next((fig.count for fig in area_figures if fig.area is None), 0),
+        "observations": services.observations(principal, f),
+        "all_areas": Area.objects.filter(municipality=principal.municipality).order_by("name"),
+        "all_categories": Category.choices,
+        "all_sources": services.sources_for(principal.municipality.pk),
+        "map_extent": _extent(principal),
+        "areas_are_demo": Area.objects.filter(
+            municipality=principal.municipality, is_demo=True
+        ).exists(),
+    }
+    return render(request, "assessment/dashboard.html", context)
+
+
+def _extent(principal):
+    from trygg.core.services import map_extent
+
+    return map_extent(principal.municipality)
+
+
+@member_required()
+def map_data(request):
+    """The dashboard map's data: per-area counts (choropleth) and incident points."""
+    principal = request.principal
+    f = _filter(request)
+    figures = services.by_area(principal, f)
+    return JsonResponse(
+        {
+            "areas": {
+                str(fig.area.pk): {"count": fig.count, "rate": fig.rate_per_1000}
+                for fig in figures
+                if fig.area is not None
+            },
+            "points": services.map_points(principal, f),
+        }
+    )
+
+
+def _filename(f: IncidentFilter, extension: str) -> str:
+    return f"incidents-{f.date_from}-{f.date_to}.{extension}"
+
+
+@member_required()
+def export(request, fmt: str):
+    principal = request.principal
+    f = _filter(request)
+    qs = services.incidents(principal, f)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(qs), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "geojson":
+        response = StreamingHttpResponse(
+            exports.geojson_stream(qs), content_type="application/geo+json"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(qs),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        return HttpResponse(status=404)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(f, fmt)}"'
+    response["X-Trygg-Exported-At"] = timezone.now().isoformat()
+    return response
