@@ -83,6 +83,9 @@ _EMAIL = re.compile(
 )
 
 
+_MAYBE = re.compile(r"[\d@]")
+
+
 def luhn_valid(digits: str) -> bool:
     """The Luhn check used by Swedish personal identity numbers (over 10 digits)."""
     total = 0
@@ -126,8 +129,8 @@ def _overlaps(a: Finding, others: list[Finding]) -> bool:
 
 def find_personal_data(text: str | None) -> list[Finding]:
     """All personal data found in ``text``, in order of position."""
-    if not text:
-        return []
+    if not text or not _MAYBE.search(text):
+        return []  # no digit and no @: nothing to find (the common case, made fast)
     findings = _find_pins(text)
     findings += [
         Finding(KIND_EMAIL, m.start(), m.end())

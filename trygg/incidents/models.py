@@ -150,8 +150,28 @@ class PositionPrecision(models.TextChoices):
 
 
 class Incident(SensitiveRecord):
+    # Incidents are many (millions): every index costs at import time, so the foreign keys
+    # that the composite indexes below already lead with get no index of their own.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner organisation"),
+        db_index=False,
+    )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("source")
+        Source,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("source"),
+        db_index=False,  # the unique (source, source_ref) index leads with it
     )
     source_ref = models.CharField(_("source reference"), max_length=100)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
@@ -191,6 +211,7 @@ class Incident(SensitiveRecord):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("area"),
+        db_index=False,  # filtered with the period index; removing an area is rare
     )
     # 250 m grid cell in SWEREF 99 TM: floor(E / 250), floor(N / 250).
     cell_e = models.IntegerField(null=True, blank=True)
@@ -208,7 +229,12 @@ class Incident(SensitiveRecord):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     import_job = models.ForeignKey(
-        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ImportJob,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     # Hash of the imported values: a re-import of an unchanged row writes nothing.
     content_hash = models.CharField(max_length=40, blank=True)
@@ -221,17 +247,15 @@ class Incident(SensitiveRecord):
             models.UniqueConstraint(fields=["source", "source_ref"], name="incident_unique_ref")
         ]
         indexes = [
+            # Lists, exports and the hour × weekday profile scan a period; aggregates by
+            # category and area read DailyCount instead.
             models.Index(fields=["municipality", "occurred_date"], name="incident_muni_date"),
+            # Restricted incidents are counted live (they are not in DailyCount): a partial
+            # index holds just them, so it costs nothing for the others.
             models.Index(
-                fields=["municipality", "category", "occurred_date"], name="incident_muni_cat_date"
-            ),
-            models.Index(
-                fields=["municipality", "area", "occurred_date"], name="incident_muni_area_date"
-            ),
-            # Restricted incidents are counted live (they are not in DailyCount).
-            models.Index(
-                fields=["municipality", "sensitivity", "occurred_date"],
-                name="incident_muni_sens_date",
+                fields=["municipality", "occurred_date"],
+                name="incident_restricted_date",
+                condition=models.Q(sensitivity="restricted"),
             ),
         ]
 

@@ -94,12 +94,21 @@ def polisen_source(municipality: Municipality) -> Source:
     )
 
 
-def _derive(municipality: Municipality, rows: list[IncidentRow]) -> list[dict]:
-    """Local date/hour/weekday, area and 250 m SWEREF 99 TM grid cell for each row,
-    computed for all rows at once."""
+def _nullable(array: np.ndarray, decimals: int | None = None) -> list:
+    """A float array as a list of Python values, NaN as None (one pass, no per-item numpy)."""
+    if decimals is not None:
+        array = np.round(array, decimals)
+    values = array.tolist()
+    return [None if v != v else v for v in values]  # NaN != NaN
+
+
+def _derive(municipality: Municipality, rows: list[IncidentRow]) -> list[tuple]:
+    """The written values of each row, in WRITTEN_FIELDS order: local date, hour and
+    weekday, area and 250 m SWEREF 99 TM grid cell — positions computed for all rows at
+    once."""
     n = len(rows)
-    lats = np.array([r.lat if r.lat is not None else np.nan for r in rows], dtype=float)
-    lons = np.array([r.lon if r.lon is not None else np.nan for r in rows], dtype=float)
+    lats = np.array([np.nan if r.lat is None else r.lat for r in rows], dtype=float)
+    lons = np.array([np.nan if r.lon is None else r.lon for r in rows], dtype=float)
     exact = np.array(
         [r.position_precision != PositionPrecision.MUNICIPALITY for r in rows], dtype=bool
     )
@@ -116,39 +125,45 @@ def _derive(municipality: Municipality, rows: list[IncidentRow]) -> list[dict]:
         )
         cell_e[has_point] = np.floor(np.asarray(east) / CELL_M)
         cell_n[has_point] = np.floor(np.asarray(north) / CELL_M)
-    values = []
+    lat_list, lon_list = _nullable(lats, 6), _nullable(lons, 6)
+    area_list = areas.tolist()
+    cell_e_list = [None if v is None else int(v) for v in _nullable(cell_e)]
+    cell_n_list = [None if v is None else int(v) for v in _nullable(cell_n)]
+    day_precision = TimePrecision.DAY
+    out = []
     for i, r in enumerate(rows):
-        local = r.occurred_at.astimezone(STOCKHOLM)
-        area_id = r.area_id if r.area_id is not None else (int(areas[i]) if areas[i] >= 0 else None)
-        values.append(
-            {
-                "category": str(r.category),
-                "source_type": r.source_type,
-                "occurred_at": r.occurred_at.astimezone(dt.UTC),
-                "occurred_precision": str(r.occurred_precision),
-                "occurred_date": local.date(),
-                "occurred_hour": None if r.occurred_precision == TimePrecision.DAY else local.hour,
-                "occurred_weekday": local.weekday(),
-                "reported_at": r.reported_at.astimezone(dt.UTC) if r.reported_at else None,
-                "lat": None if np.isnan(lats[i]) else round(float(lats[i]), 6),
-                "lon": None if np.isnan(lons[i]) else round(float(lons[i]), 6),
-                "position_precision": str(r.position_precision),
-                "area_id": area_id,
-                "cell_e": None if np.isnan(cell_e[i]) else int(cell_e[i]),
-                "cell_n": None if np.isnan(cell_n[i]) else int(cell_n[i]),
-                "description": r.description,
-                "counts_in_statistics": r.counts_in_statistics,
-            }
+        occurred = r.occurred_at
+        local = occurred if occurred.tzinfo is STOCKHOLM else occurred.astimezone(STOCKHOLM)
+        area_id = r.area_id if r.area_id is not None else area_list[i]
+        out.append(
+            (
+                str(r.category),
+                r.source_type,
+                occurred,
+                str(r.occurred_precision),
+                local.date(),
+                None if r.occurred_precision == day_precision else local.hour,
+                local.weekday(),
+                r.reported_at,
+                lat_list[i],
+                lon_list[i],
+                str(r.position_precision),
+                area_id if area_id is not None and area_id >= 0 else None,
+                cell_e_list[i],
+                cell_n_list[i],
+                r.description,
+                r.counts_in_statistics,
+            )
         )
-    return values
+    return out
 
 
-def _hash(values: dict) -> str:
-    text = "\x1f".join(
-        v.isoformat() if isinstance(v, dt.datetime | dt.date) else repr(v)
-        for v in (values[f] for f in WRITTEN_FIELDS)
-    )
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+DATE_INDEX = WRITTEN_FIELDS.index("occurred_date")
+
+
+def _hash(values: tuple) -> str:
+    text = "\x1f".join([str(v) for v in values])
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 def _jsonable(value):
@@ -176,40 +191,38 @@ def write_incidents(
                 "source_ref", "id", "content_hash"
             )
         }
-        to_create: list[Incident] = []
+        to_create: list[tuple] = []
+        now = timezone.now()
+        constant = (
+            municipality.pk,
+            source.owner_organisation_id,
+            source.default_sensitivity,
+            source.pk,
+            job.pk if job else None,
+            is_demo or source.is_demo,
+            now,
+            now,
+        )
         to_update: dict[int, dict] = {}
         days: set[dt.date] = set()
         for row, values in zip(rows, derived, strict=True):
             content_hash = _hash(values)
             current = existing.get(row.source_ref)
             if current is None:
-                to_create.append(
-                    Incident(
-                        municipality=municipality,
-                        owner_organisation_id=source.owner_organisation_id,
-                        sensitivity=source.default_sensitivity,
-                        source=source,
-                        source_ref=row.source_ref,
-                        import_job=job,
-                        is_demo=is_demo or source.is_demo,
-                        content_hash=content_hash,
-                        **values,
-                    )
-                )
-                days.add(values["occurred_date"])
+                to_create.append((row.source_ref, content_hash, *values))
+                days.add(values[DATE_INDEX])
             elif current[1] != content_hash:
-                to_update[current[0]] = values | {"content_hash": content_hash}
-                days.add(values["occurred_date"])
+                to_update[current[0]] = (values, content_hash)
+                days.add(values[DATE_INDEX])
             else:
                 result.unchanged += 1
-        for start in range(0, len(to_create), BATCH):
-            batch = to_create[start : start + BATCH]
-            Incident.objects.bulk_create(batch, batch_size=BATCH)
-            if progress:
-                progress(len(batch))
+        _insert(constant, to_create, progress)
         result.created = len(to_create)
         if to_update:
             result.updated = _apply_updates(to_update, job, days)
+            # Rows whose stored hash differed but whose values did not (e.g. after a
+            # change of the hash itself) are refreshed silently: unchanged.
+            result.unchanged += len(to_update) - result.updated
         if result.created or result.updated:
             rebuild_daily_counts(municipality, days)
             audit.record_event(
@@ -225,31 +238,93 @@ def write_incidents(
     return result
 
 
-def _apply_updates(to_update: dict[int, dict], job, days: set) -> int:
+INSERT_COLUMNS = (
+    "municipality_id",
+    "owner_organisation_id",
+    "sensitivity",
+    "source_id",
+    "import_job_id",
+    "is_demo",
+    "created_at",
+    "updated_at",
+    "source_ref",
+    "content_hash",
+    *WRITTEN_FIELDS,
+)
+
+
+def _insert(constant: tuple, rows: list[tuple], progress=None) -> None:
+    """Insert new incidents fast: COPY on PostgreSQL, executemany on SQLite — the rows'
+    values are already validated and derived, so the ORM's per-object work is skipped.
+    ``constant`` holds the values shared by every row (INSERT_COLUMNS' first ones)."""
+    if not rows:
+        return
+    table = Incident._meta.db_table
+    columns = ", ".join(INSERT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for start in range(0, len(rows), BATCH):
+                    chunk = rows[start : start + BATCH]
+                    for row in chunk:
+                        copy.write_row(constant + row)
+                    if progress:
+                        progress(len(chunk))
+            return
+        # SQLite: the text Django's SQLite backend stores — naive UTC datetimes
+        # "YYYY-MM-DD HH:MM:SS[.ffffff]" and ISO dates.
+        utc = dt.UTC
+        shared = tuple(
+            str(v.astimezone(utc).replace(tzinfo=None)) if isinstance(v, dt.datetime) else v
+            for v in constant
+        )
+        offset = len(constant)
+        occurred_at = INSERT_COLUMNS.index("occurred_at") - offset
+        reported_at = INSERT_COLUMNS.index("reported_at") - offset
+        occurred_date = INSERT_COLUMNS.index("occurred_date") - offset
+        placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        for start in range(0, len(rows), BATCH * 5):
+            batch = []
+            for row in rows[start : start + BATCH * 5]:
+                row = list(row)
+                row[occurred_at] = str(row[occurred_at].astimezone(utc).replace(tzinfo=None))
+                if row[reported_at] is not None:
+                    row[reported_at] = str(row[reported_at].astimezone(utc).replace(tzinfo=None))
+                row[occurred_date] = row[occurred_date].isoformat()
+                batch.append(shared + tuple(row))
+            cursor.executemany(sql, batch)
+            if progress:
+                progress(len(batch))
+
+
+def _apply_updates(to_update: dict[int, tuple], job, days: set) -> int:
     ids = list(to_update)
     fields = [*WRITTEN_FIELDS, "content_hash"]
-    attnames = {"area_id": "area_id"}
     revisions = []
     for start in range(0, len(ids), BATCH):
         chunk = Incident.objects.filter(pk__in=ids[start : start + BATCH])
         instances = list(chunk)
         for incident in instances:
-            new = to_update[incident.pk]
+            new, content_hash = to_update[incident.pk]
             days.add(incident.occurred_date)  # the day it moved from, too
             changes = {}
-            for f in WRITTEN_FIELDS:
-                old_value = getattr(incident, attnames.get(f, f))
-                if old_value != new[f]:
-                    changes[f] = [_jsonable(old_value), _jsonable(new[f])]
-                setattr(incident, f, new[f])
-            incident.content_hash = new["content_hash"]
-            incident.import_job = job
-            revisions.append(IncidentRevision(incident=incident, import_job=job, changes=changes))
+            for f, value in zip(WRITTEN_FIELDS, new, strict=True):
+                old_value = getattr(incident, f)
+                if old_value != value:
+                    changes[f] = [_jsonable(old_value), _jsonable(value)]
+                setattr(incident, f, value)
+            incident.content_hash = content_hash
+            if changes:
+                incident.import_job = job
+                revisions.append(
+                    IncidentRevision(incident=incident, import_job=job, changes=changes)
+                )
         Incident.objects.bulk_update(
             instances, [f if f != "area_id" else "area" for f in fields] + ["import_job"]
         )
     IncidentRevision.objects.bulk_create(revisions, batch_size=BATCH)
-    return len(ids)
+    return len(revisions)
 
 
 def rebuild_daily_counts(municipality: Municipality, days: set[dt.date] | None = None) -> None:

@@ -35,7 +35,7 @@ class RowIssue:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentRow:
     """One validated incident, ready to be written."""
 

@@ -110,15 +110,17 @@ def parse_date(value) -> tuple[dt.date, dt.time | None]:
     text = str(value).strip()
     if not text:
         raise ValueError("empty")
-    try:
-        return dt.date.fromisoformat(text), None
-    except ValueError:
-        pass
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-        return parsed.date(), parsed.time().replace(microsecond=0, tzinfo=None)
-    except ValueError:
-        pass
+    if len(text) == 10:
+        try:
+            return dt.date.fromisoformat(text), None
+        except ValueError:
+            pass
+    elif len(text) > 10:
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+            return parsed.date(), parsed.time().replace(microsecond=0, tzinfo=None)
+        except ValueError:
+            pass
     m = _DATE_AND_TIME.match(text)
     if m:
         day, _ = parse_date(m["date"])
@@ -322,6 +324,13 @@ class _Context:
         self.today = today
         self.seen = seen
         self.earliest = dt.date(1990, 1, 1)
+        self._categories: dict[str, Category | None] = {}
+
+    def category(self, value: str) -> Category | None:
+        """The category of a type word, remembered: a file repeats its few types."""
+        if value not in self._categories:
+            self._categories[value] = category_for_partner_type(value)
+        return self._categories[value]
 
 
 def _cell(values: list, columns: dict[str, int], field: str):
@@ -337,21 +346,20 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
     if len(values) > ctx.width and any(str(v).strip() for v in values[ctx.width :]):
         result.error(row, "", f"the row has {len(values)} columns, the header {ctx.width}")
         return None
-    for field, index in columns.items():
-        if (
-            index < len(values)
-            and isinstance(values[index], str)
-            and len(values[index]) > MAX_FIELD
-        ):
-            result.error(
-                row, field, f"field is {len(values[index])} characters long; at most {MAX_FIELD}"
-            )
-            return None
+    if max([len(v) if isinstance(v, str) else 0 for v in values], default=0) > MAX_FIELD:
+        for field, index in columns.items():
+            value = values[index] if index < len(values) else ""
+            if isinstance(value, str) and len(value) > MAX_FIELD:
+                result.error(
+                    row, field, f"field is {len(value)} characters long; at most {MAX_FIELD}"
+                )
+                return None
     errors_before = len(result.errors)
 
-    ref = str(_cell(values, columns, "ref")).strip()
-    if isinstance(_cell(values, columns, "ref"), float) and float(ref).is_integer():
-        ref = str(int(float(ref)))  # Excel numbers: 1234.0 → 1234
+    raw_ref = _cell(values, columns, "ref")
+    ref = str(raw_ref).strip()
+    if isinstance(raw_ref, float) and raw_ref.is_integer():
+        ref = str(int(raw_ref))  # Excel numbers: 1234.0 → 1234
     if not ref:
         result.error(row, "ref", "missing id")
     elif len(ref) > MAX_REF:
@@ -397,7 +405,7 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
     raw_category = str(_cell(values, columns, "category") or "").strip()
     category = None
     if raw_category:
-        category = category_for_partner_type(raw_category)
+        category = ctx.category(raw_category)
         if category is None:
             result.error(
                 row,
@@ -405,7 +413,7 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
                 f"unknown category {raw_category!r}; use one of {', '.join(Category.values)}",
             )
     elif source_type:
-        category = category_for_partner_type(source_type)
+        category = ctx.category(source_type)
         if category is None:
             category = Category.OTHER
             result.warn(row, "type", f"unknown type {source_type!r}: counted as 'other'")

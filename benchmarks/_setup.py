@@ -1,0 +1,103 @@
+"""Shared set-up for the benchmarks: a fresh database of each kind, Django configured on
+it, and a throwaway PostgreSQL cluster (as in make test) when PostgreSQL is measured.
+
+The benchmarks print figures; they never assert timings (tests assert correctness)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def _pg_bin() -> Path:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    raise SystemExit("PostgreSQL server binaries not found (make test installs them)")
+
+
+@contextlib.contextmanager
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster on a free port; yields its DATABASE_URL."""
+    pg_bin = _pg_bin()
+    folder = Path(tempfile.mkdtemp(prefix="trygg-bench-pg."))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        user = "postgres" if shutil.which("id") and subprocess.run(["id", "-u", "postgres"], capture_output=True).returncode == 0 else "nobody"
+        shutil.chown(folder, user)
+        prefix = ["runuser", "-u", user, "--"]
+    data = folder / "data"
+    subprocess.run([*prefix, str(pg_bin / "initdb"), "-D", str(data), "-U", "trygg", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c work_mem=64MB"
+    subprocess.run([*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o", options, "start"], check=True, capture_output=True)
+    try:
+        subprocess.run([str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "trygg", "trygg"], check=True, capture_output=True)
+        yield f"postgres://trygg@127.0.0.1:{port}/trygg"
+    finally:
+        subprocess.run([*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def database(kind: str):
+    """Yields a DATABASE_URL of a new, empty database of ``kind`` (sqlite/postgresql)."""
+    if kind == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="trygg-bench-sqlite."))
+        try:
+            yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    else:
+        with postgres_cluster() as url:
+            yield url
+
+
+def run_child(script: str, args: list[str], database_url: str) -> int:
+    """Run a benchmark phase in a child process configured for one database (Django's
+    settings are read once per process)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "trygg.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef"),
+        "SECURE_HTTPS": "0",
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "MAP_TILE_URL": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.run([sys.executable, script, *args], env=env, cwd=ROOT).returncode
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
