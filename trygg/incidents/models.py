@@ -150,14 +150,20 @@ class PositionPrecision(models.TextChoices):
 
 
 class Incident(SensitiveRecord):
-    # Incidents are many (millions): every index costs at import time, so the foreign keys
-    # that the composite indexes below already lead with get no index of their own.
+    # Incidents are many (millions), written in bulk. Every index and every per-row
+    # foreign-key check costs at import time, so the foreign keys that are the same for a
+    # whole import (municipality, owner, source, import job) get neither an index of their
+    # own (the composite indexes below lead with them) nor a database constraint: the
+    # importer takes them from rows it has just read, and the ORM's on_delete (PROTECT /
+    # SET_NULL) still guards deletions. The area, which varies per row, keeps its
+    # constraint.
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("municipality"),
         db_index=False,
+        db_constraint=False,
     )
     owner_organisation = models.ForeignKey(
         Organisation,
@@ -165,6 +171,7 @@ class Incident(SensitiveRecord):
         related_name="+",
         verbose_name=_("owner organisation"),
         db_index=False,
+        db_constraint=False,
     )
     source = models.ForeignKey(
         Source,
@@ -172,6 +179,7 @@ class Incident(SensitiveRecord):
         related_name="incidents",
         verbose_name=_("source"),
         db_index=False,  # the unique (source, source_ref) index leads with it
+        db_constraint=False,
     )
     source_ref = models.CharField(_("source reference"), max_length=100)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
@@ -235,6 +243,7 @@ class Incident(SensitiveRecord):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # Hash of the imported values: a re-import of an unchanged row writes nothing.
     content_hash = models.CharField(max_length=40, blank=True)
