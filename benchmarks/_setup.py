@@ -26,7 +26,10 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def _pg_bin() -> Path:
@@ -49,18 +52,64 @@ def postgres_cluster():
         port = s.getsockname()[1]
     prefix: list[str] = []
     if os.geteuid() == 0:
-        user = "postgres" if shutil.which("id") and subprocess.run(["id", "-u", "postgres"], capture_output=True).returncode == 0 else "nobody"
+        user = (
+            "postgres"
+            if shutil.which("id")
+            and subprocess.run(["id", "-u", "postgres"], capture_output=True).returncode == 0
+            else "nobody"
+        )
         shutil.chown(folder, user)
         prefix = ["runuser", "-u", user, "--"]
     data = folder / "data"
-    subprocess.run([*prefix, str(pg_bin / "initdb"), "-D", str(data), "-U", "trygg", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c work_mem=64MB"
-    subprocess.run([*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o", options, "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *prefix,
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "trygg",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB "
+        "-c work_mem=64MB"
+    )
+    subprocess.run(
+        [
+            *prefix,
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run([str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "trygg", "trygg"], check=True, capture_output=True)
+        subprocess.run(
+            [str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "trygg", "trygg"],
+            check=True,
+            capture_output=True,
+        )
         yield f"postgres://trygg@127.0.0.1:{port}/trygg"
     finally:
-        subprocess.run([*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

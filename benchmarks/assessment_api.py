@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _setup  # noqa: E402
-import ingest  # noqa: E402
+import _setup
+import ingest
 
 REPEAT = 5
 
@@ -42,7 +42,9 @@ def combinations(areas: list[int], today: dt.date) -> list[dict]:
     out = []
     for name, (start, end) in periods.items():
         for extra in filters:
-            out.append({"name": f"{name} {extra or ''}", "date_from": start, "date_to": end, **extra})
+            out.append(
+                {"name": f"{name} {extra or ''}", "date_from": start, "date_to": end, **extra}
+            )
     return out
 
 
@@ -76,7 +78,10 @@ def naive(municipality, combo: dict) -> dict:
         "by_category": list(qs.values("category").annotate(n=Count("id")).order_by()),
         "by_area": list(qs.values("area_id").annotate(n=Count("id")).order_by()),
         "by_period": list(
-            qs.annotate(m=TruncMonth("occurred_date")).values("m").annotate(n=Count("id")).order_by()
+            qs.annotate(m=TruncMonth("occurred_date"))
+            .values("m")
+            .annotate(n=Count("id"))
+            .order_by()
         ),
         "total": qs.count(),
     }
@@ -111,13 +116,23 @@ def child(path: str, label: str) -> None:
         },
     )
     started = time.perf_counter()
-    call_command("import_incidents", path, "--source", "bench", stdout=StringIO(), stderr=StringIO(), verbosity=0)
+    call_command(
+        "import_incidents",
+        path,
+        "--source",
+        "bench",
+        stdout=StringIO(),
+        stderr=StringIO(),
+        verbosity=0,
+    )
     n = Incident.objects.count()
     print(f"  {label:<10} loaded {n:,} incidents in {time.perf_counter() - started:.0f} s")
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="samordnare"))
-    areas = list(Area.objects.filter(municipality=municipality).order_by("name").values_list("id", flat=True))
+    areas = list(
+        Area.objects.filter(municipality=municipality).order_by("name").values_list("id", flat=True)
+    )
     combos = combinations(areas, dt.date.today())
     api, base = [], []
     for combo in combos:

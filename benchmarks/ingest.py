@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _setup  # noqa: E402
+import _setup
 
 TYPES = ["Skadegörelse", "Klotter", "Brand", "Inbrott", "Stöld", "Bråk", "Misshandel",
          "Olaga hot", "Narkotika", "Rån", "Trafik", "Övrigt"]  # fmt: skip
@@ -73,12 +73,21 @@ def child(path: str, label: str) -> None:
     for run in ("first import", "same file again"):
         out = StringIO()
         started = time.perf_counter()
-        call_command("import_incidents", path, "--source", "bench", stdout=out, stderr=StringIO(), verbosity=0)
+        call_command(
+            "import_incidents",
+            path,
+            "--source",
+            "bench",
+            stdout=out,
+            stderr=StringIO(),
+            verbosity=0,
+        )
         elapsed = time.perf_counter() - started
         results.append((run, elapsed, out.getvalue().strip()))
     n = Incident.objects.filter(source__slug="bench").count()
     for run, elapsed, message in results:
-        print(f"  {label:<10} {run:<16} {elapsed:7.1f} s  {n / elapsed:>9,.0f} rows/s  | {message.split(': ', 1)[-1]}")
+        outcome = message.split(": ", 1)[-1]
+        print(f"  {label:<10} {run:<16} {elapsed:7.1f} s  {n / elapsed:>9,.0f} rows/s  | {outcome}")
 
 
 def main() -> None:
@@ -95,7 +104,8 @@ def main() -> None:
         path = Path(folder) / "incidents.csv"
         started = time.perf_counter()
         generate_csv(path, args.n)
-        print(f"  generated {path.stat().st_size / 1e6:.0f} MB of CSV in {time.perf_counter() - started:.1f} s")
+        size_mb = path.stat().st_size / 1e6
+        print(f"  generated {size_mb:.0f} MB of CSV in {time.perf_counter() - started:.1f} s")
         kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
         for kind in kinds:
             with _setup.database(kind) as url:

@@ -25,6 +25,21 @@ def housing_source(bro):
     )
 
 
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run the real task worker over the queue, once. The worker closes "old" database
+    connections between tasks; inside a test's transaction that would close the test's
+    own connection (PostgreSQL), so that call is made a no-op here."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return run
+
+
 def upload(client, content, name="log.csv", **extra):
     data = {
         "importer": "incidents",
@@ -38,7 +53,7 @@ def upload(client, content, name="log.csv", **extra):
 
 
 def test_coordinator_uploads_a_file_and_the_worker_imports_it(
-    client, housing_source, django_capture_on_commit_callbacks, settings, tmp_path
+    client, housing_source, django_capture_on_commit_callbacks, settings, tmp_path, run_worker
 ):
     settings.MEDIA_ROOT = tmp_path
     login(client, "samordnare")
@@ -53,7 +68,7 @@ def test_coordinator_uploads_a_file_and_the_worker_imports_it(
     assert job.status == ImportStatus.QUEUED
     assert job.started_by.username == "samordnare"
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.status == ImportStatus.SUCCEEDED, job.errors
     assert job.created_count == 2
@@ -67,13 +82,13 @@ def test_coordinator_uploads_a_file_and_the_worker_imports_it(
 
 
 def test_a_bad_upload_shows_row_errors_and_imports_nothing(
-    client, housing_source, django_capture_on_commit_callbacks, settings, tmp_path
+    client, housing_source, django_capture_on_commit_callbacks, settings, tmp_path, run_worker
 ):
     settings.MEDIA_ROOT = tmp_path
     login(client, "samordnare")
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, "id;datum;typ;område\n1;igår;Klotter;Bro\n", source=housing_source.pk)
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker()
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     page = client.get(f"/incidents/imports/{job.pk}/").content.decode()
