@@ -150,3 +150,22 @@ def django_setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def bench_source():
+    """The demo municipality, and a source for the benchmark's rows."""
+    from trygg.core import demo
+    from trygg.core.models import Organisation
+    from trygg.incidents.models import Source
+
+    municipality = demo.load()
+    Source.objects.get_or_create(
+        municipality=municipality,
+        slug="bench",
+        defaults={
+            "name": "Benchmark",
+            "kind": "partner_log",
+            "owner_organisation": Organisation.objects.get(name="Upplands-Brohus"),
+        },
+    )
+    return municipality

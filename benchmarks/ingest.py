@@ -55,20 +55,9 @@ def child(path: str, label: str) -> None:
 
     from django.core.management import call_command
 
-    from trygg.core import demo
-    from trygg.core.models import Organisation
-    from trygg.incidents.models import Incident, Source
+    from trygg.incidents.models import Incident
 
-    municipality = demo.load()
-    Source.objects.get_or_create(
-        municipality=municipality,
-        slug="bench",
-        defaults={
-            "name": "Benchmark",
-            "kind": "partner_log",
-            "owner_organisation": Organisation.objects.get(name="Upplands-Brohus"),
-        },
-    )
+    _setup.bench_source()
     results = []
     for run in ("first import", "same file again"):
         out = StringIO()

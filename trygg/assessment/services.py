@@ -41,9 +41,11 @@ def period_key(day: dt.date, granularity: str) -> dt.date:
     return day
 
 
-def _daily(f: IncidentFilter):
-    qs = DailyCount.objects.filter(
-        municipality_id=f.municipality_id, day__gte=f.date_from, day__lte=f.date_to
+def _filtered(qs, f: IncidentFilter, date_field: str):
+    """``qs`` (incidents or daily counts) narrowed to the filter."""
+    qs = qs.filter(
+        municipality_id=f.municipality_id,
+        **{f"{date_field}__gte": f.date_from, f"{date_field}__lte": f.date_to},
     )
     if f.categories:
         qs = qs.filter(category__in=f.categories)
@@ -52,23 +54,16 @@ def _daily(f: IncidentFilter):
     if f.sources:
         qs = qs.filter(source_id__in=f.sources)
     return qs
+
+
+def _daily(f: IncidentFilter):
+    return _filtered(DailyCount.objects.all(), f, "day")
 
 
 def incidents(principal: Principal, f: IncidentFilter):
     """The incidents of the filter that ``principal`` may read (restricted reads are
     audited when evaluated)."""
-    qs = Incident.objects.visible_to(principal).filter(
-        municipality_id=f.municipality_id,
-        occurred_date__gte=f.date_from,
-        occurred_date__lte=f.date_to,
-    )
-    if f.categories:
-        qs = qs.filter(category__in=f.categories)
-    if f.areas:
-        qs = qs.filter(area_id__in=f.areas)
-    if f.sources:
-        qs = qs.filter(source_id__in=f.sources)
-    return qs
+    return _filtered(Incident.objects.visible_to(principal), f, "occurred_date")
 
 
 def _restricted(principal: Principal, f: IncidentFilter):
