@@ -132,3 +132,40 @@ def test_dashboard_needs_a_membership(client, incidents, path):
 
     client.force_login(UserFactory())
     assert client.get(path).status_code == 403
+
+
+def test_api_applies_the_permission_layer(client, incidents):
+    from trygg.core.models import Role
+    from trygg.core.tests.factories import MembershipFactory
+
+    login(client, "samordnare")
+    refs = {
+        r["source_ref"]
+        for r in client.get("/api/v1/incidents?date_from=2026-03-01&date_to=2026-03-31").json()[
+            "results"
+        ]
+    }
+    assert refs == {"p1", "p2", "p3", "h1"}  # not the police's restricted s1
+
+    outsider = MembershipFactory(role=Role.COORDINATOR)
+    _token, key = create_token(outsider, "another municipality")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    data = client.get("/api/v1/incidents?date_from=2026-03-01&date_to=2026-03-31", **headers)
+    assert data.json()["count"] == 0
+    summary = client.get(
+        "/api/v1/assessment/summary?date_from=2026-03-01&date_to=2026-03-31", **headers
+    )
+    assert summary.json()["total"] == 0
+
+
+def test_api_token_reads_are_audited_as_the_token(client, incidents):
+    from trygg.core.models import AuditAction, AuditEntry
+
+    _token, key = create_token(Membership.objects.get(user__username="polis"), "Polisens system")
+    client.get(
+        "/api/v1/incidents?date_from=2026-03-01&date_to=2026-03-31&category=drugs",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    read = AuditEntry.objects.get(action=AuditAction.READ)
+    assert read.actor_label == "polis"
+    assert "(token " in read.path
