@@ -166,6 +166,14 @@ def _hash(values: tuple) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+def _same(a, b) -> bool:
+    """Equality that holds across time zones: Python never calls an aware datetime in a
+    repeated (DST) hour equal to one in another zone (PEP 495), so compare in UTC."""
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return a.astimezone(dt.UTC) == b.astimezone(dt.UTC)
+    return a == b
+
+
 def _jsonable(value):
     return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
 
@@ -311,7 +319,7 @@ def _apply_updates(to_update: dict[int, tuple], job, days: set) -> int:
             changes = {}
             for f, value in zip(WRITTEN_FIELDS, new, strict=True):
                 old_value = getattr(incident, f)
-                if old_value != value:
+                if not _same(old_value, value):
                     changes[f] = [_jsonable(old_value), _jsonable(value)]
                 setattr(incident, f, value)
             incident.content_hash = content_hash

@@ -274,3 +274,21 @@ def test_all_row_errors_are_reported_with_row_number_and_field(housing, write_fi
     errors = ImportJob.objects.latest("id").errors
     assert [(e["row"], e["field"]) for e in errors] == [(2, "date"), (3, "area")]
     assert not Incident.objects.exists()
+
+
+def test_rerun_at_the_repeated_hour_of_the_autumn_dst_change_changes_nothing(
+    housing, write_file, run_command
+):
+    # 27 October 2024: clocks went back from 03:00 to 02:00, so 02:30 happened twice.
+    path = write_file("id;datum;typ;område\n1;2024-10-27 02:30;Klotter;Bro\n", "dst.csv")
+    run_import(run_command, path)
+    # A stored hash that no longer matches (as after a change of the hash itself) makes the
+    # importer compare the values one by one: they are the same.
+    Incident.objects.update(content_hash="stale")
+    out, _ = run_import(
+        run_command, write_file("id;datum;typ;område\n1;2024-10-27 02:30;Klotter;Bro\n", "dst2.csv")
+    )
+    assert "0 created, 0 updated, 1 unchanged" in out
+    incident = Incident.objects.get()
+    assert incident.occurred_at == dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC)
+    assert not incident.revisions.exists()
