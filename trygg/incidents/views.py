@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core.permissions import Permission
@@ -70,7 +71,9 @@ def field_reports(request):
 @member_required(Permission.CREATE)
 def field_report_create(request):
     principal = request.principal
-    form = FieldReportForm(request.POST or None, principal=principal)
+    form = FieldReportForm(
+        request.POST or None, principal=principal, initial={"date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.created_by = request.user
