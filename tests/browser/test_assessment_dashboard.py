@@ -47,6 +47,13 @@ def test_coordinator_filters_the_situation_picture_and_exports(
     assert len(records) == total_after
     assert {r["category"] for r in records} == {"vandalism"}
     assert violations(page) == []
+
+    page.get_by_role("link", name="Analys").click()
+    page.get_by_role("heading", name="Analys", level=1).wait_for()
+    page.locator("[data-analysis-map][data-loaded]").wait_for()
+    assert "het, 99 %" in page.locator(".legend").inner_text()
+    assert violations(page) == []
+    page.screenshot(path=str(artifacts / "analys.png"), full_page=True)
     assert page.js_errors == []
 
 

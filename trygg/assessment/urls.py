@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.dashboard, name="assessment"),
     path("map.json", views.map_data, name="assessment_map"),
     path("export.<str:fmt>", views.export, name="assessment_export"),
+    path("analys/", views.analysis_page, name="assessment_analysis"),
+    path("analys/layers.json", views.analysis_layers, name="assessment_analysis_layers"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from trygg.assessment import charts, exports, services
 from trygg.assessment.filters import IncidentFilter
 from trygg.core.models import Area
+from trygg.core.permissions import Permission
 from trygg.incidents.taxonomy import Category
 from trygg.web.views import member_required
 
@@ -151,3 +152,46 @@ def export(request, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{_filename(f, fmt)}"'
     response["X-Trygg-Exported-At"] = timezone.now().isoformat()
     return response
+
+
+@member_required(Permission.VIEW)
+def analysis_page(request):
+    """Hotspots, density, trends, near-repeat and emerging hotspots for the filter."""
+    from trygg.assessment import analysis
+
+    principal = request.principal
+    f = _filter(request)
+    category = request.GET.get("nr_category") or Category.BURGLARY
+    if category not in Category.values:
+        category = Category.BURGLARY
+    near = analysis.near_repeat_finding(principal, f, category)
+    return render(
+        request,
+        "assessment/analysis.html",
+        {
+            "filter": f,
+            "query": f.query_string(),
+            "trend_findings": analysis.trend_findings(principal, f),
+            "monthly_trends": analysis.monthly_trends(principal, f),
+            "near": near,
+            "nr_category": category,
+            "near_days": analysis.NEAR_REPEAT_DAYS,
+            "categories": Category.choices,
+            "methods": analysis.METHODS,
+            "map_extent": _extent(principal),
+        },
+    )
+
+
+@member_required(Permission.VIEW)
+def analysis_layers(request):
+    from trygg.assessment import analysis
+
+    principal = request.principal
+    f = _filter(request)
+    category = request.GET.get("nr_category") or Category.BURGLARY
+    layers = analysis.spatial_layers(principal, f)
+    layers["emerging"] = analysis.emerging_layer(principal, f)
+    if category in Category.values:
+        layers["near_repeat_zones"] = analysis.near_repeat_finding(principal, f, category).zones
+    return JsonResponse(layers)

@@ -1,0 +1,415 @@
+"""The analysis engine (trygg.analysis, pure numpy) applied to the lägesbild's incidents:
+hotspot and density layers, trends and alerts, near-repeat, emerging hotspots — each
+result with a plain-language sentence and the method behind it.
+
+Only incidents with a real position (exact or street) enter the spatial analyses; only
+the incidents the principal may read enter any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygg.analysis import emerging, grid, hotspots, kde, near_repeat, trends
+from trygg.assessment.filters import IncidentFilter, shift_year
+from trygg.assessment.services import _daily, incidents
+from trygg.core.models import Area
+from trygg.core.permissions import Principal
+from trygg.incidents.models import PositionPrecision
+from trygg.incidents.taxonomy import Category
+
+CELL_M = 250.0
+GI_DISTANCE = 1.5
+TREND_WEEKS = 8
+BASELINE_YEARS = 3
+NEAR_REPEAT_SPACE = [100, 200, 300, 400]
+NEAR_REPEAT_DAYS = [7, 14, 21, 28]
+NEAR_REPEAT_PERMUTATIONS = 99
+MAX_NEAR_REPEAT_EVENTS = 20_000
+
+METHODS = {
+    "hotspots": gettext_lazy(
+        "Hotspots: incidents with a known position are counted in 250 m squares (SWEREF 99 "
+        "TM). For each square, Getis-Ord Gi* compares the count in it and its neighbours "
+        "(squares whose centres lie within 1.5 square widths) with the whole area's average; "
+        "p-values are corrected for the many squares tested (Benjamini–Hochberg), and squares "
+        "are shown hot or cold at 90, 95 and 99 % confidence."
+    ),
+    "density": gettext_lazy(
+        "Density: each incident spreads over its surroundings with a quartic kernel; the "
+        "bandwidth follows Scott's rule on the incidents' spread (at least 500 m, at most 2 km)."
+    ),
+    "trends": gettext_lazy(
+        "Trends: the last 8 weeks are compared with the same 8 weeks of each of the three "
+        "previous years (only sources that reported throughout) with an exact test of two "
+        "Poisson rates; monthly counts are tested for "
+        "a monotonic trend with the Mann–Kendall test; a week is flagged when its count is "
+        "above the Poisson upper limit (p < 0.01) of the same week in the previous years."
+    ),
+    "near_repeat": gettext_lazy(
+        "Near-repeat: the Knox test counts pairs of incidents that are close in both space "
+        "and time and compares them with 99 random permutations of the dates (Ratcliffe's "
+        "Near Repeat Calculator). A zone is shown where the risk after an incident is "
+        "significantly (p ≤ 0.05) at least 20 % higher."
+    ),
+    "emerging": gettext_lazy(
+        "Emerging hotspots: Gi* for every month, then the Mann–Kendall trend of each square's "
+        "z-scores, classified as new, consecutive, intensifying, persistent, diminishing, "
+        "sporadic, oscillating or historical hotspots (and the same for cold spots)."
+    ),
+}
+
+
+def _positioned(principal: Principal, f: IncidentFilter):
+    return (
+        incidents(principal, f)
+        .filter(counts_in_statistics=True, lat__isnull=False)
+        .exclude(position_precision__in=[PositionPrecision.MUNICIPALITY, PositionPrecision.AREA])
+    )
+
+
+def _points(principal: Principal, f: IncidentFilter):
+    rows = list(_positioned(principal, f).values_list("lon", "lat", "occurred_at"))
+    if not rows:
+        return np.empty(0), np.empty(0), np.empty(0)
+    lon = np.array([r[0] for r in rows])
+    lat = np.array([r[1] for r in rows])
+    epoch = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    days = np.array([(r[2] - epoch).total_seconds() / 86400 for r in rows])
+    x, y = grid.to_sweref(lon, lat)
+    return x, y, days
+
+
+def _municipality_grid(f: IncidentFilter) -> grid.Grid | None:
+    areas = Area.objects.filter(municipality_id=f.municipality_id)
+    bounds = [(a.min_lon, a.min_lat, a.max_lon, a.max_lat) for a in areas]
+    if not bounds:
+        return None
+    lons = [b[0] for b in bounds] + [b[2] for b in bounds]
+    lats = [b[1] for b in bounds] + [b[3] for b in bounds]
+    x, y = grid.to_sweref(lons, lats)
+    return grid.Grid.covering(x, y, cell=CELL_M, pad=2)
+
+
+def _cell_feature(g: grid.Grid, iy: int, ix: int, properties: dict) -> dict:
+    x0, y0 = g.x0 + ix * g.cell, g.y0 + iy * g.cell
+    xs = np.array([x0, x0 + g.cell, x0 + g.cell, x0, x0])
+    ys = np.array([y0, y0, y0 + g.cell, y0 + g.cell, y0])
+    lon, lat = grid.to_wgs84(xs, ys)
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[round(a, 6), round(b, 6)] for a, b in zip(lon, lat, strict=True)]],
+        },
+        "properties": properties,
+    }
+
+
+def spatial_layers(principal: Principal, f: IncidentFilter) -> dict:
+    """GeoJSON of hot/cold cells (Gi*) and of density classes (KDE)."""
+    g = _municipality_grid(f)
+    x, y, _days = _points(principal, f)
+    empty = {"type": "FeatureCollection", "features": []}
+    if g is None or x.size < 5:
+        return {"hotspots": empty, "density": empty, "events": int(x.size)}
+    counts = g.aggregate(x, y)
+    result = hotspots.gi_star(counts, GI_DISTANCE)
+    classes = result.classify()
+    hot = []
+    for iy, ix in zip(*np.nonzero(classes), strict=True):
+        hot.append(
+            _cell_feature(
+                g,
+                int(iy),
+                int(ix),
+                {
+                    "class": int(classes[iy, ix]),
+                    "count": int(counts[iy, ix]),
+                    "z": round(float(result.z[iy, ix]), 2),
+                },
+            )
+        )
+    bandwidth = kde.default_bandwidth(x, y, g.cell)
+    surface = kde.density(counts, g.cell, bandwidth) * 1e6  # per km²
+    positive = surface[surface > 0]
+    dens = []
+    if positive.size:
+        edges = np.quantile(positive, [0.5, 0.75, 0.9, 0.97])
+        levels = np.searchsorted(edges, surface, side="right")
+        for iy, ix in zip(*np.nonzero(levels), strict=True):
+            dens.append(
+                _cell_feature(
+                    g,
+                    int(iy),
+                    int(ix),
+                    {"level": int(levels[iy, ix]), "per_km2": round(float(surface[iy, ix]), 1)},
+                )
+            )
+    return {
+        "hotspots": {"type": "FeatureCollection", "features": hot},
+        "density": {"type": "FeatureCollection", "features": dens},
+        "events": int(x.size),
+        "bandwidth_m": round(bandwidth),
+        "hot_cells": int((classes > 0).sum()),
+        "cold_cells": int((classes < 0).sum()),
+    }
+
+
+@dataclass
+class TrendFinding:
+    category: str
+    label: str
+    area: str | None
+    recent: int
+    baseline_mean: float
+    change: trends.RateChange
+    sentence: str
+
+
+def _weekly_counts(
+    principal, f: IncidentFilter, category: str, area_id: int | None, end: dt.date, weeks: int
+):
+    start = end - dt.timedelta(days=7 * weeks - 1)
+    sub = IncidentFilter(
+        f.municipality_id, start, end, (area_id,) if area_id else f.areas, (category,), f.sources
+    )
+    per_day = dict(_daily(sub).values("day").annotate(n=Sum("count")).values_list("day", "n"))
+    series = np.zeros(weeks)
+    for day, n in per_day.items():
+        series[(day - start).days // 7] += n
+    return series
+
+
+def _sources_covering(f: IncidentFilter, since: dt.date) -> tuple[int, ...]:
+    """The filter's sources that already reported on ``since``: a source that joined later
+    would make every comparison with the past look like an increase."""
+    from django.db.models import Min
+
+    from trygg.incidents.models import Incident
+
+    qs = Incident.objects.filter(municipality_id=f.municipality_id)
+    if f.sources:
+        qs = qs.filter(source_id__in=f.sources)
+    firsts = qs.values("source_id").annotate(first=Min("occurred_date")).order_by()
+    return tuple(sorted(r["source_id"] for r in firsts if r["first"] <= since))
+
+
+def trend_findings(principal: Principal, f: IncidentFilter, limit: int = 8) -> list[TrendFinding]:
+    """Categories (and areas) whose last 8 weeks differ significantly from the same weeks of
+    the three previous years — the statements a coordinator can read out at a meeting.
+    Only sources that reported throughout are compared."""
+    end = f.date_to
+    baseline_start = shift_year(end, -BASELINE_YEARS) - dt.timedelta(weeks=TREND_WEEKS)
+    sources = _sources_covering(f, baseline_start)
+    if not sources:
+        return []
+    f = IncidentFilter(f.municipality_id, f.date_from, f.date_to, f.areas, f.categories, sources)
+    findings = []
+    areas = list(Area.objects.filter(municipality_id=f.municipality_id).order_by("name"))
+    scopes: list[tuple[int | None, str | None]] = [(None, None)] + [(a.pk, a.name) for a in areas]
+    categories = f.categories or tuple(Category.values)
+    labels = dict(Category.choices)
+    for category in categories:
+        for area_id, area_name in scopes:
+            recent = _weekly_counts(principal, f, category, area_id, end, TREND_WEEKS).sum()
+            baseline = []
+            for k in range(1, BASELINE_YEARS + 1):
+                baseline.append(
+                    _weekly_counts(
+                        principal, f, category, area_id, shift_year(end, -k), TREND_WEEKS
+                    ).sum()
+                )
+            change = trends.rate_change(
+                int(recent), TREND_WEEKS * 7, int(sum(baseline)), TREND_WEEKS * 7 * BASELINE_YEARS
+            )
+            if not (change.significant_increase or change.significant_decrease):
+                continue
+            where = area_name or _("the municipality")
+            params = {
+                "category": str(labels[category]).lower(),
+                "where": where,
+                "weeks": TREND_WEEKS,
+                "years": BASELINE_YEARS,
+                "p": f"= {change.p:.3f}" if change.p >= 0.001 else "< 0.001",
+                "n": int(recent),
+                "mean": f"{np.mean(baseline):.1f}",
+            }
+            sentence = (
+                _(
+                    "Significantly more %(category)s in %(where)s the last %(weeks)s weeks than "
+                    "the same weeks in the %(years)s previous years: %(n)s against %(mean)s on "
+                    "average (p %(p)s)."
+                )
+                if change.significant_increase
+                else _(
+                    "Significantly less %(category)s in %(where)s the last %(weeks)s weeks than "
+                    "the same weeks in the %(years)s previous years: %(n)s against %(mean)s on "
+                    "average (p %(p)s)."
+                )
+            ) % params
+            findings.append(
+                TrendFinding(
+                    category,
+                    str(labels[category]),
+                    area_name,
+                    int(recent),
+                    float(np.mean(baseline)),
+                    change,
+                    sentence,
+                )
+            )
+    findings.sort(key=lambda t: t.change.p)
+    return findings[:limit]
+
+
+@dataclass
+class MonthlyTrend:
+    label: str
+    months: int
+    result: trends.MannKendallResult
+    sentence: str
+
+
+def monthly_trends(principal: Principal, f: IncidentFilter) -> list[MonthlyTrend]:
+    """Mann–Kendall on each category's monthly counts over the filter's period."""
+    labels = dict(Category.choices)
+    months = []
+    day = f.date_from.replace(day=1)
+    while day <= f.date_to:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    if len(months) < 6:
+        return []
+    index = {m: i for i, m in enumerate(months)}
+    out = []
+    for category in f.categories or tuple(Category.values):
+        sub = IncidentFilter(
+            f.municipality_id, f.date_from, f.date_to, f.areas, (category,), f.sources
+        )
+        series = np.zeros(len(months))
+        for day, n in _daily(sub).values("day").annotate(n=Sum("count")).values_list("day", "n"):
+            series[index[day.replace(day=1)]] += n
+        if series.sum() < 10:
+            continue
+        result = trends.mann_kendall(series)
+        if result.trend == "no trend":
+            continue
+        params = {
+            "category": str(labels[category]),
+            "n": len(months),
+            "p": f"{result.p:.3f}",
+            "slope": f"{result.slope:+.1f}",
+        }
+        sentence = (
+            _("%(category)s: rising over %(n)s months (Mann–Kendall p %(p)s, %(slope)s a month).")
+            if result.trend == "increasing"
+            else _(
+                "%(category)s: falling over %(n)s months (Mann–Kendall p %(p)s, %(slope)s a month)."
+            )
+        ) % params
+        out.append(MonthlyTrend(str(labels[category]), len(months), result, sentence))
+    return out
+
+
+@dataclass
+class NearRepeatFinding:
+    category: str
+    events: int
+    result: near_repeat.KnoxResult | None
+    risk: near_repeat.HeightenedRisk | None
+    sentence: str
+    rows: list = field(default_factory=list)
+    zones: dict = field(default_factory=dict)
+
+
+def near_repeat_finding(
+    principal: Principal, f: IncidentFilter, category: str = Category.BURGLARY
+) -> NearRepeatFinding:
+    labels = dict(Category.choices)
+    sub = IncidentFilter(f.municipality_id, f.date_from, f.date_to, f.areas, (category,), f.sources)
+    x, y, days = _points(principal, sub)
+    label = str(labels[category])
+    if x.size < 20:
+        return NearRepeatFinding(
+            label,
+            int(x.size),
+            None,
+            None,
+            _("Too few incidents with a position for a near-repeat test."),
+        )
+    if x.size > MAX_NEAR_REPEAT_EVENTS:
+        keep = np.argsort(days)[-MAX_NEAR_REPEAT_EVENTS:]
+        x, y, days = x[keep], y[keep], days[keep]
+    result = near_repeat.knox(
+        x, y, days, NEAR_REPEAT_SPACE, NEAR_REPEAT_DAYS, NEAR_REPEAT_PERMUTATIONS
+    )
+    risk = result.heightened_risk()
+    if risk:
+        sentence = _(
+            "After a %(category)s, the risk of another within %(distance)s m is significantly "
+            "raised for %(days)s days."
+        ) % {"category": label.lower(), "distance": int(risk.distance_m), "days": int(risk.days)}
+    else:
+        sentence = _("No significant near-repeat pattern for %(category)s.") % {
+            "category": label.lower()
+        }
+    space_labels = [f"≤ {int(b)} m" for b in NEAR_REPEAT_SPACE] + [_("farther")]
+    rows = []
+    for si, s_label in enumerate(space_labels):
+        cells = []
+        for ti in range(len(NEAR_REPEAT_DAYS) + 1):
+            ratio = result.ratio[si, ti]
+            cells.append(
+                {
+                    "observed": int(result.observed[si, ti]),
+                    "ratio": None if np.isnan(ratio) else round(float(ratio), 2),
+                    "significant": bool(result.significant()[si, ti] and ratio >= 1.2),
+                }
+            )
+        rows.append((s_label, cells))
+    zones = {"type": "FeatureCollection", "features": []}
+    if risk:
+        recent = days >= days.max() - risk.days
+        lon, lat = grid.to_wgs84(x[recent], y[recent])
+        zones["features"] = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(a, 6), round(b, 6)]},
+                "properties": {"radius_m": risk.distance_m},
+            }
+            for a, b in zip(lon, lat, strict=True)
+        ]
+    return NearRepeatFinding(label, int(x.size), result, risk, sentence, rows, zones)
+
+
+def emerging_layer(principal: Principal, f: IncidentFilter) -> dict:
+    """Emerging-hotspot patterns of the last 12 months (monthly slices)."""
+    end = f.date_to
+    start = (end.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
+    sub = IncidentFilter(f.municipality_id, start, end, f.areas, f.categories, f.sources)
+    g = _municipality_grid(f)
+    rows = list(_positioned(principal, sub).values_list("lon", "lat", "occurred_date"))
+    if g is None or len(rows) < 20:
+        return {"type": "FeatureCollection", "features": []}
+    x, y = grid.to_sweref([r[0] for r in rows], [r[1] for r in rows])
+    month_of = np.array(
+        [(r[2].year - start.year) * 12 + r[2].month - start.month for r in rows], dtype=int
+    )
+    slices = int(month_of.max()) + 1
+    cube = np.stack([g.aggregate(x[month_of == m], y[month_of == m]) for m in range(slices)])
+    patterns, signs = emerging.emerging_hotspots(cube, GI_DISTANCE)
+    features = []
+    for iy, ix in zip(*np.nonzero(signs), strict=True):
+        features.append(
+            _cell_feature(
+                g, int(iy), int(ix), {"pattern": patterns[iy, ix], "sign": int(signs[iy, ix])}
+            )
+        )
+    return {"type": "FeatureCollection", "features": features}
