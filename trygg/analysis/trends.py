@@ -138,9 +138,12 @@ class ExceedanceAlert:
     p: float  # P(X ≥ observed) under Poisson(expected)
 
 
-def exceedance_alerts(observed, expected, alpha: float = 0.01) -> list[ExceedanceAlert]:
+def exceedance_alerts(
+    observed, expected, alpha: float = 0.01, min_count: int = 3
+) -> list[ExceedanceAlert]:
     """Weeks with unusually many events: observed at or above the Poisson upper control
-    limit, i.e. P(X ≥ observed | expected) < alpha (one-sided: only increases alert)."""
+    limit, i.e. P(X ≥ observed | expected) < alpha (one-sided: only increases alert), and
+    at least ``min_count`` events (one event where none was usual is no alarm)."""
     observed = np.asarray(observed, dtype=float)
     expected = np.asarray(expected, dtype=float)
     if observed.shape != expected.shape:
@@ -148,5 +151,5 @@ def exceedance_alerts(observed, expected, alpha: float = 0.01) -> list[Exceedanc
     p = stats.poisson.sf(observed - 1, np.maximum(expected, 1e-9))
     return [
         ExceedanceAlert(int(i), int(observed[i]), float(expected[i]), float(p[i]))
-        for i in np.flatnonzero(p < alpha)
+        for i in np.flatnonzero((p < alpha) & (observed >= min_count))
     ]

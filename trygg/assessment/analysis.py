@@ -201,14 +201,24 @@ def _sources_covering(f: IncidentFilter, since: dt.date) -> tuple[int, ...]:
     return tuple(sorted(r["source_id"] for r in firsts if r["first"] <= since))
 
 
+def _baseline(f: IncidentFilter, weeks: int) -> tuple[int, tuple[int, ...]]:
+    """How many previous years to compare with (up to three) and the sources that reported
+    throughout them; (0, ()) when not even one year of history exists."""
+    for years in range(BASELINE_YEARS, 0, -1):
+        start = shift_year(f.date_to, -years) - dt.timedelta(weeks=weeks)
+        sources = _sources_covering(f, start)
+        if sources:
+            return years, sources
+    return 0, ()
+
+
 def trend_findings(principal: Principal, f: IncidentFilter, limit: int = 8) -> list[TrendFinding]:
     """Categories (and areas) whose last 8 weeks differ significantly from the same weeks of
-    the three previous years — the statements a coordinator can read out at a meeting.
-    Only sources that reported throughout are compared."""
+    the previous years (up to three) — the statements a coordinator can read out at a
+    meeting. Only sources that reported throughout are compared."""
     end = f.date_to
-    baseline_start = shift_year(end, -BASELINE_YEARS) - dt.timedelta(weeks=TREND_WEEKS)
-    sources = _sources_covering(f, baseline_start)
-    if not sources:
+    baseline_years, sources = _baseline(f, TREND_WEEKS)
+    if not baseline_years:
         return []
     f = IncidentFilter(f.municipality_id, f.date_from, f.date_to, f.areas, f.categories, sources)
     findings = []
@@ -220,14 +230,14 @@ def trend_findings(principal: Principal, f: IncidentFilter, limit: int = 8) -> l
         for area_id, area_name in scopes:
             recent = _weekly_counts(principal, f, category, area_id, end, TREND_WEEKS).sum()
             baseline = []
-            for k in range(1, BASELINE_YEARS + 1):
+            for k in range(1, baseline_years + 1):
                 baseline.append(
                     _weekly_counts(
                         principal, f, category, area_id, shift_year(end, -k), TREND_WEEKS
                     ).sum()
                 )
             change = trends.rate_change(
-                int(recent), TREND_WEEKS * 7, int(sum(baseline)), TREND_WEEKS * 7 * BASELINE_YEARS
+                int(recent), TREND_WEEKS * 7, int(sum(baseline)), TREND_WEEKS * 7 * baseline_years
             )
             if not (change.significant_increase or change.significant_decrease):
                 continue
@@ -236,7 +246,7 @@ def trend_findings(principal: Principal, f: IncidentFilter, limit: int = 8) -> l
                 "category": str(labels[category]).lower(),
                 "where": where,
                 "weeks": TREND_WEEKS,
-                "years": BASELINE_YEARS,
+                "years": baseline_years,
                 "p": f"= {change.p:.3f}" if change.p >= 0.001 else "< 0.001",
                 "n": int(recent),
                 "mean": f"{np.mean(baseline):.1f}",
@@ -413,3 +423,123 @@ def emerging_layer(principal: Principal, f: IncidentFilter) -> dict:
             )
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+ALERT_WEEKS = 12
+
+
+@dataclass
+class WeeklyAlert:
+    category: str
+    week_start: dt.date
+    observed: int
+    expected: float
+    p: float
+    sentence: str
+
+
+def weekly_alerts(principal: Principal, f: IncidentFilter) -> list[WeeklyAlert]:
+    """Weeks among the last 12 with unusually many incidents of a category: above the
+    Poisson upper limit of the same week in the previous three years (p < 0.01)."""
+    end = f.date_to
+    baseline_years, sources = _baseline(f, ALERT_WEEKS)
+    if not baseline_years:
+        return []
+    f = IncidentFilter(f.municipality_id, f.date_from, f.date_to, f.areas, f.categories, sources)
+    labels = dict(Category.choices)
+    out = []
+    first_week = end - dt.timedelta(days=7 * ALERT_WEEKS - 1)
+    for category in f.categories or tuple(Category.values):
+        observed = _weekly_counts(principal, f, category, None, end, ALERT_WEEKS)
+        past = [
+            _weekly_counts(principal, f, category, None, shift_year(end, -k), ALERT_WEEKS)
+            for k in range(1, baseline_years + 1)
+        ]
+        expected = np.mean(past, axis=0)
+        for alert in trends.exceedance_alerts(observed, expected, alpha=0.01):
+            start = first_week + dt.timedelta(days=7 * alert.index)
+            params = {
+                "category": str(labels[category]).lower(),
+                "from": start,
+                "to": start + dt.timedelta(days=6),
+                "n": alert.observed,
+                "expected": f"{alert.expected:.1f}",
+                "p": f"= {alert.p:.3f}" if alert.p >= 0.001 else "< 0.001",
+            }
+            sentence = (
+                _(
+                    "%(from)s – %(to)s: %(n)s incidents of %(category)s where the same week of "
+                    "earlier years had %(expected)s on average (p %(p)s)."
+                )
+                % params
+            )
+            out.append(
+                WeeklyAlert(
+                    str(labels[category]), start, alert.observed, alert.expected, alert.p, sentence
+                )
+            )
+    out.sort(key=lambda a: (a.week_start, a.p), reverse=True)
+    return out
+
+
+@dataclass
+class PredictiveCheck:
+    hotspot_pai: float
+    hotspot_hit_rate: float
+    naive_pai: float
+    naive_hit_rate: float
+    sentence: str
+
+
+def predictive_check(
+    principal: Principal, f: IncidentFilter, coverage: float = 0.05
+) -> PredictiveCheck | None:
+    """Does the hotspot map predict? The first half of the period's Gi* map against the
+    second half's incidents, compared with simply taking the first half's counts."""
+    from trygg.analysis.evaluation import predictive_accuracy
+
+    g = _municipality_grid(f)
+    if g is None or f.days < 28:
+        return None
+    middle = f.date_from + dt.timedelta(days=f.days // 2)
+    first = IncidentFilter(
+        f.municipality_id,
+        f.date_from,
+        middle - dt.timedelta(days=1),
+        f.areas,
+        f.categories,
+        f.sources,
+    )
+    second = IncidentFilter(f.municipality_id, middle, f.date_to, f.areas, f.categories, f.sources)
+    x1, y1, _d1 = _points(principal, first)
+    x2, y2, _d2 = _points(principal, second)
+    if x1.size < 20 or x2.size < 20:
+        return None
+    before, after = g.aggregate(x1, y1), g.aggregate(x2, y2)
+    hotspot = predictive_accuracy(hotspots.gi_star(before, GI_DISTANCE).z, after, coverage)
+    naive = predictive_accuracy(before, after, coverage)
+    sentence = _(
+        "The hotspot map of %(first_from)s – %(first_to)s held %(hit)s %% of the incidents of "
+        "%(second_from)s – %(second_to)s in %(area)s %% of the area (PAI %(pai)s); last period's "
+        "counts alone held %(naive_hit)s %% (PAI %(naive_pai)s)."
+    ) % {
+        "first_from": first.date_from,
+        "first_to": first.date_to,
+        "second_from": second.date_from,
+        "second_to": second.date_to,
+        "hit": round(100 * hotspot.hit_rate),
+        "area": round(100 * hotspot.coverage),
+        "pai": f"{hotspot.pai:.1f}",
+        "naive_hit": round(100 * naive.hit_rate),
+        "naive_pai": f"{naive.pai:.1f}",
+    }
+    return PredictiveCheck(hotspot.pai, hotspot.hit_rate, naive.pai, naive.hit_rate, sentence)
+
+
+METHODS["predictive"] = gettext_lazy(
+    "Predictive check: the hotspot map (Gi* z-scores) of the first half of the period marks "
+    "its top 5 % of squares; the share of the second half's incidents that fall in them is "
+    "the hit rate, and the Predictive Accuracy Index PAI = hit rate / share of area. The same "
+    "is shown for the first half's plain counts, so one can see whether the statistics add "
+    "anything."
+)

@@ -172,6 +172,8 @@ def analysis_page(request):
             "filter": f,
             "query": f.query_string(),
             "trend_findings": analysis.trend_findings(principal, f),
+            "weekly_alerts": analysis.weekly_alerts(principal, f),
+            "predictive": analysis.predictive_check(principal, f),
             "monthly_trends": analysis.monthly_trends(principal, f),
             "near": near,
             "nr_category": category,

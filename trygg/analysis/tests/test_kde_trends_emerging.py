@@ -46,6 +46,11 @@ def test_seasonal_baseline_and_alerts():
     assert [a.index for a in alerts] == [1]  # 14 where 5 was usual; 21 in the peak week is not
     with pytest.raises(ValueError):
         seasonal_baseline(weeks[:5], period=4, years=3)
+    # One event where none was usual is improbable but no alarm.
+    assert exceedance_alerts(np.array([1, 3]), np.array([0.0, 0.0])) == exceedance_alerts(
+        np.array([0, 3]), np.array([0.0, 0.0])
+    )
+    assert [a.index for a in exceedance_alerts(np.array([1, 3]), np.array([0.0, 0.0]))] == [1]
 
 
 @pytest.mark.parametrize(

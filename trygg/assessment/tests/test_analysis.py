@@ -90,7 +90,7 @@ def test_the_series_is_a_near_repeat_pattern(fires):
     assert finding.risk is not None
     # Fires every other day within ~200 m: raised risk close by, for days to weeks.
     assert finding.risk.distance_m <= 400 and finding.risk.days >= 7
-    assert "risk of another" in finding.sentence
+    assert "risken för en till inom" in finding.sentence  # Swedish by default
     assert finding.zones["features"]
 
 
@@ -117,3 +117,11 @@ def test_analysis_needs_a_membership(client, fires):
 
     client.force_login(UserFactory())
     assert client.get("/lagesbild/analys/").status_code == 403
+
+
+def test_predictive_check_compares_with_last_periods_counts(fires):
+    f = IncidentFilter.from_query(QueryDict("from=2025-01-01&to=2025-10-31&category=fire"), fires)
+    check = analysis.predictive_check(coordinator(), f)
+    assert check is not None
+    assert check.hotspot_pai > 1  # better than chance
+    assert 0 <= check.hotspot_hit_rate <= 1 and 0 <= check.naive_hit_rate <= 1
