@@ -25,6 +25,9 @@ def test_coordinator_filters_the_situation_picture_and_exports(
     total_before = int(page.locator(".kpi__value").first.inner_text())
     assert total_before > 500
     assert violations(page) == []
+    page.get_by_label("Hotspots (Gi*)").check()  # computed on demand
+    page.locator("[data-assessment-map][data-analysis-loaded]").wait_for()
+    assert int(area_map.get_attribute("data-analysis-loaded")) > 0
     page.screenshot(path=str(artifacts / "lagesbild.png"), full_page=True)
 
     page.get_by_text("Områden, kategorier och källor").click()

@@ -58,6 +58,33 @@
       var overlays = {};
       overlays[d.labelLayerAreas] = areaLayer;
       overlays[d.labelLayerPoints] = cluster;
+      // Hotspot (Gi*) and density (KDE) layers, computed when first switched on.
+      var hot = L.geoJSON(null, {
+        style: function (f) {
+          var c = f.properties["class"];
+          var colours = { 3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7", "-1": "#d1e5f0", "-2": "#67a9cf", "-3": "#2166ac" };
+          return { stroke: false, fillColor: colours[c], fillOpacity: 0.75 };
+        },
+      });
+      var density = L.geoJSON(null, {
+        style: function (f) {
+          var colours = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
+          return { stroke: false, fillColor: colours[f.properties.level], fillOpacity: 0.6 };
+        },
+      });
+      var analysisLoaded = null;
+      function loadAnalysis() {
+        if (!analysisLoaded) {
+          analysisLoaded = getJSON(d.analysisUrl).then(function (layers) {
+            hot.addData(layers.hotspots);
+            density.addData(layers.density);
+            el.setAttribute("data-analysis-loaded", String(layers.hotspots.features.length));
+          });
+        }
+      }
+      map.on("overlayadd", function (e) { if (e.layer === hot || e.layer === density) { loadAnalysis(); } });
+      overlays[d.labelLayerHot] = hot;
+      overlays[d.labelLayerDensity] = density;
       L.control.layers(null, overlays, { collapsed: false }).addTo(map);
       el.setAttribute("data-loaded", String(data.points.features.length));
     }).catch(function (err) { el.setAttribute("data-error", String(err)); });
