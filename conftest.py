@@ -1,5 +1,7 @@
 """Fixtures shared by every test module (pytest-django)."""
 
+import json
+
 import pytest
 
 from trygg.core.permissions import Principal
@@ -28,3 +30,18 @@ def demo(db):
     from trygg.core import demo as demo_data
 
     return demo_data.load()
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(content, name="events.json"):
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        return str(path)
+
+    return write

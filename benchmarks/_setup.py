@@ -169,3 +169,26 @@ def bench_source():
         },
     )
     return municipality
+
+
+def csv_benchmark_main(doc: str, script: str, title: str, child, generate) -> None:
+    """The command line shared by the CSV-based benchmarks: --n, --database, and a child
+    process per database (Django reads its settings once per process)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--child", nargs=2, metavar=("CSV", "LABEL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    print(f"{title}: {args.n:,} rows — {machine()}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "incidents.csv"
+        generate(path, args.n)
+        kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+        for kind in kinds:
+            with database(kind) as url:
+                run_child(script, ["--child", str(path), kind], url)

@@ -9,11 +9,9 @@ Target (issue 4): p50 ≤ 100 ms and p95 ≤ 300 ms at 1 000 000 incidents.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -153,22 +151,9 @@ def child(path: str, label: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--child", nargs=2, metavar=("CSV", "LABEL"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
-    print(f"assessment API benchmark: {args.n:,} incidents — {_setup.machine()}")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "incidents.csv"
-        ingest.generate_csv(path, args.n)
-        kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-        for kind in kinds:
-            with _setup.database(kind) as url:
-                _setup.run_child(__file__, ["--child", str(path), kind], url)
+    _setup.csv_benchmark_main(
+        __doc__, __file__, "assessment API benchmark", child, ingest.generate_csv
+    )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,9 @@ Target (issue 4): each import of 1 000 000 rows ≤ 60 s on the 2-core machine.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -79,26 +77,15 @@ def child(path: str, label: str) -> None:
         print(f"  {label:<10} {run:<16} {elapsed:7.1f} s  {n / elapsed:>9,.0f} rows/s  | {outcome}")
 
 
+def generate_and_report(path: Path, n: int) -> None:
+    started = time.perf_counter()
+    generate_csv(path, n)
+    size_mb = path.stat().st_size / 1e6
+    print(f"  generated {size_mb:.0f} MB of CSV in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--child", nargs=2, metavar=("CSV", "LABEL"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
-    print(f"ingest benchmark: {args.n:,} rows — {_setup.machine()}")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "incidents.csv"
-        started = time.perf_counter()
-        generate_csv(path, args.n)
-        size_mb = path.stat().st_size / 1e6
-        print(f"  generated {size_mb:.0f} MB of CSV in {time.perf_counter() - started:.1f} s")
-        kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-        for kind in kinds:
-            with _setup.database(kind) as url:
-                _setup.run_child(__file__, ["--child", str(path), kind], url)
+    _setup.csv_benchmark_main(__doc__, __file__, "ingest benchmark", child, generate_and_report)
 
 
 if __name__ == "__main__":

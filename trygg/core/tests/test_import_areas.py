@@ -1,7 +1,6 @@
 """manage.py import_areas: valid files, idempotent re-runs, SWEREF 99 TM, and bad files
 that each give a clear error and leave the database unchanged."""
 
-import json
 from io import StringIO
 
 import pytest
@@ -35,21 +34,6 @@ def municipality(db):
     return MunicipalityFactory(code="0139", name="Upplands-Bro")
 
 
-@pytest.fixture
-def write(tmp_path):
-    def _write(content, name="areas.geojson"):
-        path = tmp_path / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_text(json.dumps(content), encoding="utf-8")
-        return str(path)
-
-    return _write
-
-
 def run(path, *args):
     out, err = StringIO(), StringIO()
     call_command(
@@ -70,8 +54,8 @@ def snapshot():
     return sorted(Area.objects.values_list("name", "kind", "geometry", "population", "code"))
 
 
-def test_imports_polygons_and_multipolygons(municipality, write):
-    path = write(
+def test_imports_polygons_and_multipolygons(municipality, write_file):
+    path = write_file(
         collection(
             feature("Bro väst", BRO_WEST, befolkning=4200),
             feature("Bro öst", BRO_EAST, "MultiPolygon", befolkning=3100),
@@ -86,8 +70,8 @@ def test_imports_polygons_and_multipolygons(municipality, write):
     assert Area.objects.get(name="Bro öst").geometry["type"] == "MultiPolygon"
 
 
-def test_rerun_is_idempotent_and_an_edited_boundary_updates_in_place(municipality, write):
-    path = write(collection(feature("Bro väst", BRO_WEST), feature("Bro öst", BRO_EAST)))
+def test_rerun_is_idempotent_and_an_edited_boundary_updates_in_place(municipality, write_file):
+    path = write_file(collection(feature("Bro väst", BRO_WEST), feature("Bro öst", BRO_EAST)))
     run(path)
     before = snapshot()
     ids = set(Area.objects.values_list("id", flat=True))
@@ -100,17 +84,17 @@ def test_rerun_is_idempotent_and_an_edited_boundary_updates_in_place(municipalit
     assert AuditEntry.objects.count() == entries  # nothing changed, nothing logged
 
     bigger = [[17.59, 59.50], [17.63, 59.50], [17.63, 59.52], [17.59, 59.52], [17.59, 59.50]]
-    out, _ = run(write(collection(feature("Bro väst", bigger))))
+    out, _ = run(write_file(collection(feature("Bro väst", bigger))))
     assert "0 created, 1 updated, 0 unchanged" in out
     assert "Bro öst" in out  # reported as not in the file, and kept
     assert Area.objects.count() == 2
     assert Area.objects.get(name="Bro väst").min_lon == 17.59
 
 
-def test_sweref99tm_file_is_transformed_to_wgs84(municipality, write):
+def test_sweref99tm_file_is_transformed_to_wgs84(municipality, write_file):
     to_sweref = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
     ring = [list(to_sweref.transform(lon, lat)) for lon, lat in BRO_WEST]
-    path = write(
+    path = write_file(
         collection(
             feature("Bro väst", ring),
             crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}},
@@ -123,15 +107,15 @@ def test_sweref99tm_file_is_transformed_to_wgs84(municipality, write):
     assert area.max_lat == pytest.approx(59.52, abs=1e-6)
 
 
-def test_import_writes_audit_entries_attributed_to_the_command(municipality, write):
-    run(write(collection(feature("Bro väst", BRO_WEST))))
+def test_import_writes_audit_entries_attributed_to_the_command(municipality, write_file):
+    run(write_file(collection(feature("Bro väst", BRO_WEST))))
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_repr="Bro väst")
     assert "manage.py import_areas" in entry.actor_label
     assert entry.municipality == municipality
 
 
-def test_point_in_area_lookup(municipality, write):
-    run(write(collection(feature("Bro väst", BRO_WEST), feature("Bro öst", BRO_EAST))))
+def test_point_in_area_lookup(municipality, write_file):
+    run(write_file(collection(feature("Bro väst", BRO_WEST), feature("Bro öst", BRO_EAST))))
     index = area_index(municipality)
     west = Area.objects.get(name="Bro väst").pk
     east = Area.objects.get(name="Bro öst").pk
@@ -144,10 +128,10 @@ def test_point_in_area_lookup(municipality, write):
     assert result.tolist() == [west, east, -1]
 
 
-def test_area_index_is_rebuilt_when_an_area_changes(municipality, write):
-    run(write(collection(feature("Bro väst", BRO_WEST))))
+def test_area_index_is_rebuilt_when_an_area_changes(municipality, write_file):
+    run(write_file(collection(feature("Bro väst", BRO_WEST))))
     assert area_index(municipality).locate(59.51, 17.65) is None
-    run(write(collection(feature("Bro väst", BRO_WEST), feature("Bro öst", BRO_EAST))))
+    run(write_file(collection(feature("Bro väst", BRO_WEST), feature("Bro öst", BRO_EAST))))
     assert area_index(municipality).locate(59.51, 17.65) is not None
 
 
@@ -234,8 +218,8 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_bad_file_gives_a_clear_error_and_changes_nothing(municipality, write, case):
-    run(write(collection(feature("Bro väst", BRO_WEST)), name="good.geojson"))
+def test_bad_file_gives_a_clear_error_and_changes_nothing(municipality, write_file, case):
+    run(write_file(collection(feature("Bro väst", BRO_WEST)), name="good.geojson"))
     before = snapshot()
     audit_before = AuditEntry.objects.count()
 
@@ -244,7 +228,7 @@ def test_bad_file_gives_a_clear_error_and_changes_nothing(municipality, write, c
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command(
             "import_areas",
-            write(content),
+            write_file(content),
             "--name-field",
             "NAMN",
             "--municipality",
@@ -257,12 +241,12 @@ def test_bad_file_gives_a_clear_error_and_changes_nothing(municipality, write, c
     assert AuditEntry.objects.count() == audit_before
 
 
-def test_all_errors_of_a_file_are_reported_at_once(municipality, write):
+def test_all_errors_of_a_file_are_reported_at_once(municipality, write_file):
     err = StringIO()
     with pytest.raises(CommandError, match="3 errors"):
         call_command(
             "import_areas",
-            write(
+            write_file(
                 collection(
                     feature("", BRO_WEST),
                     feature("Fjärilen", BOWTIE),
@@ -287,9 +271,9 @@ def test_all_errors_of_a_file_are_reported_at_once(municipality, write):
     assert not Area.objects.exists()
 
 
-def test_unknown_municipality_and_missing_file(municipality, write):
+def test_unknown_municipality_and_missing_file(municipality, write_file):
     with pytest.raises(CommandError, match="No municipality with code '9999'"):
-        call_command("import_areas", write(collection()), "--municipality", "9999")
+        call_command("import_areas", write_file(collection()), "--municipality", "9999")
     with pytest.raises(CommandError, match="cannot read"):
         call_command(
             "import_areas",

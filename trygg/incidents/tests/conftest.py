@@ -1,4 +1,3 @@
-import json
 from io import StringIO
 
 import pytest
@@ -21,21 +20,6 @@ def linkoping(db):
     municipality = MunicipalityFactory(code="0580", name="Linköping")
     OrganisationFactory(municipality=municipality, name="Polisen", kind=OrganisationKind.POLICE)
     return municipality
-
-
-@pytest.fixture
-def write_file(tmp_path):
-    def write(content, name="events.json"):
-        path = tmp_path / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-        return str(path)
-
-    return write
 
 
 @pytest.fixture
