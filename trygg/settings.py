@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "trygg.core",
     "trygg.incidents",
     "trygg.assessment",
+    "trygg.surveys",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("lagesbild/", include("trygg.assessment.urls")),
     path("incidents/", include("trygg.incidents.urls")),
+    path("trygghet/", include("trygg.surveys.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -86,6 +86,8 @@ def log_in(page, site, username, password="trygg-demo"):
 def site_with_incidents(site):
     """The live server with the demo municipality and its three years of incidents."""
     from trygg.incidents import demo as incidents_demo
+    from trygg.surveys import demo as surveys_demo
 
     incidents_demo.load()
+    surveys_demo.load()
     return site

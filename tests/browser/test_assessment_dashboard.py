@@ -87,3 +87,13 @@ def test_import_pages_are_accessible(page, site_with_incidents):
     page.get_by_role("link", name=re.compile("polisen-demo.json")).first.click()
     page.get_by_role("heading", name=re.compile("Import")).first.wait_for()
     assert violations(page) == []
+
+
+def test_survey_page_shows_indices_and_is_accessible(page, site_with_incidents):
+    log_in(page, site_with_incidents, "samordnare")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Trygghet").click()
+    page.get_by_role("heading", name="Trygghet", level=1).wait_for()
+    page.get_by_label("Undersökning").select_option("ntu")  # submits itself
+    page.wait_for_url(re.compile(r"set=ntu"))
+    assert page.get_by_role("row", name=re.compile("^Bro")).count() == 1
+    assert violations(page) == []

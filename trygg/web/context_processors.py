@@ -12,6 +12,7 @@ NAVIGATION = [
     ("home", _("Overview"), Permission.VIEW),
     ("assessment", _("Situation picture"), Permission.VIEW),
     ("field_reports", _("Field rounds"), Permission.VIEW),
+    ("surveys", _("Perceived safety"), Permission.VIEW),
     ("imports", _("Imports"), Permission.IMPORT_DATA),
     ("areas", _("Areas"), Permission.VIEW),
     ("notices", _("Notice board"), Permission.VIEW),

@@ -207,6 +207,13 @@ def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], 
     return header, rows
 
 
+def read_table(
+    data: bytes, file_name: str, encoding: str = "utf-8"
+) -> tuple[list[str], list[list]]:
+    """(header, rows) of a CSV (any of ; , tab) or XLSX file; ImportRefused when unreadable."""
+    return _read_table(data, file_name, encoding)
+
+
 def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
     from openpyxl import load_workbook
 

@@ -9,6 +9,7 @@ from trygg.core.management.base import TryggCommand
 DEMO_LOADERS = [
     "trygg.core.demo.load",
     "trygg.incidents.demo.load",
+    "trygg.surveys.demo.load",
 ]
 
 
