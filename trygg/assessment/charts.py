@@ -35,8 +35,9 @@ def line_chart(
     before = " ".join(xy(i, p.last_year) for i, p in enumerate(points))
     grid = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-grid"/>'
-        '<text x="{}" y="{}" class="chart-axis" text-anchor="end">{}</text>',
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-grid" stroke="#d5dbe3"/>'
+        '<text x="{}" y="{}" class="chart-axis" text-anchor="end" font-size="11"'
+        ' fill="#4a5361">{}</text>',
         (
             (
                 pad_left,
@@ -53,7 +54,8 @@ def line_chart(
     every = max(1, len(points) // 8)
     ticks = format_html_join(
         "",
-        '<text x="{}" y="{}" class="chart-axis" text-anchor="middle">{}</text>',
+        '<text x="{}" y="{}" class="chart-axis" text-anchor="middle" font-size="11"'
+        ' fill="#4a5361">{}</text>',
         (
             (f"{pad_left + inner_w * i / n:.1f}", height - 10, p.period.strftime(date_format))
             for i, p in enumerate(points)
@@ -62,18 +64,23 @@ def line_chart(
     )
     legend_y = pad_top + 4
     return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" role="img"'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}"'
+        ' role="img"'
         ' aria-labelledby="chart-title chart-desc">'
         '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
         "{grid}{ticks}"
-        '<polyline points="{before}" class="chart-line chart-line--last-year"/>'
-        '<polyline points="{now}" class="chart-line chart-line--now"/>'
+        '<polyline points="{before}" class="chart-line chart-line--last-year" fill="none"'
+        ' stroke="#8a4b00" stroke-width="2.5" stroke-dasharray="6 4"/>'
+        '<polyline points="{now}" class="chart-line chart-line--now" fill="none"'
+        ' stroke="#12355b" stroke-width="2.5"/>'
         '<g class="chart-legend">'
-        '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}" class="chart-line chart-line--now"/>'
-        '<text x="{lt}" y="{lty}">{label_now}</text>'
+        '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}" class="chart-line chart-line--now"'
+        ' stroke="#12355b" stroke-width="2.5"/>'
+        '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label_now}</text>'
         '<line x1="{lx}" x2="{lx2}" y1="{ly2}" y2="{ly2}"'
-        ' class="chart-line chart-line--last-year"/>'
-        '<text x="{lt}" y="{lty2}">{label_before}</text>'
+        ' class="chart-line chart-line--last-year" stroke="#8a4b00" stroke-width="2.5"'
+        ' stroke-dasharray="6 4"/>'
+        '<text x="{lt}" y="{lty2}" font-size="12" fill="#1b1f24">{label_before}</text>'
         "</g></svg>",
         w=width,
         h=height,

@@ -72,13 +72,24 @@ def _restricted(principal: Principal, f: IncidentFilter):
     )
 
 
+def summary_counts(f: IncidentFilter, *fields: str, sensitivities=None) -> Counter:
+    """Counts grouped by ``fields`` from the daily summary (public and partner incidents;
+    only ``sensitivities`` when given, e.g. ("public",) for public documents)."""
+    qs = _daily(f)
+    if sensitivities is not None:
+        qs = qs.filter(sensitivity__in=sensitivities)
+    result: Counter = Counter()
+    for row in qs.values(*fields).annotate(n=Sum("count")).order_by():
+        result[tuple(row[k] for k in fields)] += row["n"]
+    return result
+
+
 def counts(principal: Principal, f: IncidentFilter, *fields: str) -> Counter:
-    """Counts grouped by ``fields`` (of day, category, area_id, source_id)."""
+    """Counts grouped by ``fields`` (of day, category, area_id, source_id) of what
+    ``principal`` may see: the summary, plus the restricted incidents they may read."""
     if principal.municipality is None or principal.municipality.pk != f.municipality_id:
         return Counter()
-    result: Counter = Counter()
-    for row in _daily(f).values(*fields).annotate(n=Sum("count")).order_by():
-        result[tuple(row[k] for k in fields)] += row["n"]
+    result = summary_counts(f, *fields)
     incident_fields = ["occurred_date" if k == "day" else k for k in fields]
     for row in (
         _restricted(principal, f).values(*incident_fields).annotate(n=Count("id")).order_by()
