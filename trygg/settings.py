@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "trygg.incidents",
     "trygg.assessment",
     "trygg.surveys",
+    "trygg.documents",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

@@ -22,7 +22,9 @@ def render_pdf(template: str, data: dict, files: dict[str, bytes | str] | None =
     with tempfile.TemporaryDirectory(prefix="trygg-typst-") as folder:
         root = Path(folder)
         shutil.copy(TEMPLATES / f"{template}.typ", root / "main.typ")
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+        (root / "data.json").write_text(
+            json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8"
+        )
         for name, content in (files or {}).items():
             target = root / name
             if isinstance(content, str):

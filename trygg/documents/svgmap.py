@@ -22,7 +22,9 @@ def _rings(geometry: dict):
             yield np.asarray(interior.coords)
 
 
-def area_map(areas: list[dict], values: dict, cells: list[dict] | None = None, width: int = 600) -> str:
+def area_map(
+    areas: list[dict], values: dict, cells: list[dict] | None = None, width: int = 600
+) -> str:
     """``areas``: [{"id", "name", "geometry"}]; ``values``: id → number (shading);
     ``cells``: [{"geometry", "fill"}] drawn on top."""
     projected = []
@@ -45,7 +47,9 @@ def area_map(areas: list[dict], values: dict, cells: list[dict] | None = None, w
     height = int((y1 - y0) * scale)
 
     def pts(x, y) -> str:
-        return " ".join(f"{(a - x0) * scale:.1f},{(y1 - b) * scale:.1f}" for a, b in zip(x, y, strict=True))
+        return " ".join(
+            f"{(a - x0) * scale:.1f},{(y1 - b) * scale:.1f}" for a, b in zip(x, y, strict=True)
+        )
 
     top = max([v for v in values.values() if v is not None] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">']
@@ -54,17 +58,22 @@ def area_map(areas: list[dict], values: dict, cells: list[dict] | None = None, w
         value = values.get(area["id"]) or 0
         fill = RAMP[min(len(RAMP) - 1, int((len(RAMP) - 1) * value / top) + (1 if value else 0))]
         d = " ".join(f"M {pts(x, y)} Z" for x, y in rings)
-        parts.append(f'<path d="{d}" fill="{fill}" stroke="#12355b" stroke-width="1.5" fill-rule="evenodd"/>')
+        parts.append(
+            f'<path d="{d}" fill="{fill}" stroke="#12355b" stroke-width="1.5" fill-rule="evenodd"/>'
+        )
     for cell in cells or []:
         for ring in _rings(cell["geometry"]):
             x, y = grid.to_sweref(ring[:, 0], ring[:, 1])
-            parts.append(f'<polygon points="{pts(x, y)}" fill="{cell["fill"]}" fill-opacity="0.85"/>')
+            parts.append(
+                f'<polygon points="{pts(x, y)}" fill="{cell["fill"]}" fill-opacity="0.85"/>'
+            )
     for area, rings in projected:
         x, y = rings[0]
         cx, cy = (x.mean() - x0) * scale, (y1 - y.mean()) * scale
         parts.append(
             f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="12" text-anchor="middle" '
-            f'fill="#1b1f24" font-weight="bold">{escape(area["name"])}</text>'
+            f'fill="#1b1f24" font-weight="bold" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke">{escape(area["name"])}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
