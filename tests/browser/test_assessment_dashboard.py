@@ -97,3 +97,34 @@ def test_survey_page_shows_indices_and_is_accessible(page, site_with_incidents):
     page.wait_for_url(re.compile(r"set=ntu"))
     assert page.get_by_role("row", name=re.compile("^Bro")).count() == 1
     assert violations(page) == []
+
+
+def test_coordinator_generates_a_lagesbild_watches_progress_and_downloads(
+    page, site_with_incidents, artifacts, monkeypatch
+):
+    from django.core.management import call_command
+
+    log_in(page, site_with_incidents, "samordnare")
+    page.goto(f"{site_with_incidents}/lagesbild/dokument/")
+    page.get_by_role("heading", name="Lägesbildsdokument", level=1).wait_for()
+    assert violations(page) == []
+    page.get_by_label("Från").fill("2026-01-01")
+    page.get_by_label("Till").fill("2026-06-30")
+    page.get_by_label("Offentlig version").check()
+    page.get_by_role("button", name="Ta fram").click()
+    page.get_by_role("heading", name="Lägesbild, version 1").wait_for()
+    assert page.locator("#document-progress").is_visible()
+    assert violations(page) == []
+    # The task worker picks the job up; the page follows its progress by itself.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page.get_by_role("link", name="Ladda ner PDF").wait_for(timeout=20_000)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ladda ner PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    assert violations(page) == []

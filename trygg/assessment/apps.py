@@ -6,3 +6,9 @@ class AssessmentConfig(AppConfig):
     name = "trygg.assessment"
     label = "assessment"
     verbose_name = _("Situation assessment (lägesbild)")
+
+    def ready(self) -> None:
+        from trygg.assessment.models import LagesbildDocument
+        from trygg.core import audit
+
+        audit.register(LagesbildDocument, exclude=("progress", "status", "message"))

@@ -410,7 +410,13 @@ def _labels() -> dict[str, str]:
     }
 
 
-def generate(request: LagesbildRequest) -> bytes:
+def generate(request: LagesbildRequest, progress=None) -> bytes:
+    """The PDF. ``progress(percent)`` is called as the work advances (for the UI)."""
     with translation.override(request.language):
         data, files = build(request)
-        return render_pdf("lagesbild", data, files)
+        if progress:
+            progress(60)
+        pdf = render_pdf("lagesbild", data, files)
+        if progress:
+            progress(95)
+        return pdf

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -197,3 +198,87 @@ def analysis_layers(request):
     if category in Category.values:
         layers["near_repeat_zones"] = analysis.near_repeat_finding(principal, f, category).zones
     return JsonResponse(layers)
+
+
+# --- The lägesbild document -------------------------------------------------------------
+
+
+@member_required(Permission.VIEW)
+def documents(request):
+    from django.db import transaction
+    from django.db.models import Max
+    from django.shortcuts import redirect
+
+    from trygg.assessment.forms import DocumentForm
+    from trygg.assessment.models import LagesbildDocument
+    from trygg.assessment.tasks import generate_document
+
+    principal = request.principal
+    can_create = principal.has(Permission.EDIT_ANY)
+    initial = {
+        "date_from": IncidentFilter.default(principal.municipality).date_from,
+        "date_to": IncidentFilter.default(principal.municipality).date_to,
+    }
+    form = DocumentForm(request.POST or None, initial=initial) if can_create else None
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied
+        if form.is_valid():
+            with transaction.atomic():
+                doc = form.save(commit=False)
+                doc.municipality = principal.municipality
+                last = LagesbildDocument.objects.filter(
+                    municipality=principal.municipality
+                ).aggregate(v=Max("version"))["v"]
+                doc.version = (last or 0) + 1
+                doc.created_by = request.user
+                doc.save()
+                transaction.on_commit(lambda: generate_document.enqueue(doc.pk))
+            return redirect("assessment_document", pk=doc.pk)
+    docs = LagesbildDocument.objects.filter(municipality=principal.municipality)
+    return render(
+        request,
+        "assessment/documents.html",
+        {"form": form, "documents": docs, "can_create": can_create},
+    )
+
+
+@member_required(Permission.VIEW)
+def document_detail(request, pk: int):
+    from django.shortcuts import get_object_or_404, redirect
+
+    from trygg.assessment.forms import DecisionForm
+    from trygg.assessment.models import LagesbildDocument
+
+    doc = get_object_or_404(LagesbildDocument, pk=pk, municipality=request.principal.municipality)
+    can_decide = (
+        request.principal.has(Permission.EDIT_ANY) and not doc.is_decided and doc.status == "done"
+    )
+    decision = DecisionForm(request.POST or None, instance=doc) if can_decide else None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if decision.is_valid():
+            decision.save()
+            return redirect("assessment_document", pk=doc.pk)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "assessment/_document_status.html" if partial else "assessment/document.html"
+    return render(request, template, {"doc": doc, "decision": decision})
+
+
+@member_required(Permission.VIEW)
+def document_pdf(request, pk: int):
+    from django.http import FileResponse, Http404
+    from django.shortcuts import get_object_or_404
+
+    from trygg.assessment.models import LagesbildDocument
+
+    doc = get_object_or_404(LagesbildDocument, pk=pk, municipality=request.principal.municipality)
+    if not doc.pdf:
+        raise Http404
+    return FileResponse(
+        doc.pdf.open("rb"),
+        as_attachment=True,
+        filename=doc.pdf.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
