@@ -22,12 +22,12 @@ TYPES = ["Skadegörelse", "Klotter", "Brand", "Inbrott", "Stöld", "Bråk", "Mis
          "Olaga hot", "Narkotika", "Rån", "Trafik", "Övrigt"]  # fmt: skip
 
 
-def generate_csv(path: Path, n: int, seed: int = 1) -> None:
+def generate_csv(path: Path, n: int, seed: int = 1, years: int = 3) -> None:
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    start = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(days=3 * 365 + 1)
-    minutes = rng.integers(0, 3 * 365 * 24 * 60, n)
+    start = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(days=years * 365 + 1)
+    minutes = rng.integers(0, years * 365 * 24 * 60, n)
     # Upplands-Bro's built-up areas, roughly: a spread of points around its districts.
     centres = np.array([[59.4786, 17.7510], [59.5120, 17.6340], [59.5070, 17.7950],
                         [59.5420, 17.7000], [59.5850, 17.5900]])  # fmt: skip

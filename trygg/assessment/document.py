@@ -238,7 +238,10 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         system = _DocumentPrincipal(m)
         findings += [t.sentence for t in analysis.trend_findings(system, f)]
         findings += [t.sentence for t in analysis.monthly_trends(system, f)]
-        findings.append(analysis.near_repeat_finding(system, f).sentence)
+        # The document states the near-repeat pattern of the period's last year.
+        findings.append(
+            analysis.near_repeat_finding(system, f, max_events=5000, last_days=365).sentence
+        )
     summary = [
         _(
             "From %(from)s to %(to)s, %(n)s incidents were recorded in %(municipality)s: "
