@@ -119,9 +119,16 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         for feat in geo["features"]
     ]
     hot_cells = []
+    hotspot_sentence = ""
     if not public:
         colours = {3: "#b2182b", 2: "#ef8a62"}
         layers = analysis.spatial_layers(_DocumentPrincipal(m), f)
+        if layers["events"]:
+            hotspot_sentence = _(
+                "%(hot)s squares of 250 m are significant hotspots and %(cold)s cold spots "
+                "(Getis-Ord Gi*, 90 %% confidence or more after correction for multiple tests); "
+                "the map shows those at 95 %% and 99 %%."
+            ) % {"hot": layers.get("hot_cells", 0), "cold": layers.get("cold_cells", 0)}
         hot_cells = [
             {"geometry": feat["geometry"], "fill": colours[feat["properties"]["class"]]}
             for feat in layers["hotspots"]["features"]
@@ -236,6 +243,8 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     findings = []
     if not public:
         system = _DocumentPrincipal(m)
+        if hotspot_sentence:
+            findings.append(hotspot_sentence)
         findings += [t.sentence for t in analysis.trend_findings(system, f)]
         findings += [t.sentence for t in analysis.monthly_trends(system, f)]
         # The document states the near-repeat pattern of the period's last year.
