@@ -152,7 +152,7 @@ def django_setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def bench_source():
+def bench_source(sensitivity: str = "partners"):
     """The demo municipality, and a source for the benchmark's rows."""
     from trygg.core import demo
     from trygg.core.models import Organisation
@@ -166,6 +166,7 @@ def bench_source():
             "name": "Benchmark",
             "kind": "partner_log",
             "owner_organisation": Organisation.objects.get(name="Upplands-Brohus"),
+            "default_sensitivity": sensitivity,
         },
     )
     return municipality
