@@ -318,3 +318,30 @@ def index_table(municipality: Municipality, question_set: str, question: str):
             previous = r
         table.append((area.name if area else None, cells))
     return [s.year for s in surveys], table
+
+
+def indicator_value(
+    municipality: Municipality,
+    question_set: str,
+    question: str,
+    year: int,
+    area: Area | None = None,
+) -> float | None:
+    """A survey index as a plan indicator's value (None when not measured or n < 30): the
+    share as a percentage, the problem index as is."""
+    result = (
+        SurveyResult.objects.filter(
+            survey__municipality=municipality,
+            survey__question_set=question_set,
+            survey__year=year,
+            question=question,
+            group="all",
+            area=area,
+        )
+        .only("value")
+        .first()
+    )
+    if result is None or result.value is None:
+        return None
+    kind = QUESTION_SETS[question_set][question].kind
+    return round(100 * result.value, 1) if kind != MEAN else round(result.value, 2)

@@ -135,3 +135,14 @@ def test_survey_page(client, bro):
     assert "Hela kommunen" in html
     assert "n=2" in html  # Håtuna: too few answers, shown as a count only
     assert "2022" in html and "2026" in html
+
+
+def test_survey_index_as_a_plan_indicator(bro):
+    from trygg.core.models import Area
+    from trygg.surveys.services import indicator_value
+
+    rows = [f"Bro;2026;16-24;kvinna;{4 if i < 10 else 1};2" for i in range(40)]
+    import_survey(bro, answers(rows), file_name="a.csv", question_set="ntu", year=2026)
+    bro_area = Area.objects.get(name="Bro")
+    assert indicator_value(bro, "ntu", "otrygg_kvall", 2026, bro_area) == 25.0
+    assert indicator_value(bro, "ntu", "otrygg_kvall", 2025, bro_area) is None
