@@ -45,3 +45,22 @@ def write_file(tmp_path):
         return str(path)
 
     return write
+
+
+@pytest.fixture
+def bro(demo):
+    """The demo municipality by its name: Upplands-Bro."""
+    return demo
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run the real task worker over the queue, once. The worker closes "old" database
+    connections between tasks; inside a test's transaction that would close the test's
+    own connection (PostgreSQL), so that call is made a no-op here."""
+    from django.core.management import call_command
+
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

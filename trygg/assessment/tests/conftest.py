@@ -11,13 +11,6 @@ from trygg.incidents.services import write_incidents
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-@pytest.fixture
-def bro(db):
-    from trygg.core import demo
-
-    return demo.load()
-
-
 def make_rows(spec):
     """spec: list of (ref, category, 'YYYY-MM-DD HH:MM', lat, lon | area_id)."""
     out = []

@@ -3,7 +3,6 @@ and frozen once decided."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from trygg.assessment.models import LagesbildDocument
 from trygg.assessment.tasks import generate_document
@@ -11,14 +10,6 @@ from trygg.assessment.tasks import generate_document
 
 def login(client, username):
     client.force_login(get_user_model().objects.get(username=username))
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 @pytest.fixture

@@ -8,14 +8,6 @@ from trygg.core.tests.factories import MunicipalityFactory, OrganisationFactory
 
 
 @pytest.fixture
-def bro(db):
-    """Upplands-Bro with a police organisation and its demo districts."""
-    from trygg.core import demo
-
-    return demo.load()
-
-
-@pytest.fixture
 def linkoping(db):
     municipality = MunicipalityFactory(code="0580", name="Linköping")
     OrganisationFactory(municipality=municipality, name="Polisen", kind=OrganisationKind.POLICE)

@@ -4,7 +4,6 @@ round reports."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from trygg.core.models import Area, Organisation
 from trygg.incidents.models import FieldReport, ImportJob, ImportStatus, Incident, Source
@@ -23,21 +22,6 @@ def housing_source(bro):
         kind="partner_log",
         owner_organisation=Organisation.objects.get(name="Upplands-Brohus"),
     )
-
-
-@pytest.fixture
-def run_worker(monkeypatch):
-    """Run the real task worker over the queue, once. The worker closes "old" database
-    connections between tasks; inside a test's transaction that would close the test's
-    own connection (PostgreSQL), so that call is made a no-op here."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-    def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-    return run
 
 
 def upload(client, content, name="log.csv", **extra):
