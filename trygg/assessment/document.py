@@ -296,8 +296,11 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "sources_table": sources_table,
         "findings": findings,
         "coordinator_analysis": request.texts.get("analysis", ""),
-        "methods": [[str(_("Counts")), str(_COUNTS_METHOD)]]
-        + [[str(k.replace("_", " ").capitalize()), str(v)] for k, v in analysis.METHODS.items()],
+        # Each method text begins "Title: …": the title is printed in bold.
+        "methods": [
+            [part.strip() for part in str(text).split(":", 1)]
+            for text in [_COUNTS_METHOD, *analysis.METHODS.values()]
+        ],
         "definitions_table": {
             "header": [_("Term"), _("Meaning")],
             "rows": [[str(labels[c]), str(_DEFINITIONS.get(c, ""))] for c in Category.values],
