@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.assessment import analysis, charts, services
 from trygg.assessment.filters import IncidentFilter
 from trygg.core import services as core_services
-from trygg.core.models import Area, Municipality, Sensitivity
+from trygg.core.models import Area, Membership, Municipality, Organisation, Role, Sensitivity
+from trygg.core.permissions import Principal
 from trygg.documents.rendering import render_pdf
 from trygg.documents.svgmap import area_map
 from trygg.incidents.models import FieldReport, Incident, Source
@@ -46,11 +47,7 @@ def _n(value: int, public: bool):
 def _rate(count: int, population, public: bool):
     if not population or (public and count < PUBLIC_MIN):
         return "–"
-    return (
-        f"{1000 * count / population:.1f}".replace(".", ",")
-        if translation.get_language() == "sv"
-        else f"{1000 * count / population:.1f}"
-    )
+    return formats.number_format(1000 * count / population, 1)
 
 
 def _pct(now: int, before: int) -> str:
@@ -83,26 +80,11 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
 
     # Time series chart
     granularity = services.granularity_for(f)
-    now_days = counts(f, "day")
-    ly_days = counts(last_year, "day")
-    buckets, ly_buckets = {}, {}
-    day = f.date_from
-    while day <= f.date_to:
-        buckets.setdefault(services.period_key(day, granularity), 0)
-        day += dt.timedelta(days=1)
-    for (day,), n in now_days.items():
-        buckets[services.period_key(day, granularity)] += n
-    for (day,), n in ly_days.items():
-        key = services.period_key(day, granularity)
-        ly_buckets[key] = ly_buckets.get(key, 0) + n
-    from trygg.assessment.filters import shift_year
-
-    points = [
-        services.SeriesPoint(
-            p, n, ly_buckets.get(services.period_key(shift_year(p), granularity), 0)
-        )
-        for p, n in buckets.items()
-    ]
+    points = services.with_last_year(
+        services.bucket(counts(f, "day"), f, granularity),
+        services.bucket(counts(last_year, "day"), last_year, granularity),
+        granularity,
+    )
     chart = charts.line_chart(
         points,
         title=_("Incidents per %(period)s") % {"period": _(granularity)},
@@ -122,7 +104,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     hotspot_sentence = ""
     if not public:
         colours = {3: "#b2182b", 2: "#ef8a62"}
-        layers = analysis.spatial_layers(_DocumentPrincipal(m), f)
+        layers = analysis.spatial_layers(_shared_data_reader(m), f)
         if layers["events"]:
             hotspot_sentence = _(
                 "%(hot)s squares of 250 m are significant hotspots and %(cold)s cold spots "
@@ -242,7 +224,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     # Analysis (partners' version: the engine's statements; public: only totals-based ones)
     findings = []
     if not public:
-        system = _DocumentPrincipal(m)
+        system = _shared_data_reader(m)
         if hotspot_sentence:
             findings.append(hotspot_sentence)
         findings += [t.sentence for t in analysis.trend_findings(system, f)]
@@ -310,33 +292,13 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     return data, {"chart.svg": chart, "map.svg": map_svg}
 
 
-class _DocumentPrincipal:
-    """Reads what every partner may read (public and partner sources), never restricted
-    incidents: the document's view of the data."""
-
-    def __init__(self, municipality):
-        from trygg.core.models import Role
-
-        self.user = None
-        self._municipality = municipality
-        self.membership = type(
-            "DocumentMembership",
-            (),
-            {"organisation_id": -1, "role": Role.READ_ONLY, "organisation": None},
-        )()
-
-    @property
-    def municipality(self):
-        return self._municipality
-
-    @property
-    def is_member(self):
-        return True
-
-    def has(self, permission):
-        from trygg.core.permissions import Permission
-
-        return permission == Permission.VIEW
+def _shared_data_reader(municipality: Municipality) -> Principal:
+    """The document's view of the data: read-only, for no organisation — so it sees what
+    every partner may read (public and partner sources) and no restricted incident."""
+    organisation = Organisation(municipality=municipality)
+    return Principal(
+        user=None, membership=Membership(organisation=organisation, role=Role.READ_ONLY)
+    )
 
 
 def _surveys_table(m):

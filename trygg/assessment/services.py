@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
-from trygg.assessment.filters import IncidentFilter
+from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.core.models import Area, Sensitivity
 from trygg.core.permissions import Principal
 from trygg.incidents.models import DailyCount, FieldReport, Incident, PositionPrecision, Source
@@ -105,16 +105,21 @@ def total(principal: Principal, f: IncidentFilter) -> int:
     return daily + _restricted(principal, f).count()
 
 
-def series(principal: Principal, f: IncidentFilter, granularity: str) -> dict[dt.date, int]:
-    """Counts per period start (every period of the filter present, zero included)."""
+def bucket(day_counts: Counter, f: IncidentFilter, granularity: str) -> dict[dt.date, int]:
+    """Counts keyed by (day,) summed per period start, every period of ``f`` present."""
     buckets: dict[dt.date, int] = {}
     day = f.date_from
     while day <= f.date_to:
         buckets.setdefault(period_key(day, granularity), 0)
         day += dt.timedelta(days=1)
-    for (day,), n in counts(principal, f, "day").items():
+    for (day,), n in day_counts.items():
         buckets[period_key(day, granularity)] += n
     return buckets
+
+
+def series(principal: Principal, f: IncidentFilter, granularity: str) -> dict[dt.date, int]:
+    """Counts per period start (every period of the filter present, zero included)."""
+    return bucket(counts(principal, f, "day"), f, granularity)
 
 
 @dataclass
@@ -124,16 +129,22 @@ class SeriesPoint:
     last_year: int
 
 
-def series_with_last_year(principal, f: IncidentFilter, granularity: str) -> list[SeriesPoint]:
-    now = series(principal, f, granularity)
-    before = series(principal, f.last_year(), granularity)
-    from trygg.assessment.filters import shift_year
+def with_last_year(
+    now: dict[dt.date, int], before: dict[dt.date, int], granularity: str
+) -> list[SeriesPoint]:
+    """Each period's count beside the same period's a year earlier."""
+    return [
+        SeriesPoint(period, n, before.get(period_key(shift_year(period), granularity), 0))
+        for period, n in now.items()
+    ]
 
-    points = []
-    for period, n in now.items():
-        previous = period_key(shift_year(period), granularity)
-        points.append(SeriesPoint(period, n, before.get(previous, 0)))
-    return points
+
+def series_with_last_year(principal, f: IncidentFilter, granularity: str) -> list[SeriesPoint]:
+    return with_last_year(
+        series(principal, f, granularity),
+        series(principal, f.last_year(), granularity),
+        granularity,
+    )
 
 
 @dataclass
