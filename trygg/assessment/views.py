@@ -84,12 +84,6 @@ def dashboard(request):
         "breakdown_columns": columns,
         "breakdown_column_totals": [column_totals[a.pk if a else None] for a in columns],
         "area_figures": area_figures,
-        "area_json": {
-            str(fig.area.pk): {"count": fig.count, "rate": fig.rate_per_1000}
-            for fig in area_figures
-            if fig.area is not None
-        },
-        "unplaced": next((fig.count for fig in area_figures if fig.area is None), 0),
         "observations": services.observations(principal, f),
         "all_areas": Area.objects.filter(municipality=principal.municipality).order_by("name"),
         "all_categories": Category.choices,
