@@ -113,7 +113,8 @@ def is_registered(model: type[models.Model]) -> bool:
     return model in _registry
 
 
-def _jsonable(value):
+def jsonable(value):
+    """A value as it goes into a JSON field (dates as ISO text)."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -129,7 +130,7 @@ def _snapshot(instance: models.Model) -> dict:
     for f in instance._meta.concrete_fields:
         if f.name in reg.exclude:
             continue
-        values[f.attname] = _jsonable(f.value_from_object(instance))
+        values[f.attname] = jsonable(f.value_from_object(instance))
     return values
 
 

@@ -174,10 +174,6 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _jsonable(value):
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
-
-
 def write_incidents(
     source: Source,
     rows: list[IncidentRow],
@@ -320,7 +316,7 @@ def _apply_updates(to_update: dict[int, tuple], job, days: set) -> int:
             for f, value in zip(WRITTEN_FIELDS, new, strict=True):
                 old_value = getattr(incident, f)
                 if not _same(old_value, value):
-                    changes[f] = [_jsonable(old_value), _jsonable(value)]
+                    changes[f] = [audit.jsonable(old_value), audit.jsonable(value)]
                 setattr(incident, f, value)
             incident.content_hash = content_hash
             if changes:
