@@ -17,32 +17,16 @@ def make_rows(spec):
     for ref, category, when, *where in spec:
         occurred = dt.datetime.fromisoformat(when).replace(tzinfo=STOCKHOLM)
         if len(where) == 2:
-            out.append(
-                IncidentRow(
-                    0,
-                    ref,
-                    category,
-                    category,
-                    occurred,
-                    TimePrecision.EXACT,
-                    PositionPrecision.EXACT,
-                    lat=where[0],
-                    lon=where[1],
-                )
-            )
+            position = {"lat": where[0], "lon": where[1]}
+            precision = PositionPrecision.EXACT
         else:
-            out.append(
-                IncidentRow(
-                    0,
-                    ref,
-                    category,
-                    category,
-                    occurred,
-                    TimePrecision.EXACT,
-                    PositionPrecision.AREA,
-                    area_id=where[0],
-                )
+            position = {"area_id": where[0]}
+            precision = PositionPrecision.AREA
+        out.append(
+            IncidentRow(
+                0, ref, category, category, occurred, TimePrecision.EXACT, precision, **position
             )
+        )
     return out
 
 
