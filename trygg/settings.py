@@ -104,6 +104,22 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 # Upper bound for an uploaded import file.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
+# Photos (public reports, walk findings): upper bound of an upload, longest side kept.
+PHOTO_MAX_MB = env_int("PHOTO_MAX_MB", 15)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 2048)
+# Cases: a resident's e-mail is erased this many days after the case closed (PRIVACY §2).
+CASE_EMAIL_RETENTION_DAYS = env_int("CASE_EMAIL_RETENTION_DAYS", 90)
+# Possible duplicates: same category within this many metres and days.
+CASE_DUPLICATE_RADIUS_M = env_int("CASE_DUPLICATE_RADIUS_M", 50)
+CASE_DUPLICATE_DAYS = env_int("CASE_DUPLICATE_DAYS", 60)
+# Public reports per client address and hour; Open311 requests per key and minute.
+PUBLIC_REPORTS_PER_HOUR = env_int("PUBLIC_REPORTS_PER_HOUR", 10)
+OPEN311_REQUESTS_PER_MINUTE = env_int("OPEN311_REQUESTS_PER_MINUTE", 60)
+# The municipality the public pages and Open311 serve by default (its SCB code); empty:
+# the only municipality of the installation.
+PUBLIC_MUNICIPALITY = env_str("PUBLIC_MUNICIPALITY")
+# The public site's address, for links in e-mails and Open311 (e.g. https://trygg.kommun.se).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # --------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -152,6 +168,8 @@ INSTALLED_APPS = [
     "trygg.assessment",
     "trygg.surveys",
     "trygg.documents",
+    "trygg.cases",
+    "trygg.walks",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
@@ -293,7 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *_tile_origin(MAP_TILE_URL)],
+        "img-src": ["'self'", "data:", "blob:", *_tile_origin(MAP_TILE_URL)],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

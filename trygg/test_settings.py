@@ -24,3 +24,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # whitenoise looks for STATIC_ROOT at start-up; the suite serves from the finders instead.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Uploaded photos and generated PDFs go to a throwaway folder, not the checkout.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="trygg-test-media-"))

@@ -79,6 +79,8 @@ USERS = [
     DemoUser("analytiker", "Ali", "Analytiker", (("kommunledning", Role.ANALYST),)),
     DemoUser("polis", "Per", "Polis", (("polis", Role.MEMBER),)),
     DemoUser("bostad", "Britt", "Bostad", (("upplandsbrohus", Role.MEMBER),)),
+    # The technical department fixes lamps, bushes and paths: cases are routed there.
+    DemoUser("teknik", "Tove", "Tekniker", (("teknik", Role.MEMBER),)),
     # A field worker who also sits in social services' youth team: two memberships.
     DemoUser(
         "falt",

@@ -368,3 +368,38 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RateCounter(models.Model):
+    """A fixed-window request counter for rate limiting (trygg.core.ratelimit).
+
+    The key is a keyed hash of what is limited (a client address, an API key), never the
+    address itself; rows of past windows are deleted by the daily housekeeping job."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.window_start:%H:%M} {self.count}"
+
+
+class ScheduledRun(models.Model):
+    """That a scheduled job was enqueued for one slot (e.g. one day): the unique
+    constraint is what keeps two schedulers from enqueueing the same run twice."""
+
+    job = models.CharField(max_length=100)
+    slot = models.CharField(max_length=40)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-enqueued_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduledrun_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot}"

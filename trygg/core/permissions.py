@@ -49,6 +49,8 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     IMPORT_DATA = "import_data"
     ANALYSE = "analyse"
+    # Approve or withhold what the public wrote, hide spam, merge duplicates.
+    MODERATE = "moderate"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -63,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_AUDIT_LOG,
             Permission.IMPORT_DATA,
             Permission.ANALYSE,
+            Permission.MODERATE,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -74,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_AREAS,
             Permission.IMPORT_DATA,
             Permission.ANALYSE,
+            Permission.MODERATE,
         }
     ),
     Role.ANALYST: frozenset(

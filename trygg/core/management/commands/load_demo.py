@@ -10,6 +10,8 @@ DEMO_LOADERS = [
     "trygg.core.demo.load",
     "trygg.incidents.demo.load",
     "trygg.surveys.demo.load",
+    "trygg.cases.demo.load",
+    "trygg.walks.demo.load",
 ]
 
 
