@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from trygg.assessment.api import router as assessment_router
 from trygg.core.api import router as core_router
 from trygg.core.api_auth import API_AUTH
+from trygg.walks.api import router as walks_router
 
 api = NinjaAPI(
     title="Trygg API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", assessment_router)
+api.add_router("/", walks_router)

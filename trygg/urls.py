@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.api import api
+from trygg.cases import urls as cases_urls
+from trygg.walks import urls as walks_urls
 from trygg.web import views
 from trygg.web.auth import ThrottledLoginView
 
@@ -11,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("areas/", views.areas, name="areas"),
     path("areas.geojson", views.areas_geojson, name="areas_geojson"),
+    path("omraden.geojson", views.public_areas_geojson, name="public_areas_geojson"),
     path("notices/", views.notices, name="notices"),
     path("notices/new/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/edit/", views.notice_edit, name="notice_edit"),
@@ -22,6 +25,11 @@ urlpatterns = [
     path("lagesbild/", include("trygg.assessment.urls")),
     path("incidents/", include("trygg.incidents.urls")),
     path("trygghet/", include("trygg.surveys.urls")),
+    path("cases/", include("trygg.cases.urls")),
+    path("walks/", include("trygg.walks.urls")),
+    path("", include(cases_urls.public_urlpatterns)),
+    path("", include(walks_urls.public_urlpatterns)),
+    path("open311/", include("trygg.cases.open311.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

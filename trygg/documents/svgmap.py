@@ -77,3 +77,81 @@ def area_map(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def walk_map(
+    area_geometry: dict | None,
+    route: list[list[float]] | None,
+    points: list[dict],
+    width: int = 600,
+) -> str:
+    """A safety walk's map: the area's outline, the route (GeoJSON LineString
+    coordinates, lon/lat) and numbered findings (``points``: [{"lat", "lon", "label"}]).
+    Framed on the route and findings (the whole area if there are none)."""
+    xs, ys = [], []
+    route_xy = None
+    if route:
+        arr = np.asarray(route, dtype=float)
+        route_xy = grid.to_sweref(arr[:, 0], arr[:, 1])
+        xs.append(route_xy[0])
+        ys.append(route_xy[1])
+    pts_xy = None
+    if points:
+        pts_xy = grid.to_sweref(
+            np.array([p["lon"] for p in points]), np.array([p["lat"] for p in points])
+        )
+        xs.append(pts_xy[0])
+        ys.append(pts_xy[1])
+    area_rings = []
+    if area_geometry:
+        for ring in _rings(area_geometry):
+            area_rings.append(grid.to_sweref(ring[:, 0], ring[:, 1]))
+    if not xs:
+        if not area_rings:
+            return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 100"></svg>'
+        xs = [r[0] for r in area_rings]
+        ys = [r[1] for r in area_rings]
+    x_all, y_all = np.concatenate(xs), np.concatenate(ys)
+    x0, x1, y0, y1 = x_all.min(), x_all.max(), y_all.min(), y_all.max()
+    span = max(x1 - x0, y1 - y0, 300.0)  # at least 300 m across
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max(x1 - x0, span * 0.6) / 2 * 1.15
+    half_h = max(y1 - y0, span * 0.45) / 2 * 1.15
+    x0, x1, y0, y1 = cx - half_w, cx + half_w, cy - half_h, cy + half_h
+    scale = width / (x1 - x0)
+    height = int((y1 - y0) * scale)
+
+    def pts(x, y) -> str:
+        return " ".join(
+            f"{(a - x0) * scale:.1f},{(y1 - b) * scale:.1f}" for a, b in zip(x, y, strict=True)
+        )
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">']
+    parts.append(f'<rect width="{width}" height="{height}" fill="#f7f9fb"/>')
+    for x, y in area_rings:
+        parts.append(
+            f'<polygon points="{pts(x, y)}" fill="#e8eef5" stroke="#12355b" stroke-width="1.2"/>'
+        )
+    if route_xy is not None:
+        parts.append(
+            f'<polyline points="{pts(*route_xy)}" fill="none" stroke="#6b2e6b" '
+            'stroke-width="4" stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+    if pts_xy is not None:
+        for point, x, y in zip(points, pts_xy[0], pts_xy[1], strict=True):
+            px, py = (x - x0) * scale, (y1 - y) * scale
+            parts.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="10" fill="#b35900" '
+                'stroke="#ffffff" stroke-width="2"/>'
+                f'<text x="{px:.1f}" y="{py + 4:.1f}" font-size="11" text-anchor="middle" '
+                f'fill="#ffffff" font-weight="bold">{escape(str(point["label"]))}</text>'
+            )
+    # Scale bar: 100 m.
+    bar = 100 * scale
+    parts.append(
+        f'<line x1="10" y1="{height - 12}" x2="{10 + bar:.1f}" y2="{height - 12}" '
+        'stroke="#1b1f24" stroke-width="3"/>'
+        f'<text x="10" y="{height - 18}" font-size="10" fill="#1b1f24">100 m</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -13,6 +13,8 @@ NAVIGATION = [
     ("assessment", _("Situation picture"), Permission.VIEW),
     ("field_reports", _("Field rounds"), Permission.VIEW),
     ("surveys", _("Perceived safety"), Permission.VIEW),
+    ("walk_list", _("Safety walks"), Permission.VIEW),
+    ("cases", _("Cases"), Permission.VIEW),
     ("imports", _("Imports"), Permission.IMPORT_DATA),
     ("areas", _("Areas"), Permission.VIEW),
     ("notices", _("Notice board"), Permission.VIEW),

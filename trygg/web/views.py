@@ -94,6 +94,15 @@ def areas_geojson(request):
     return JsonResponse(data)
 
 
+@require_GET
+def public_areas_geojson(request):
+    """The public site's areas (names and boundaries are public information)."""
+    from trygg.web.public import public_municipality
+
+    data = services.areas_geojson(public_municipality(), request.GET.get("kind"))
+    return JsonResponse(data)
+
+
 @member_required()
 def notices(request):
     principal = request.principal

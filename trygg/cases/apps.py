@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "trygg.cases"
+    label = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from trygg.cases import models, tasks  # noqa: F401 - tasks registers the daily jobs
+        from trygg.core import audit
+
+        audit.register(models.CaseCategory)
+        audit.register(models.PropertyArea)
+        audit.register(models.RoutingRule)
+        audit.register(models.Open311Key, masked=("key_hash",))
+        # The reporter's e-mail is personal data: its changes are logged, its value never.
+        audit.register(models.Case, exclude=("updated_at",), masked=("reporter_email",))
+        audit.register(models.CaseUpdate)

@@ -1,0 +1,657 @@
+"""The rules of cases: routing, the state machine, deadlines, duplicates, merging,
+moderation, notifications and reminders. Views, the API, Open311 and the walks app call
+these; none of them writes a case with the ORM directly."""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import contextvars
+import datetime as dt
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+import shapely
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+from shapely.geometry import shape
+
+from trygg.cases.models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    Case,
+    CaseCategory,
+    CasePhoto,
+    CaseUpdate,
+    Land,
+    Moderation,
+    Origin,
+    PropertyArea,
+    RoutingRule,
+    State,
+)
+from trygg.core import images
+from trygg.core.models import Area, Municipality, Organisation, Sensitivity
+from trygg.core.pdguard import validate_no_personal_data
+from trygg.core.permissions import Permission, Principal, can_edit, can_view
+from trygg.core.services import locate_area
+
+# --- Deadlines ----------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (31 Aug + 6 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def deadline_for(category: CaseCategory, created: dt.date) -> dt.date:
+    return add_months(created, category.deadline_months)
+
+
+# --- Routing ------------------------------------------------------------------------
+
+
+class RoutingError(ValidationError):
+    pass
+
+
+@dataclass(frozen=True)
+class Route:
+    organisation: Organisation
+    rule: RoutingRule
+    property: PropertyArea | None
+
+
+def property_at(municipality: Municipality, lat: float, lon: float) -> PropertyArea | None:
+    """The property (housing company's land, …) the point lies in, if any."""
+    candidates = PropertyArea.objects.filter(
+        municipality=municipality,
+        min_lat__lte=lat,
+        max_lat__gte=lat,
+        min_lon__lte=lon,
+        max_lon__gte=lon,
+    ).select_related("owner")
+    point = shapely.Point(lon, lat)
+    for candidate in sorted(candidates, key=lambda p: p.pk):
+        if shape(candidate.geometry).covers(point):
+            return candidate
+    return None
+
+
+def route(
+    municipality: Municipality,
+    category: CaseCategory,
+    lat: float,
+    lon: float,
+    area: Area | None = None,
+) -> Route:
+    """The organisation responsible for ``category`` at (lat, lon): the most specific
+    matching rule (category, then area, then land) wins."""
+    prop = property_at(municipality, lat, lon)
+    rules = RoutingRule.objects.filter(
+        Q(category=category) | Q(category__isnull=True),
+        Q(area=area) | Q(area__isnull=True) if area else Q(area__isnull=True),
+        municipality=municipality,
+    ).select_related("organisation")
+    matching = []
+    for rule in rules:
+        if rule.land == Land.PROPERTY and prop is None:
+            continue
+        if rule.land == Land.MUNICIPAL and prop is not None:
+            continue
+        matching.append(rule)
+    if not matching:
+        raise RoutingError(
+            _("No routing rule covers this category here: ask the coordinator to add one.")
+        )
+    best = max(matching, key=lambda r: (r.specificity, -r.pk))
+    organisation = best.organisation or (prop.owner if prop else None)
+    if organisation is None:
+        raise RoutingError(_("The routing rule names no organisation."))
+    return Route(organisation=organisation, rule=best, property=prop)
+
+
+# --- Duplicates ---------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def find_duplicates(
+    municipality: Municipality,
+    category: CaseCategory,
+    lat: float,
+    lon: float,
+    *,
+    radius_m: float | None = None,
+    days: int | None = None,
+    exclude: Case | None = None,
+    now: dt.datetime | None = None,
+) -> list[Case]:
+    """Open cases of the same category within ``radius_m`` reported in the last
+    ``days`` days, nearest first — suggested before a new case is created."""
+    radius_m = settings.CASE_DUPLICATE_RADIUS_M if radius_m is None else radius_m
+    days = settings.CASE_DUPLICATE_DAYS if days is None else days
+    now = now or timezone.now()
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(0.01, math.cos(math.radians(lat))))
+    qs = Case.objects.filter(
+        municipality=municipality,
+        category=category,
+        state__in=OPEN_STATES,
+        created_at__gte=now - dt.timedelta(days=days),
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    ).select_related("owner_organisation", "category")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    found = [(distance_m(lat, lon, c.lat, c.lon), c) for c in qs]
+    found = [(d, c) for d, c in found if d <= radius_m]
+    found.sort(key=lambda pair: (pair[0], pair[1].pk))
+    for d, case in found:
+        case.distance_m = round(d)
+    return [c for _, c in found]
+
+
+# --- Creating -----------------------------------------------------------------------
+
+
+def _stored(message: str, **params) -> str:
+    """A text Trygg writes into a case's history: in the municipality's language
+    (settings.LANGUAGE_CODE), whatever language the person acting uses."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(message)
+    return text % params if params else text
+
+
+def _check_text(value: str, field: str) -> None:
+    try:
+        validate_no_personal_data(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def _actor(principal: Principal | None) -> dict:
+    if principal is None or not principal.is_member:
+        return {"author": None, "organisation": None}
+    return {"author": principal.user, "organisation": principal.organisation}
+
+
+@transaction.atomic
+def create_case(
+    municipality: Municipality,
+    *,
+    category: CaseCategory,
+    lat: float,
+    lon: float,
+    description: str,
+    origin: str,
+    principal: Principal | None = None,
+    reporter_email: str = "",
+    address: str = "",
+    attributes: dict | None = None,
+    photo: bytes | None = None,
+    open311_key=None,
+    media_url: str = "",
+    sensitivity: str = Sensitivity.PARTNERS,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Create, route and announce a case. Text from the public waits for moderation."""
+    if category.municipality_id != municipality.pk:
+        raise ValidationError({"category": _("Unknown category.")})
+    if origin in (Origin.STAFF, Origin.WALK) and (
+        principal is None or not principal.has(Permission.CREATE)
+    ):
+        raise PermissionDenied
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("Describe what feels unsafe.")})
+    _check_text(description, "description")
+    _check_text(address, "address")
+    area = locate_area(municipality, lat, lon)
+    if area is None:
+        raise ValidationError({"lat": _("The place is outside the municipality.")})
+    routed = route(municipality, category, lat, lon, area)
+    now = now or timezone.now()
+    from_public = origin in (Origin.PUBLIC, Origin.OPEN311)
+    case = Case(
+        municipality=municipality,
+        owner_organisation=routed.organisation,
+        sensitivity=sensitivity,
+        category=category,
+        origin=origin,
+        lat=lat,
+        lon=lon,
+        area=area,
+        address=address[:200],
+        description=description,
+        moderation=Moderation.PENDING if from_public else Moderation.APPROVED,
+        attributes=attributes or {},
+        reporter_email=reporter_email,
+        open311_key=open311_key,
+        media_url=media_url,
+        deadline=deadline_for(category, timezone.localdate(now)),
+        created_by=principal.user if principal and principal.is_member else None,
+    )
+    case.full_clean(exclude=["restricted_to"])
+    case.save()
+    if photo is not None:
+        add_photo(case, photo, is_public=False)
+    where = routed.property.name if routed.property else (area.name if area else "")
+    CaseUpdate.objects.create(
+        case=case,
+        at=now,
+        state_to=State.NEW,
+        reassigned_to=routed.organisation,
+        is_public=False,
+        text=_stored(
+            gettext_noop("Routed to %(org)s (%(where)s)."), org=routed.organisation, where=where
+        ),
+        **_actor(principal),
+    )
+    _after_commit_notify_responsible(case)
+    return case
+
+
+def add_photo(case: Case, data: bytes, *, is_public: bool) -> CasePhoto:
+    clean = images.clean_photo(data, keep_position=False)
+    photo = CasePhoto(case=case, width=clean.width, height=clean.height, is_public=is_public)
+    photo.image.save(f"case-{case.pk}.jpg", ContentFile(clean.content), save=False)
+    photo.save()
+    return photo
+
+
+# --- The state machine --------------------------------------------------------------
+
+# Which states each state may move to. Closing and reopening are open to the
+# responsible organisation; hiding (spam, abuse) needs the moderate permission.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    **{s: (OPEN_STATES | {State.FIXED, State.WONT_FIX}) - {s, State.NEW} for s in OPEN_STATES},
+    State.FIXED: frozenset({State.ACKNOWLEDGED, State.IN_PROGRESS}),
+    State.WONT_FIX: frozenset({State.ACKNOWLEDGED, State.IN_PROGRESS}),
+    State.DUPLICATE: frozenset({State.ACKNOWLEDGED}),
+    State.HIDDEN: frozenset({State.NEW, State.ACKNOWLEDGED}),
+}
+
+
+def allowed_transitions(case: Case, principal: Principal) -> list[str]:
+    if not can_edit(principal, case):
+        return []
+    targets = set(TRANSITIONS[case.state])
+    if principal.has(Permission.MODERATE) and case.state != State.HIDDEN:
+        targets.add(State.HIDDEN)
+    # Duplicates are made by merging, so that the case they duplicate is named.
+    targets.discard(State.DUPLICATE)
+    return [s for s in State.values if s in targets]
+
+
+def _require_edit(case: Case, principal: Principal) -> None:
+    if not can_edit(principal, case):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def change_state(
+    case: Case,
+    principal: Principal,
+    new_state: str,
+    *,
+    text: str = "",
+    is_public: bool = True,
+    decided_action: str | None = None,
+    now: dt.datetime | None = None,
+) -> CaseUpdate:
+    """Move ``case`` to ``new_state`` with a note. "Will not be fixed" needs a public
+    reason; every change is an update in the case's history."""
+    _require_edit(case, principal)
+    if new_state not in allowed_transitions(case, principal):
+        raise ValidationError(
+            {
+                "state": _("A case that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": case.get_state_display(), "to": State(new_state).label}
+            }
+        )
+    text = text.strip()
+    _check_text(text, "text")
+    if decided_action is not None:
+        _check_text(decided_action, "decided_action")
+        case.decided_action = decided_action.strip()
+    if new_state == State.WONT_FIX:
+        if not (text or case.decided_action):
+            raise ValidationError(
+                {"text": _("Say why nothing will be done: the reason is shown publicly.")}
+            )
+        is_public = True
+        if not case.decided_action:
+            case.decided_action = text
+    now = now or timezone.now()
+    old = case.state
+    case.state = new_state
+    if new_state in CLOSED_STATES:
+        case.closed_at = now
+    elif old in CLOSED_STATES or old == State.HIDDEN:
+        case.closed_at = None
+    if new_state != State.NEW and case.acknowledged_at is None and new_state != State.HIDDEN:
+        case.acknowledged_at = now
+    case.save()
+    update = CaseUpdate.objects.create(
+        case=case,
+        at=now,
+        text=text,
+        is_public=is_public and new_state != State.HIDDEN,
+        state_from=old,
+        state_to=new_state,
+        **_actor(principal),
+    )
+    if update.is_public:
+        _after_commit_notify_reporters(case, update)
+    return update
+
+
+@transaction.atomic
+def add_note(case: Case, principal: Principal, text: str, *, is_public: bool) -> CaseUpdate:
+    _require_edit(case, principal)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write a note.")})
+    _check_text(text, "text")
+    update = CaseUpdate.objects.create(
+        case=case, text=text, is_public=is_public, **_actor(principal)
+    )
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    if is_public:
+        _after_commit_notify_reporters(case, update)
+    return update
+
+
+@transaction.atomic
+def reassign(
+    case: Case, principal: Principal, organisation: Organisation, text: str = ""
+) -> CaseUpdate:
+    """ "Not ours": hand the case to the organisation that is responsible. The case
+    starts again as new there, with its deadline kept."""
+    _require_edit(case, principal)
+    if organisation.municipality_id != case.municipality_id or not organisation.is_active:
+        raise ValidationError({"organisation": _("Choose an organisation of the collaboration.")})
+    if organisation.pk == case.owner_organisation_id:
+        raise ValidationError({"organisation": _("The case is already with that organisation.")})
+    text = text.strip()
+    _check_text(text, "text")
+    old_org, old_state = case.owner_organisation, case.state
+    case.owner_organisation = organisation
+    if case.state not in CLOSED_STATES:
+        case.state = State.NEW
+    case.save()
+    update = CaseUpdate.objects.create(
+        case=case,
+        text=text or _stored(gettext_noop("Not ours: passed on to %(org)s."), org=organisation),
+        is_public=False,
+        state_from=old_state,
+        state_to=case.state,
+        reassigned_from=old_org,
+        reassigned_to=organisation,
+        **_actor(principal),
+    )
+    _after_commit_notify_responsible(case)
+    return update
+
+
+@transaction.atomic
+def merge(duplicate: Case, into: Case, principal: Principal) -> CaseUpdate:
+    """Close ``duplicate`` as a duplicate of ``into``. Its reporter hears when ``into``
+    is closed; its photos and history stay where they are."""
+    if not principal.has(Permission.MODERATE):
+        _require_edit(duplicate, principal)
+    if not can_view(principal, into):
+        raise PermissionDenied
+    if duplicate.pk == into.pk or into.duplicate_of_id == duplicate.pk:
+        raise ValidationError({"into": _("A case cannot duplicate itself.")})
+    if into.municipality_id != duplicate.municipality_id:
+        raise ValidationError({"into": _("Unknown case.")})
+    if into.state == State.DUPLICATE and into.duplicate_of_id:
+        into = into.duplicate_of  # point at the surviving case
+    old = duplicate.state
+    duplicate.state = State.DUPLICATE
+    duplicate.duplicate_of = into
+    duplicate.closed_at = timezone.now()
+    duplicate.save()
+    Case.objects.filter(duplicate_of=duplicate).update(duplicate_of=into)
+    CaseUpdate.objects.create(
+        case=into,
+        text=_stored(gettext_noop("Case #%(id)s was merged into this one."), id=duplicate.pk),
+        is_public=False,
+        **_actor(principal),
+    )
+    return CaseUpdate.objects.create(
+        case=duplicate,
+        text=_stored(gettext_noop("Already reported as case #%(id)s."), id=into.pk),
+        is_public=True,
+        state_from=old,
+        state_to=State.DUPLICATE,
+        **_actor(principal),
+    )
+
+
+@transaction.atomic
+def moderate(
+    case: Case, principal: Principal, *, approve: bool, description: str | None = None
+) -> None:
+    """Approve a resident's text for publication (optionally with personal details
+    edited out), or withhold it. The case itself stays and is worked on either way."""
+    if not principal.has(Permission.MODERATE) or not can_view(principal, case):
+        raise PermissionDenied
+    if description is not None and description.strip() != case.description:
+        description = description.strip()
+        if not description:
+            raise ValidationError({"description": _("Describe what feels unsafe.")})
+        _check_text(description, "description")
+        case.description = description
+    case.moderation = Moderation.APPROVED if approve else Moderation.REJECTED
+    case.save()
+    case.photos.update(is_public=approve)
+    CaseUpdate.objects.create(
+        case=case,
+        text=_stored(gettext_noop("The text was approved for publication."))
+        if approve
+        else _stored(gettext_noop("The text was withheld from publication.")),
+        is_public=False,
+        **_actor(principal),
+    )
+
+
+# --- Reading ------------------------------------------------------------------------
+
+
+def public_cases(municipality: Municipality):
+    """What the public site and Open311 show: every case not hidden (text only once
+    approved — see Case.public_description)."""
+    return (
+        Case.objects.filter(
+            municipality=municipality, sensitivity__in=[Sensitivity.PUBLIC, Sensitivity.PARTNERS]
+        )
+        .exclude(state=State.HIDDEN)
+        .select_related("category", "owner_organisation", "area")
+    )
+
+
+def public_updates(case: Case):
+    return [u for u in case.updates.all() if u.is_public]
+
+
+def status_notes(case: Case) -> str:
+    """The municipality's response, for the public: the decided action, else the latest
+    public note."""
+    if case.decided_action:
+        return case.decided_action
+    notes = [u.text for u in public_updates(case) if u.text]
+    return notes[-1] if notes else ""
+
+
+# --- Notifications ------------------------------------------------------------------
+
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("trygg_cases_muted", default=False)
+
+
+@contextlib.contextmanager
+def notifications_muted():
+    """No e-mail for what happens inside (loading demo data, bulk corrections)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def _after_commit_notify_responsible(case: Case) -> None:
+    from trygg.cases import tasks
+
+    if _muted.get():
+        return
+    case_id = case.pk
+    transaction.on_commit(lambda: tasks.notify_responsible.enqueue(case_id))
+
+
+def _after_commit_notify_reporters(case: Case, update: CaseUpdate) -> None:
+    from trygg.cases import tasks
+
+    if _muted.get():
+        return
+    if not (case.reporter_email or case.duplicates.exclude(reporter_email="").exists()):
+        return
+    case_id, update_id = case.pk, update.pk
+    transaction.on_commit(lambda: tasks.notify_reporters.enqueue(case_id, update_id))
+
+
+def responsible_addresses(organisation: Organisation) -> list[str]:
+    return sorted(
+        {
+            m.user.email
+            for m in organisation.memberships.filter(is_active=True, user__is_active=True)
+            .exclude(user__email="")
+            .select_related("user")
+        }
+    )
+
+
+def overdue(municipality: Municipality, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return Case.objects.filter(
+        municipality=municipality, state__in=OPEN_STATES, deadline__lt=today
+    ).select_related("category", "owner_organisation")
+
+
+def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, list[Case]]:
+    """Open cases past their deadline that have not been reminded of today."""
+    today = today or timezone.localdate()
+    grouped: dict[Organisation, list[Case]] = defaultdict(list)
+    qs = (
+        Case.objects.filter(state__in=OPEN_STATES, deadline__lt=today)
+        .exclude(reminded_on=today)
+        .select_related("category", "owner_organisation")
+        .order_by("deadline", "pk")
+    )
+    for case in qs:
+        grouped[case.owner_organisation].append(case)
+    return grouped
+
+
+def erase_expired_emails(now: dt.datetime | None = None) -> int:
+    """Erase residents' e-mail addresses of cases closed longer than the retention
+    period (shared/PRIVACY.md §2, §6)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
+    expired = Case.objects.filter(
+        state__in=CLOSED_STATES | {State.HIDDEN}, closed_at__lt=cutoff
+    ).exclude(reporter_email="")
+    count = 0
+    for case in expired:  # one by one, so that each erasure is audited
+        case.reporter_email = ""
+        case.save(update_fields=["reporter_email", "updated_at"])
+        count += 1
+    return count
+
+
+# --- The case dashboard -------------------------------------------------------------
+
+
+def _median_days(durations: list[float]) -> float | None:
+    return round(statistics.median(durations), 1) if durations else None
+
+
+def dashboard(
+    municipality: Municipality, principal: Principal, today: dt.date | None = None
+) -> dict:
+    """Open and overdue per organisation, median days to fix per category and
+    organisation, fixed this month, walk findings by status."""
+    today = today or timezone.localdate()
+    cases = Case.objects.visible_to(principal).filter(municipality=municipality)
+    per_org = (
+        cases.filter(state__in=OPEN_STATES)
+        .values("owner_organisation__name")
+        .annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(deadline__lt=today)),
+        )
+        .order_by("-open", "owner_organisation__name")
+    )
+    fixed = list(
+        cases.filter(state=State.FIXED, closed_at__isnull=False).values_list(
+            "category__name",
+            "category__name_en",
+            "owner_organisation__name",
+            "created_at",
+            "closed_at",
+        )
+    )
+    by_category: dict[str, list[float]] = defaultdict(list)
+    by_org: dict[str, list[float]] = defaultdict(list)
+    for cat_sv, cat_en, org, created, closed in fixed:
+        days = (closed - created).total_seconds() / 86400
+        label = cat_en if cat_en and (get_language() or "sv").startswith("en") else cat_sv
+        by_category[label].append(days)
+        by_org[org].append(days)
+    walk_states = dict(
+        cases.filter(origin=Origin.WALK).values_list("state").annotate(n=Count("id")).order_by()
+    )
+    month_start = today.replace(day=1)
+    start = timezone.make_aware(dt.datetime.combine(month_start, dt.time()))
+    return {
+        "per_organisation": list(per_org),
+        "open_total": sum(r["open"] for r in per_org),
+        "overdue_total": sum(r["overdue"] for r in per_org),
+        "fixed_this_month": cases.filter(state=State.FIXED, closed_at__gte=start).count(),
+        "median_by_category": sorted(
+            (
+                {"label": k, "median_days": _median_days(v), "n": len(v)}
+                for k, v in by_category.items()
+            ),
+            key=lambda r: r["label"],
+        ),
+        "median_by_organisation": sorted(
+            ({"label": k, "median_days": _median_days(v), "n": len(v)} for k, v in by_org.items()),
+            key=lambda r: r["label"],
+        ),
+        "walk_findings": [
+            {"state": State(s).label, "n": walk_states[s]} for s in State.values if s in walk_states
+        ],
+        "walk_findings_total": sum(walk_states.values()),
+        "moderation_pending": cases.filter(moderation=Moderation.PENDING)
+        .exclude(state=State.HIDDEN)
+        .count(),
+    }

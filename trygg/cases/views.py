@@ -1,0 +1,514 @@
+"""Cases: the staff pages (list, map, a case, new case, moderation, dashboard) and the
+public ones (report a place, the public map, a case's public page, its photos)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from trygg.cases import services
+from trygg.cases.forms import (
+    CaseFilterForm,
+    MergeForm,
+    ModerationForm,
+    PublicReportForm,
+    ReassignForm,
+    StaffCaseForm,
+    UpdateForm,
+)
+from trygg.cases.models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    Case,
+    CaseCategory,
+    CasePhoto,
+    CaseUpdate,
+    Moderation,
+    Origin,
+    State,
+)
+from trygg.core import ratelimit
+from trygg.core.middleware import client_ip
+from trygg.core.permissions import Permission, can_edit
+from trygg.core.services import map_extent
+from trygg.web.public import public_municipality
+from trygg.web.views import member_required
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Staff --------------------------------------------------------------------------
+
+
+@member_required()
+def case_list(request):
+    principal = request.principal
+    municipality = principal.municipality
+    form = CaseFilterForm(request.GET or None, municipality=municipality)
+    qs = Case.objects.visible_to(principal).select_related("category", "owner_organisation", "area")
+    status = "open"
+    if form.is_valid():
+        status = form.cleaned_data["status"] or "open"
+        if form.cleaned_data["organisation"]:
+            qs = qs.filter(owner_organisation=form.cleaned_data["organisation"])
+        if form.cleaned_data["category"]:
+            qs = qs.filter(category=form.cleaned_data["category"])
+    today = timezone.localdate()
+    if status == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif status == "overdue":
+        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=today)
+    elif status == "closed":
+        qs = qs.filter(state__in=CLOSED_STATES)
+    page = Paginator(qs.order_by("deadline", "-created_at"), 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+            "can_create": principal.has(Permission.CREATE),
+            "can_moderate": principal.has(Permission.MODERATE),
+            "pending": services.public_cases(municipality)
+            .filter(moderation=Moderation.PENDING)
+            .count()
+            if principal.has(Permission.MODERATE)
+            else 0,
+            "map_extent": map_extent(municipality),
+            "geojson_url": reverse("cases_geojson") + "?" + request.GET.urlencode(),
+        },
+    )
+
+
+@member_required()
+@require_GET
+def cases_geojson(request):
+    """The visible open cases (or the filtered ones) as GeoJSON for the staff map."""
+    principal = request.principal
+    qs = (
+        Case.objects.visible_to(principal)
+        .exclude(state=State.HIDDEN)
+        .select_related("category", "owner_organisation")
+    )
+    if request.GET.get("id", "").isdigit():
+        qs = qs.filter(pk=int(request.GET["id"]))
+    elif request.GET.get("status", "open") in ("open", ""):
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif request.GET.get("status") == "overdue":
+        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
+    elif request.GET.get("status") == "closed":
+        qs = qs.filter(state__in=CLOSED_STATES)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            "properties": {
+                "id": c.pk,
+                "title": f"#{c.pk} {c.category.label}",
+                "status": c.get_state_display(),
+                "open": c.is_open,
+                "overdue": c.is_overdue,
+                "url": reverse("case_detail", args=[c.pk]),
+            },
+        }
+        for c in qs[:5000]
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _visible_case(request, pk: int) -> Case:
+    qs = Case.objects.visible_to(request.principal).select_related(
+        "category", "owner_organisation", "area", "duplicate_of"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@member_required()
+def case_detail(request, pk: int):
+    principal = request.principal
+    case = _visible_case(request, pk)
+    states = services.allowed_transitions(case, principal)
+    editable = can_edit(principal, case)
+    update_form = UpdateForm(states=states, case=case, prefix="update")
+    reassign_form = ReassignForm(case=case, prefix="reassign")
+    merge_form = MergeForm(prefix="merge")
+    if request.method == "POST":
+        if not editable and "moderate" not in request.POST and "merge-into" not in request.POST:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "update":
+                update_form = UpdateForm(request.POST, states=states, case=case, prefix="update")
+                if update_form.is_valid():
+                    data = update_form.cleaned_data
+                    decided = data["decided_action"]
+                    decided = decided if decided != case.decided_action else None
+                    if data["state"]:
+                        services.change_state(
+                            case,
+                            principal,
+                            data["state"],
+                            text=data["text"],
+                            is_public=data["is_public"],
+                            decided_action=decided,
+                        )
+                    elif decided is not None and not data["text"]:
+                        case.decided_action = decided.strip()
+                        services.add_note(
+                            case,
+                            principal,
+                            _("Decided action: %(text)s") % {"text": decided.strip()},
+                            is_public=True,
+                        )
+                    else:
+                        if decided is not None:
+                            case.decided_action = decided.strip()
+                            case.full_clean(exclude=["restricted_to"])
+                            case.save()
+                        services.add_note(
+                            case, principal, data["text"], is_public=data["is_public"]
+                        )
+                    messages.success(request, _("The case was updated."))
+                    return redirect("case_detail", pk=case.pk)
+            elif action == "reassign":
+                reassign_form = ReassignForm(request.POST, case=case, prefix="reassign")
+                if reassign_form.is_valid():
+                    services.reassign(
+                        case,
+                        principal,
+                        reassign_form.cleaned_data["organisation"],
+                        reassign_form.cleaned_data["text"],
+                    )
+                    messages.success(request, _("The case was passed on."))
+                    return redirect("case_detail", pk=case.pk)
+            elif action == "merge":
+                merge_form = MergeForm(request.POST, prefix="merge")
+                if merge_form.is_valid():
+                    into = (
+                        Case.objects.visible_to(principal)
+                        .filter(pk=merge_form.cleaned_data["into"])
+                        .first()
+                    )
+                    if into is None:
+                        merge_form.add_error("into", _("No such case."))
+                    else:
+                        services.merge(case, into, principal)
+                        messages.success(request, _("The case was merged."))
+                        return redirect("case_detail", pk=into.pk)
+        except ValidationError as exc:
+            target = {"update": update_form, "reassign": reassign_form, "merge": merge_form}.get(
+                action, update_form
+            )
+            _apply_errors(target, exc)
+    updates = case.updates.select_related("author", "organisation", "reassigned_to")
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "updates": updates,
+            "photos": case.photos.all(),
+            "editable": editable,
+            "update_form": update_form,
+            "reassign_form": reassign_form,
+            "merge_form": merge_form,
+            "can_moderate": principal.has(Permission.MODERATE),
+            "nearby": services.find_duplicates(
+                case.municipality, case.category, case.lat, case.lon, exclude=case
+            )
+            if case.is_open
+            else [],
+            "finding": getattr(case, "walk_finding", None),
+            "case_extent": [case.lat - 0.002, case.lon - 0.004, case.lat + 0.002, case.lon + 0.004],
+        },
+    )
+
+
+@member_required(Permission.CREATE)
+def case_create(request):
+    principal = request.principal
+    municipality = principal.municipality
+    form = StaffCaseForm(request.POST or None, request.FILES or None, municipality=municipality)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = services.find_duplicates(
+            municipality, data["category"], data["lat"], data["lon"]
+        )
+        if not duplicates or data["create_anyway"]:
+            try:
+                case = services.create_case(
+                    municipality,
+                    category=data["category"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    description=data["description"],
+                    address=data["address"],
+                    origin=Origin.STAFF,
+                    principal=principal,
+                    sensitivity=data["sensitivity"],
+                    photo=data["photo"].read() if data["photo"] else None,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Case #%(id)s was created and sent to %(org)s.")
+                    % {"id": case.pk, "org": case.owner_organisation},
+                )
+                return redirect("case_detail", pk=case.pk)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "duplicates": duplicates, "map_extent": map_extent(municipality)},
+    )
+
+
+@member_required(Permission.MODERATE)
+def moderation(request):
+    principal = request.principal
+    municipality = principal.municipality
+    if request.method == "POST":
+        case = _visible_case(request, int(request.POST.get("case", 0)))
+        form = ModerationForm(request.POST, prefix=f"m{case.pk}")
+        if form.is_valid():
+            try:
+                services.moderate(
+                    case,
+                    principal,
+                    approve=request.POST.get("decision") == "approve",
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                if request.POST.get("decision") == "hide":
+                    services.change_state(
+                        case, principal, State.HIDDEN, text=_("Hidden by moderator.")
+                    )
+                messages.success(request, _("Case #%(id)s was moderated.") % {"id": case.pk})
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("case_moderation")
+    pending = (
+        Case.objects.visible_to(principal)
+        .filter(municipality=municipality, moderation=Moderation.PENDING)
+        .exclude(state=State.HIDDEN)
+        .select_related("category", "area", "owner_organisation")
+        .prefetch_related("photos")
+        .order_by("created_at")
+    )
+    items = [
+        (c, ModerationForm(prefix=f"m{c.pk}", initial={"description": c.description}))
+        for c in pending
+    ]
+    return render(request, "cases/moderation.html", {"items": items})
+
+
+@member_required()
+def dashboard(request):
+    principal = request.principal
+    stats = services.dashboard(principal.municipality, principal)
+    return render(request, "cases/dashboard.html", {"stats": stats})
+
+
+@member_required()
+@require_GET
+def case_photo(request, pk: int, photo_pk: int):
+    case = _visible_case(request, pk)
+    photo = get_object_or_404(CasePhoto, pk=photo_pk, case=case)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+
+@member_required()
+@require_GET
+def nearby(request):
+    """Possible duplicates for the staff form (HTMX partial)."""
+    return _nearby(request, request.principal.municipality, staff=True)
+
+
+# --- Public -------------------------------------------------------------------------
+
+
+def _nearby(request, municipality, *, staff: bool):
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+        category = CaseCategory.objects.get(
+            municipality=municipality, pk=int(request.GET["category"])
+        )
+    except (KeyError, ValueError, CaseCategory.DoesNotExist):
+        return render(request, "cases/_nearby.html", {"cases": []})
+    cases = services.find_duplicates(municipality, category, lat, lon)
+    if not staff:
+        cases = [c for c in cases if c.sensitivity != "restricted"]
+    return render(request, "cases/_nearby.html", {"cases": cases[:5], "staff": staff})
+
+
+@require_GET
+def public_nearby(request):
+    return _nearby(request, public_municipality(), staff=False)
+
+
+def report(request):
+    """A resident reports an unsafe place. No name is asked for."""
+    municipality = public_municipality()
+    form = PublicReportForm(request.POST or None, request.FILES or None, municipality=municipality)
+    if request.method == "POST":
+        if request.POST.get("website"):
+            # A bot filled in the honeypot: pretend success, store nothing.
+            return redirect("public_report_received")
+        verdict = ratelimit.hit(
+            "public-report", client_ip(request) or "unknown", _reports_per_hour(), 3600
+        )
+        if not verdict.allowed:
+            response = render(
+                request,
+                "cases/public/report.html",
+                {
+                    "form": form,
+                    "municipality": municipality,
+                    "rate_limited": True,
+                    "map_extent": map_extent(municipality),
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.create_case(
+                    municipality,
+                    category=data["category"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    description=data["description"],
+                    origin=Origin.PUBLIC,
+                    reporter_email=data["email"],
+                    photo=data["photo"].read() if data["photo"] else None,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("public_report_done", token=case.token)
+    return render(
+        request,
+        "cases/public/report.html",
+        {"form": form, "municipality": municipality, "map_extent": map_extent(municipality)},
+    )
+
+
+def _reports_per_hour() -> int:
+    from django.conf import settings
+
+    return settings.PUBLIC_REPORTS_PER_HOUR
+
+
+@require_GET
+def report_done(request, token: str | None = None):
+    municipality = public_municipality()
+    case = services.public_cases(municipality).filter(token=token).first() if token else None
+    return render(request, "cases/public/report_done.html", {"case": case})
+
+
+@require_GET
+def public_map(request):
+    municipality = public_municipality()
+    qs = services.public_cases(municipality).prefetch_related(
+        Prefetch("updates", queryset=CaseUpdate.objects.filter(is_public=True))
+    )
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif status == "closed":
+        qs = qs.filter(state__in=CLOSED_STATES)
+    page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/public/map.html",
+        {
+            "page": page,
+            "status": status,
+            "municipality": municipality,
+            "map_extent": map_extent(municipality),
+            "geojson_url": reverse("public_cases_geojson") + f"?status={status}",
+        },
+    )
+
+
+@require_GET
+def public_cases_geojson(request):
+    municipality = public_municipality()
+    qs = services.public_cases(municipality)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif status == "closed":
+        qs = qs.filter(state__in=CLOSED_STATES)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(c.lon, 6), round(c.lat, 6)]},
+            "properties": {
+                "id": c.pk,
+                "title": f"#{c.pk} {c.category.label}",
+                "status": c.get_state_display(),
+                "open": c.is_open,
+                "url": reverse("public_case", args=[c.pk]),
+            },
+        }
+        for c in qs.order_by("-created_at")[:2000]
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_GET
+def public_case(request, pk: int):
+    municipality = public_municipality()
+    case = get_object_or_404(services.public_cases(municipality), pk=pk)
+    return render(
+        request,
+        "cases/public/case.html",
+        {
+            "case": case,
+            "updates": services.public_updates(case),
+            "status_notes": services.status_notes(case),
+            "photos": [
+                p
+                for p in case.photos.all()
+                if p.is_public and case.moderation == Moderation.APPROVED
+            ],
+        },
+    )
+
+
+@require_GET
+def public_case_photo(request, pk: int, photo_pk: int):
+    municipality = public_municipality()
+    case = get_object_or_404(
+        services.public_cases(municipality), pk=pk, moderation=Moderation.APPROVED
+    )
+    photo = get_object_or_404(CasePhoto, pk=photo_pk, case=case, is_public=True)
+    if not photo.image:
+        raise Http404
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")

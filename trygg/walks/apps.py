@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WalksConfig(AppConfig):
+    name = "trygg.walks"
+    label = "walks"
+    verbose_name = _("Safety walks")
+
+    def ready(self) -> None:
+        from trygg.core import audit
+        from trygg.walks import models
+
+        audit.register(models.ChecklistTemplate)
+        audit.register(models.Walk, exclude=("updated_at",))
+        audit.register(models.Finding)

@@ -1,0 +1,157 @@
+// Maps for places: pick a position (public report, staff case, walk finding), show
+// points (cases, findings), draw a route (safety walk). Leaflet (vendored); all
+// configuration from data-* attributes, no inline script (CSP).
+(function () {
+  "use strict";
+
+  function baseMap(el) {
+    var map = L.map(el, { zoomControl: false, maxZoom: 19, keyboard: true });
+    el.leafletMap = map;
+    L.control.zoom({
+      zoomInTitle: el.dataset.labelZoomIn || "Zoom in",
+      zoomOutTitle: el.dataset.labelZoomOut || "Zoom out",
+    }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    if (el.dataset.tileUrl) {
+      L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
+    }
+    if (el.dataset.extent) {
+      var e = el.dataset.extent.split(",").map(Number);
+      map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: [8, 8] });
+    } else {
+      map.setView([59.53, 17.64], 12);
+    }
+    if (el.dataset.areasUrl) {
+      fetch(el.dataset.areasUrl, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          L.geoJSON(data, {
+            interactive: false,
+            style: function () { return { color: "#1f5f8b", weight: 1.5, fillOpacity: 0.04 }; },
+          }).addTo(map);
+        })
+        .catch(function () {});
+    }
+    return map;
+  }
+
+  function format(n) { return n.toFixed(5); }
+
+  // --- Pick a position: the place is the map's centre (move the map, click, or use
+  // the device's position); the chosen position is written into two inputs.
+  function initPick(el) {
+    var map = baseMap(el);
+    var lat = document.getElementById(el.dataset.latInput);
+    var lon = document.getElementById(el.dataset.lonInput);
+    var status = document.getElementById(el.dataset.statusId);
+    var marker = null;
+    function set(latlng, announce) {
+      lat.value = format(latlng.lat);
+      lon.value = format(latlng.lng);
+      if (!marker) {
+        marker = L.marker(latlng, { keyboard: false, title: el.dataset.labelPlace || "" }).addTo(map);
+      } else {
+        marker.setLatLng(latlng);
+      }
+      el.setAttribute("data-picked", "true");
+      if (status && announce) {
+        status.textContent = (el.dataset.labelChosen || "Chosen place:") + " " + lat.value + ", " + lon.value;
+      }
+      lat.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    if (lat.value && lon.value) {
+      var start = L.latLng(Number(lat.value), Number(lon.value));
+      map.setView(start, 17);
+      set(start, true);
+    }
+    var userMoved = false;
+    map.on("click", function (ev) { userMoved = false; map.panTo(ev.latlng); set(ev.latlng, true); });
+    map.on("dragstart keydown", function () { userMoved = true; });
+    el.addEventListener("keydown", function () { userMoved = true; });
+    map.on("moveend", function () { if (userMoved) { set(map.getCenter(), true); userMoved = false; } });
+    var locate = document.getElementById(el.dataset.locateButton || "");
+    if (locate) {
+      if (!navigator.geolocation) { locate.hidden = true; }
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
+          map.setView(ll, 18);
+          set(ll, true);
+        }, function () {
+          if (status) { status.textContent = el.dataset.labelNoPosition || "No position."; }
+        }, { enableHighAccuracy: true, timeout: 10000 });
+      });
+    }
+    el.pickAt = function (la, lo) { var ll = L.latLng(la, lo); map.setView(ll, 17); set(ll, true); };
+  }
+
+  // --- Points from GeoJSON: open ones orange, closed ones green, with a link each.
+  function addPoints(map, url, fit) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+      .then(function (data) {
+        var layer = L.geoJSON(data, {
+          pointToLayer: function (feature, latlng) {
+            var p = feature.properties;
+            return L.circleMarker(latlng, {
+              radius: 7, weight: 2, color: "#ffffff",
+              fillColor: p.overdue ? "#a3140f" : (p.open ? "#b35900" : "#2e6b30"), fillOpacity: 0.95,
+            });
+          },
+          onEachFeature: function (feature, layer) {
+            var p = feature.properties;
+            var box = document.createElement("div");
+            var a = document.createElement("a");
+            a.href = p.url; a.textContent = p.title;
+            box.appendChild(a);
+            var s = document.createElement("div"); s.textContent = p.status; box.appendChild(s);
+            layer.bindPopup(box);
+          },
+        }).addTo(map);
+        if (fit && layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 16 }); }
+        return layer;
+      });
+  }
+
+  function initPoints(el) {
+    var map = baseMap(el);
+    addPoints(map, el.dataset.pointsUrl, el.dataset.fit === "true")
+      .then(function (layer) { el.setAttribute("data-loaded", String(layer.getLayers().length)); })
+      .catch(function (err) { el.setAttribute("data-error", String(err)); });
+  }
+
+  // --- A walk's route: click to add points; stored as a GeoJSON LineString.
+  function initRoute(el) {
+    var map = baseMap(el);
+    var input = document.getElementById(el.dataset.routeInput);
+    var coords = [];
+    try {
+      var g = JSON.parse(input.value || "null");
+      if (g && g.type === "LineString") { coords = g.coordinates.map(function (c) { return [c[1], c[0]]; }); }
+    } catch (e) { coords = []; }
+    var line = L.polyline(coords, { color: "#6b2e6b", weight: 4 }).addTo(map);
+    if (coords.length > 1) { map.fitBounds(line.getBounds(), { padding: [20, 20] }); }
+    function save() {
+      line.setLatLngs(coords);
+      input.value = coords.length ? JSON.stringify({
+        type: "LineString", coordinates: coords.map(function (c) { return [Number(c[1].toFixed(6)), Number(c[0].toFixed(6))]; }),
+      }) : "";
+      el.setAttribute("data-points", String(coords.length));
+    }
+    if (el.dataset.editable === "true") {
+      map.on("click", function (ev) { coords.push([ev.latlng.lat, ev.latlng.lng]); save(); });
+      var undo = document.getElementById(el.dataset.undoButton || "");
+      var clear = document.getElementById(el.dataset.clearButton || "");
+      if (undo) { undo.addEventListener("click", function () { coords.pop(); save(); }); }
+      if (clear) { clear.addEventListener("click", function () { coords = []; save(); }); }
+    }
+    if (el.dataset.pointsUrl) { addPoints(map, el.dataset.pointsUrl, coords.length < 2).catch(function () {}); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-pick-map]").forEach(initPick);
+    document.querySelectorAll("[data-points-map]").forEach(initPoints);
+    document.querySelectorAll("[data-route-map]").forEach(initRoute);
+  });
+})();
