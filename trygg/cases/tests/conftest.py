@@ -43,7 +43,9 @@ def world(bro, member_of):
     )
 
 
-def jpeg(size=(800, 600), colour="#336699", gps: tuple[float, float] | None = None, **exif) -> bytes:
+def jpeg(
+    size=(800, 600), colour="#336699", gps: tuple[float, float] | None = None, **exif
+) -> bytes:
     """A JPEG, optionally with EXIF (GPS position, camera make, …)."""
     image = Image.new("RGB", size, colour)
     data = Image.Exif()

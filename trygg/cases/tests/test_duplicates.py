@@ -38,16 +38,21 @@ def test_other_categories_far_away_old_and_closed_cases_are_not(world):
     Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=200))
     closed = _case(world)
     services.change_state(closed, world.coordinator, State.FIXED, text="Lagat.")
-    assert services.find_duplicates(world.municipality, world.categories["belysning"], LAT, LON) == []
+    assert (
+        services.find_duplicates(world.municipality, world.categories["belysning"], LAT, LON) == []
+    )
 
 
 def test_radius_and_window_are_parameters(world):
     _case(world, dlon=0.002)
-    assert len(
-        services.find_duplicates(
-            world.municipality, world.categories["belysning"], LAT, LON, radius_m=150
+    assert (
+        len(
+            services.find_duplicates(
+                world.municipality, world.categories["belysning"], LAT, LON, radius_m=150
+            )
         )
-    ) == 1
+        == 1
+    )
 
 
 def test_the_staff_form_suggests_duplicates_before_creating(world, client):

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from trygg.cases import services
 from trygg.cases.models import Case, CasePhoto, Moderation
 from trygg.cases.tests.conftest import BRO_MUNICIPAL, OUTSIDE, jpeg
-from trygg.cases import services
 
 LAT, LON = BRO_MUNICIPAL
 

@@ -60,7 +60,11 @@ def test_wont_fix_needs_a_public_reason(world, lamp):
         services.change_state(lamp, world.teknik_member, State.WONT_FIX)
     assert "text" in error.value.message_dict
     update = services.change_state(
-        lamp, world.teknik_member, State.WONT_FIX, text="Platsen byggs om nästa år.", is_public=False
+        lamp,
+        world.teknik_member,
+        State.WONT_FIX,
+        text="Platsen byggs om nästa år.",
+        is_public=False,
     )
     assert update.is_public  # the reason is always public
     assert lamp.decided_action == "Platsen byggs om nästa år."
