@@ -277,7 +277,7 @@ def service_request(request, fmt, service_request_id):
 @open311_view(["GET"])
 def token(request, fmt, token):
     municipality = _jurisdiction(request)
-    case = services.public_cases(municipality).filter(token=token).only("pk", "token").first()
+    case = services.public_cases(municipality).filter(token=token).first()
     if case is None:
         raise Open311Error(404, f"token {token!r} was not found")
     payload = [{"service_request_id": str(case.pk), "token": case.token}]
