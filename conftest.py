@@ -64,3 +64,13 @@ def run_worker(monkeypatch):
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
     return lambda: call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Where tests leave pictures for people to look at (PDF pages, screenshots)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -113,11 +113,16 @@ def walk_map(
         ys = [r[1] for r in area_rings]
     x_all, y_all = np.concatenate(xs), np.concatenate(ys)
     x0, x1, y0, y1 = x_all.min(), x_all.max(), y_all.min(), y_all.max()
-    span = max(x1 - x0, y1 - y0, 300.0)  # at least 300 m across
+    # At least 300 m across, 15 % margin, and a landscape frame (height 50–75 % of the
+    # width) so that the map fits on a page beside its caption.
+    w = max(x1 - x0, 300.0) * 1.15
+    h = max(y1 - y0, 200.0) * 1.15
+    if h > 0.75 * w:
+        w = h / 0.75
+    elif h < 0.5 * w:
+        h = 0.5 * w
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half_w = max(x1 - x0, span * 0.6) / 2 * 1.15
-    half_h = max(y1 - y0, span * 0.45) / 2 * 1.15
-    x0, x1, y0, y1 = cx - half_w, cx + half_w, cy - half_h, cy + half_h
+    x0, x1, y0, y1 = cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
     scale = width / (x1 - x0)
     height = int((y1 - y0) * scale)
 

@@ -15,7 +15,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -103,7 +103,7 @@ def put_finding(request: HttpRequest, walk_id: int, client_id: uuid.UUID, payloa
         "created": created,
         "masked_personal_data": finding.masked_personal_data,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 class PhotoOut(Schema):
@@ -141,4 +141,4 @@ def post_photo(
         "finding": finding.client_id,
         "created": created,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
