@@ -28,7 +28,7 @@ def walk(world):  # noqa: F811
     )
 
 
-def finding_payload(world, **extra):
+def finding_payload(world, **extra):  # noqa: F811 - the fixture, passed in
     return {
         "lat": 59.5080,
         "lon": 17.6360,
