@@ -39,6 +39,7 @@ class CaptureWalk(Schema):
     date: str
     start_time: str
     area: str
+    area_bounds: list[float]
     route: dict | None
     stops: list[str]
     items: list[dict]

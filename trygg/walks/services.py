@@ -134,6 +134,7 @@ def capture_payload(principal: Principal) -> dict:
                 "date": w.date.isoformat(),
                 "start_time": w.start_time.strftime("%H:%M"),
                 "area": w.area.name,
+                "area_bounds": [w.area.min_lat, w.area.min_lon, w.area.max_lat, w.area.max_lon],
                 "route": w.route,
                 "stops": w.stop_list(),
                 "items": w.template.items,

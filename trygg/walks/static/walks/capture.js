@@ -176,6 +176,9 @@
     if (walk && walk.route && walk.route.coordinates && walk.route.coordinates.length > 1) {
       routeLayer = L_.polyline(walk.route.coordinates.map(function (c) { return [c[1], c[0]]; }), { color: "#6b2e6b", weight: 4 }).addTo(map);
       if (!state.position) { map.fitBounds(routeLayer.getBounds(), { padding: [16, 16] }); }
+    } else if (walk && walk.area_bounds && !state.position) {
+      var b = walk.area_bounds;
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [8, 8] });
     }
   }
 
