@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from trygg.assessment.api import router as assessment_router
+from trygg.cases.api import router as cases_router
 from trygg.core.api import router as core_router
 from trygg.core.api_auth import API_AUTH
 from trygg.walks.api import router as walks_router
@@ -22,4 +23,5 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", assessment_router)
+api.add_router("/", cases_router)
 api.add_router("/", walks_router)

@@ -487,6 +487,8 @@ def public_cases(municipality: Municipality):
         )
         .exclude(state=State.HIDDEN)
         .select_related("category", "owner_organisation", "area")
+        # An area's boundary is large JSON; lists need only its name.
+        .defer("area__geometry")
     )
 
 

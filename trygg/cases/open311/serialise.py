@@ -13,7 +13,7 @@ and within a record one element per field, in the spec's order. Lists inside a r
 from __future__ import annotations
 
 import json
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 
@@ -38,31 +38,36 @@ def _text(value) -> str:
     return str(value)
 
 
-def _fill(element: ET.Element, record: dict) -> None:
-    for name, value in record.items():
-        child = ET.SubElement(element, name)
-        if isinstance(value, list):
-            item_name = ITEM_NAMES[name]
-            for item in value:
-                sub = ET.SubElement(child, item_name)
-                if isinstance(item, dict):
-                    _fill(sub, item)
-                else:
-                    sub.text = _text(item)
-        elif isinstance(value, dict):
-            _fill(child, value)
-        else:
-            child.text = _text(value)
+def _element(name: str, value, out: list[str]) -> None:
+    if isinstance(value, list):
+        item_name = ITEM_NAMES[name]
+        out.append(f"<{name}>")
+        for item in value:
+            _element(item_name, item, out)
+        out.append(f"</{name}>")
+    elif isinstance(value, dict):
+        out.append(f"<{name}>")
+        for key, sub in value.items():
+            _element(key, sub, out)
+        out.append(f"</{name}>")
+    else:
+        text = _text(value)
+        out.append(f"<{name}>{escape(text)}</{name}>" if text else f"<{name} />")
 
 
 def to_xml(root: str, item: str | None, payload) -> str:
-    element = ET.Element(root)
-    if item is None:
-        _fill(element, payload)
-    else:
-        for record in payload:
-            _fill(ET.SubElement(element, item), record)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+    """Element names are the spec's (constants here); text is escaped."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n', f"<{root}>"]
+    records = [payload] if item is None else payload
+    for record in records:
+        if item is not None:
+            out.append(f"<{item}>")
+        for key, value in record.items():
+            _element(key, value, out)
+        if item is not None:
+            out.append(f"</{item}>")
+    out.append(f"</{root}>")
+    return "".join(out)
 
 
 def respond(fmt: str, root: str, item: str | None, payload, status: int = 200) -> HttpResponse:

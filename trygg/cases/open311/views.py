@@ -21,7 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from trygg.cases import services
-from trygg.cases.models import DESCRIPTION_MAX, Case, CaseCategory, Origin
+from trygg.cases.models import (
+    DESCRIPTION_MAX,
+    CaseCategory,
+    CasePhoto,
+    CaseUpdate,
+    Moderation,
+    Origin,
+)
 from trygg.cases.open311 import keys
 from trygg.cases.open311.serialise import errors, respond
 from trygg.core import ratelimit
@@ -159,35 +166,79 @@ def service_definition(request, fmt, service_code):
 # --- Service requests ---------------------------------------------------------------
 
 
-def _media_url(request, case: Case) -> str:
-    if case.moderation != "approved":
-        return ""
-    photo = next((p for p in case.photos.all() if p.is_public), None)
-    if photo is not None:
-        return request.build_absolute_uri(reverse("public_case_photo", args=[case.pk, photo.pk]))
-    return case.media_url
+# Service request lists can hold a thousand records: they are read as plain rows (no
+# model instances) with the public notes and photos fetched in one query each.
+ROW_FIELDS = (
+    "pk",
+    "state",
+    "category__name",
+    "category__code",
+    "description",
+    "moderation",
+    "owner_organisation__name",
+    "created_at",
+    "updated_at",
+    "deadline",
+    "address",
+    "area__name",
+    "lat",
+    "lon",
+    "media_url",
+    "decided_action",
+)
 
 
-def _request_record(request, case: Case) -> dict:
-    expected = timezone.make_aware(dt.datetime.combine(case.deadline, dt.time(23, 59, 59)))
+def _records(request, qs) -> list[dict]:
+    rows = list(qs.values(*ROW_FIELDS))
+    ids = [row["pk"] for row in rows]
+    notes: dict[int, str] = {}
+    public_notes = (
+        CaseUpdate.objects.filter(case_id__in=ids, is_public=True)
+        .exclude(text="")
+        .order_by("at", "id")
+        .values_list("case_id", "text")
+    )
+    for case_id, text in public_notes:
+        notes[case_id] = text  # the latest wins
+    photos: dict[int, int] = {}
+    for case_id, photo_id in (
+        CasePhoto.objects.filter(case_id__in=ids, is_public=True)
+        .order_by("-id")
+        .values_list("case_id", "id")
+    ):
+        photos[case_id] = photo_id  # the first wins
+    return [_record(request, row, notes.get(row["pk"], ""), photos.get(row["pk"])) for row in rows]
+
+
+def _record(request, row: dict, last_note: str, photo_id: int | None) -> dict:
+    is_open = row["state"] in services.OPEN_STATES
+    approved = row["moderation"] == Moderation.APPROVED
+    expected = timezone.make_aware(dt.datetime.combine(row["deadline"], dt.time(23, 59, 59)))
+    media_url = ""
+    if approved and photo_id is not None:
+        media_url = request.build_absolute_uri(
+            reverse("public_case_photo", args=[row["pk"], photo_id])
+        )
+    elif approved:
+        media_url = row["media_url"]
     return {
-        "service_request_id": str(case.pk),
-        "status": case.public_status,
-        "status_notes": services.status_notes(case),
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": case.public_description,
-        "agency_responsible": case.owner_organisation.name,
+        "service_request_id": str(row["pk"]),
+        "status": "open" if is_open else "closed",
+        "status_notes": row["decided_action"] or last_note,
+        "service_name": row["category__name"],
+        "service_code": row["category__code"],
+        "description": row["description"] if approved else "",
+        "agency_responsible": row["owner_organisation__name"],
         "service_notice": "",
-        "requested_datetime": iso(case.created_at),
-        "updated_datetime": iso(case.updated_at),
-        "expected_datetime": iso(expected) if case.is_open else None,
-        "address": case.address or (case.area.name if case.area else ""),
+        "requested_datetime": iso(row["created_at"]),
+        "updated_datetime": iso(row["updated_at"]),
+        "expected_datetime": iso(expected) if is_open else None,
+        "address": row["address"] or row["area__name"] or "",
         "address_id": "",
         "zipcode": "",
-        "lat": case.lat,
-        "long": case.lon,
-        "media_url": _media_url(request, case),
+        "lat": row["lat"],
+        "long": row["lon"],
+        "media_url": media_url,
     }
 
 
@@ -207,10 +258,6 @@ def _split(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
-def _with_relations(qs):
-    return qs.prefetch_related("photos", "updates")
-
-
 def _query_requests(request, municipality):
     params = request.GET
     qs = services.public_cases(municipality)
@@ -218,7 +265,7 @@ def _query_requests(request, municipality):
     if ids:  # "If provided, other parameters are ignored."
         if not all(i.isdigit() for i in ids):
             raise Open311Error(400, "service_request_id must be numeric")
-        return list(_with_relations(qs.filter(pk__in=ids).order_by("-created_at")))
+        return qs.filter(pk__in=ids).order_by("-created_at", "-pk")
     codes = _split(params.get("service_code"))
     if codes:
         qs = qs.filter(category__code__in=codes)
@@ -248,7 +295,7 @@ def _query_requests(request, municipality):
         end_at = timezone.now()
         start_at = end_at - MAX_RANGE
     qs = qs.filter(created_at__gte=start_at, created_at__lte=end_at)
-    return list(_with_relations(qs.order_by("-created_at", "-pk")[:MAX_REQUESTS]))
+    return qs.order_by("-created_at", "-pk")[:MAX_REQUESTS]
 
 
 @open311_view(["GET", "POST"])
@@ -256,22 +303,21 @@ def service_requests(request, fmt):
     if request.method == "POST":
         return _create_request(request, fmt)
     municipality = _jurisdiction(request)
-    cases = _query_requests(request, municipality)
-    payload = [_request_record(request, c) for c in cases]
+    payload = _records(request, _query_requests(request, municipality))
     return respond(fmt, "service_requests", "request", payload)
 
 
 @open311_view(["GET"])
 def service_request(request, fmt, service_request_id):
     municipality = _jurisdiction(request)
-    case = (
-        _with_relations(services.public_cases(municipality)).filter(pk=service_request_id).first()
+    records = (
+        _records(request, services.public_cases(municipality).filter(pk=service_request_id))
         if service_request_id.isdigit()
-        else None
+        else []
     )
-    if case is None:
+    if not records:
         raise Open311Error(404, f"service_request_id {service_request_id!r} was not found")
-    return respond(fmt, "service_requests", "request", [_request_record(request, case)])
+    return respond(fmt, "service_requests", "request", records)
 
 
 @open311_view(["GET"])

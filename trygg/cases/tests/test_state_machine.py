@@ -159,3 +159,35 @@ def test_staff_and_walk_cases_need_a_member_who_may_create(world):
             origin=Origin.STAFF,
             principal=world.reader,
         )
+
+
+def test_the_api_lists_cases_and_takes_updates_with_a_token(world, lamp, client):
+    from trygg.core.tokens import create_token
+
+    _token, secret = create_token(world.teknik_member.membership, "Driftsystemet")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    listed = client.get("/api/v1/cases?mine=true", **auth).json()
+    assert [c["id"] for c in listed] == [lamp.pk]
+    assert client.get(f"/api/v1/cases/{lamp.pk}", **auth).json()["responsible"] == world.teknik.name
+    response = client.post(
+        f"/api/v1/cases/{lamp.pk}/updates",
+        {"state": "fixed", "text": "Lampan bytt.", "is_public": True},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 201 and response.json()["state"] == "fixed"
+    bad = client.post(
+        f"/api/v1/cases/{lamp.pk}/updates",
+        {"state": "fixed"},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 422  # fixed → fixed is not a transition
+    _t, other = create_token(world.brohus_member.membership, "Brohus")
+    denied = client.post(
+        f"/api/v1/cases/{lamp.pk}/updates",
+        {"text": "Hej"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {other}",
+    )
+    assert denied.status_code == 403
