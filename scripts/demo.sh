@@ -21,11 +21,15 @@ PORT="${PORT:-8000}"
 "$BIN/python" manage.py load_demo
 echo
 echo "Trygg demo: http://127.0.0.1:${PORT}/  (password for every demo login: trygg-demo)"
-echo "Password-reset e-mails are printed here, in this terminal."
+echo "E-mails (password reset, cases, reminders) are printed here, in this terminal."
+echo "The public site: http://127.0.0.1:${PORT}/rapportera/  ·  Open311: http://127.0.0.1:${PORT}/open311/discovery.json"
 echo
-# The task worker (imports started from the web, and later documents and reminders).
+# The task worker (imports, documents, e-mail) and the scheduler of the daily jobs
+# (overdue-case reminders, housekeeping).
 "$BIN/python" manage.py db_worker --interval 1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null' EXIT INT TERM
+"$BIN/python" manage.py run_scheduler &
+scheduler=$!
+trap 'kill "$worker" "$scheduler" 2>/dev/null' EXIT INT TERM
 "$BIN/gunicorn" trygg.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
   --access-logfile - --forwarded-allow-ips 127.0.0.1

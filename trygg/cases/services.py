@@ -657,3 +657,45 @@ def dashboard(
         .exclude(state=State.HIDDEN)
         .count(),
     }
+
+
+# --- Properties (for routing) -------------------------------------------------------
+
+
+@transaction.atomic
+def import_properties(
+    municipality: Municipality, path, *, owner: Organisation, name_field: str = "name"
+) -> dict:
+    """A housing company's (or other owner's) land from a GeoJSON FeatureCollection, for
+    routing. Validated like areas (every feature, all errors at once, nothing written on
+    any error); a property is identified by its name, so re-running a file changes
+    nothing and an edited boundary is updated in place."""
+    from pathlib import Path
+
+    from trygg.core.services import parse_area_file
+
+    if owner.municipality_id != municipality.pk:
+        raise ValidationError("The owner belongs to another municipality.")
+    parsed, _crs = parse_area_file(Path(path).read_bytes(), name_field=name_field)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for item in parsed:
+        values = {
+            "owner": owner,
+            "geometry": item.geometry,
+            "min_lon": item.bounds[0],
+            "min_lat": item.bounds[1],
+            "max_lon": item.bounds[2],
+            "max_lat": item.bounds[3],
+        }
+        existing = PropertyArea.objects.filter(municipality=municipality, name=item.name).first()
+        if existing is None:
+            PropertyArea.objects.create(municipality=municipality, name=item.name, **values)
+            counts["created"] += 1
+        elif existing.geometry != item.geometry or existing.owner_id != owner.pk:
+            for key, value in values.items():
+                setattr(existing, key, value)
+            existing.save()
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    return counts

@@ -125,3 +125,56 @@ def test_the_deadline_is_six_months_by_default_and_per_category(world):
     assert not lamp.is_overdue
     lamp.deadline = today - dt.timedelta(days=1)
     assert lamp.is_overdue
+
+
+def test_import_properties_routes_cases_to_the_owner_and_is_idempotent(world, write_file):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from trygg.cases.models import PropertyArea
+
+    ring = [
+        [17.640, 59.514],
+        [17.650, 59.514],
+        [17.650, 59.517],
+        [17.640, 59.517],
+        [17.640, 59.514],
+    ]
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"namn": "Gården Ekhagen"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
+    path = write_file(doc, "fastigheter.geojson")
+    out = StringIO()
+    call_command(
+        "import_properties", path, "--owner", "Upplands-Brohus", "--name-field", "namn", stdout=out
+    )
+    assert "1 new" in out.getvalue()
+    call_command(
+        "import_properties", path, "--owner", "Upplands-Brohus", "--name-field", "namn", stdout=out
+    )
+    assert "1 unchanged" in out.getvalue()
+    assert (
+        services.route(
+            world.municipality, world.categories["belysning"], *BRO_MUNICIPAL
+        ).organisation
+        == world.brohus
+    )
+    bad = write_file(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": None}],
+        },
+        "bad.geojson",
+    )
+    with pytest.raises(CommandError):
+        call_command("import_properties", bad, "--owner", "Upplands-Brohus", stderr=StringIO())
+    assert PropertyArea.objects.filter(name="Gården Ekhagen").count() == 1
