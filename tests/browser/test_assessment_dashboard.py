@@ -91,7 +91,9 @@ def test_import_pages_are_accessible(page, site_with_incidents):
 
 def test_survey_page_shows_indices_and_is_accessible(page, site_with_incidents):
     log_in(page, site_with_incidents, "samordnare")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Trygghet").click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Trygghet", exact=True
+    ).click()
     page.get_by_role("heading", name="Trygghet", level=1).wait_for()
     page.get_by_label("Undersökning").select_option("ntu")  # submits itself
     page.wait_for_url(re.compile(r"set=ntu"))
