@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "trygg.documents",
     "trygg.cases",
     "trygg.walks",
+    "trygg.plan",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

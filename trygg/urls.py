@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from trygg.api import api
 from trygg.cases import urls as cases_urls
+from trygg.plan import urls as plan_urls
 from trygg.walks import urls as walks_urls
 from trygg.web import views
 from trygg.web.auth import ThrottledLoginView
@@ -27,8 +28,10 @@ urlpatterns = [
     path("trygghet/", include("trygg.surveys.urls")),
     path("cases/", include("trygg.cases.urls")),
     path("walks/", include("trygg.walks.urls")),
+    path("plan/", include("trygg.plan.urls")),
     path("", include(cases_urls.public_urlpatterns)),
     path("", include(walks_urls.public_urlpatterns)),
+    path("", include(plan_urls.public_urlpatterns)),
     path("open311/", include("trygg.cases.open311.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("surveys", _("Perceived safety"), Permission.VIEW),
     ("walk_list", _("Safety walks"), Permission.VIEW),
     ("cases", _("Cases"), Permission.VIEW),
+    ("plan_overview", _("Action plan"), Permission.VIEW),
     ("imports", _("Imports"), Permission.IMPORT_DATA),
     ("areas", _("Areas"), Permission.VIEW),
     ("notices", _("Notice board"), Permission.VIEW),

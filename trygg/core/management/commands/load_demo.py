@@ -12,6 +12,7 @@ DEMO_LOADERS = [
     "trygg.surveys.demo.load",
     "trygg.cases.demo.load",
     "trygg.walks.demo.load",
+    "trygg.plan.demo.load",
 ]
 
 

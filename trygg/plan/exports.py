@@ -1,0 +1,282 @@
+"""The plan as XLSX and as a PDF (Typst, Brå's table layout: cause – measure –
+operational goal – when – who – follow-up, with status colours and indicator charts),
+and the data of the public transparency page (small counts suppressed)."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from trygg.cases.models import Case, Origin, State
+from trygg.core.models import Sensitivity
+from trygg.core.permissions import Principal
+from trygg.documents.rendering import render_pdf
+from trygg.plan import services
+from trygg.plan.models import ActionPlan, Indicator, Measure, MeasureStatus, Pledge
+
+STATUS_COLOURS = {
+    MeasureStatus.GREEN: "#2e7d32",
+    MeasureStatus.YELLOW: "#b7860b",
+    MeasureStatus.RED: "#b3261e",
+    MeasureStatus.DONE: "#12355b",
+    MeasureStatus.CANCELLED: "#6b7280",
+}
+
+
+def _measures(plan: ActionPlan, principal: Principal | None):
+    qs = Measure.objects.filter(plan=plan) if principal is None else (
+        Measure.objects.visible_to(principal).filter(plan=plan)
+    )  # fmt: skip
+    return list(
+        qs.select_related("owner_organisation", "problem", "cause")
+        .prefetch_related("partners", "indicators__measurements", "target_areas")
+        .order_by("order", "id")
+    )
+
+
+def _number(value) -> str:
+    if value is None:
+        return "–"
+    return formats.number_format(round(value, 1), decimal_pos=0 if float(value).is_integer() else 1)
+
+
+def _indicator_text(indicator: Indicator) -> str:
+    p = services.progress(indicator, _latest(indicator))
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    return (
+        f"{indicator.name}: {_('baseline')} {_number(indicator.baseline)}{unit}, "
+        f"{_('target')} {_number(indicator.target)}{unit}, {_('latest')} {_number(p.latest)}{unit}"
+    )
+
+
+def _latest(indicator: Indicator):
+    return services.latest_value(indicator)
+
+
+# --- XLSX ---------------------------------------------------------------------------
+
+
+def plan_xlsx(plan: ActionPlan, principal: Principal | None = None, lang: str = "sv") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    with translation.override(lang):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Measures")[:31]
+        header = [
+            _("Problem"), _("Cause"), _("Measure"), _("Operational goal"), _("When"),
+            _("Responsible"), _("Partners"), _("Follow-up"), _("Status"), _("Indicators"),
+        ]  # fmt: skip
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for m in _measures(plan, principal):
+            sheet.append(
+                [
+                    m.problem.title if m.problem else "",
+                    m.cause.description if m.cause else "",
+                    m.title,
+                    m.goal,
+                    f"{m.start:%Y-%m-%d} – {m.end:%Y-%m-%d}",
+                    m.owner_organisation.name,
+                    ", ".join(p.name for p in m.partners.all()),
+                    m.follow_up,
+                    m.get_status_display(),
+                    "\n".join(_indicator_text(i) for i in m.indicators.all()),
+                ]
+            )
+            status_cell = sheet.cell(row=sheet.max_row, column=9)
+            status_cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[m.status].lstrip("#"))
+            status_cell.font = Font(color="FFFFFF", bold=True)
+        for column, width in zip(
+            "ABCDEFGHIJ", (30, 30, 34, 34, 22, 28, 30, 28, 12, 60), strict=True
+        ):
+            sheet.column_dimensions[column].width = width
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        indicators = workbook.create_sheet(_("Indicators")[:31])
+        indicators.append([_("Measure"), _("Indicator"), _("From"), _("To"), _("Value"),
+                           _("Baseline"), _("Target")])  # fmt: skip
+        for m in _measures(plan, principal):
+            for i in m.indicators.all():
+                for value in i.measurements.all():
+                    indicators.append([m.title, i.name, value.period_start, value.period_end,
+                                       value.value, i.baseline, i.target])  # fmt: skip
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+
+
+# --- PDF ----------------------------------------------------------------------------
+
+
+def indicator_chart(indicator: Indicator, width: int = 320, height: int = 90) -> str:
+    """Bars of the measured values with the baseline (grey) and target (green) lines."""
+    values = [(m.period_end, m.value) for m in indicator.measurements.all() if m.value is not None]
+    top = max([v for _, v in values] + [indicator.target or 0, indicator.baseline or 0, 1]) * 1.15
+    left, bottom = 4, height - 14
+    bar_w = (width - 2 * left) / max(1, len(values)) * 0.7
+    step = (width - 2 * left) / max(1, len(values))
+
+    def y(v: float) -> float:
+        return bottom - (bottom - 6) * v / top
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">']
+    parts.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
+    for k, (day, value) in enumerate(values):
+        x = left + k * step + (step - bar_w) / 2
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
+            f'height="{bottom - y(value):.1f}" fill="#6baed6"/>'
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - 3}" font-size="8" text-anchor="middle" '
+            f'fill="#1b1f24">{escape(day.strftime("%Y-%m"))}</text>'
+        )
+    for value, colour in ((indicator.baseline, "#6b7280"), (indicator.target, "#2e7d32")):
+        if value is not None:
+            parts.append(
+                f'<line x1="{left}" x2="{width - left}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{width - left}" y1="{bottom}" y2="{bottom}" stroke="#1b1f24"/>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def plan_pdf(plan: ActionPlan, principal: Principal | None = None, lang: str = "sv") -> bytes:
+    files: dict[str, str] = {}
+    with translation.override(lang):
+        rows = []
+        for m in _measures(plan, principal):
+            charts = []
+            for i in m.indicators.all():
+                name = f"ind-{i.pk}.svg"
+                files[name] = indicator_chart(i)
+                charts.append({"file": name, "text": _indicator_text(i)})
+            rows.append(
+                {
+                    "problem": m.problem.title if m.problem else "",
+                    "cause": m.cause.description if m.cause else "",
+                    "measure": m.title,
+                    "description": m.description,
+                    "goal": m.goal,
+                    "when": f"{m.start:%Y-%m-%d} – {m.end:%Y-%m-%d}",
+                    "who": m.owner_organisation.name
+                    + (
+                        " (" + ", ".join(p.name for p in m.partners.all()) + ")"
+                        if m.partners.exists()
+                        else ""
+                    ),
+                    "follow_up": m.follow_up,
+                    "status": m.get_status_display(),
+                    "colour": STATUS_COLOURS[m.status],
+                    "indicators": charts,
+                }
+            )
+        version = plan.versions.order_by("-number").first()
+        data = {
+            "lang": lang,
+            "title": plan.title,
+            "municipality": plan.municipality.name,
+            "period": f"{plan.period_start:%Y-%m-%d} – {plan.period_end:%Y-%m-%d}",
+            "version": (
+                _("Version %(n)s, decided by %(body)s on %(date)s %(ref)s")
+                % {
+                    "n": version.number,
+                    "body": version.decided_by,
+                    "date": formats.date_format(version.decided_on, "j F Y"),
+                    "ref": f"({version.minute_ref})" if version.minute_ref else "",
+                }
+                if version
+                else _("Draft: not yet decided")
+            ),
+            "generated": formats.date_format(timezone.localtime(), "j F Y H:i"),
+            "rows": rows,
+            "labels": {
+                "kicker": _("Action plan – crime prevention (lag 2023:196)"),
+                "problem": _("Problem"),
+                "cause": _("Cause"),
+                "measure": _("Measure"),
+                "goal": _("Operational goal"),
+                "when": _("When"),
+                "who": _("Who"),
+                "follow_up": _("Follow-up"),
+                "status": _("Status"),
+                "indicators": _("Indicators"),
+                "legend": _("Dashed lines: baseline (grey) and target (green)."),
+                "generated": _("Generated by Trygg"),
+                "no_measures": _("The plan has no measures yet."),
+            },
+        }
+        return render_pdf("plan", data, files)
+
+
+# --- The public page ----------------------------------------------------------------
+
+
+def public_data(municipality, plan: ActionPlan) -> dict:
+    """What the public transparency page shows: public measures with their status and
+    indicator progress, the pledges and their follow-up, fixed walk findings, the trend
+    of reported incidents — every count below the threshold as "<5"."""
+    measures = [m for m in _measures(plan, None) if m.sensitivity == Sensitivity.PUBLIC]
+    rows = []
+    for m in measures:
+        indicators = []
+        for i in m.indicators.all():
+            p = services.progress(i, _latest(i))
+            counts = i.kind in ("incidents", "activities")
+            indicators.append(
+                {
+                    "name": i.name,
+                    "unit": i.unit,
+                    "baseline": services.suppress(i.baseline) if counts else _number(i.baseline),
+                    "target": services.suppress(i.target) if counts else _number(i.target),
+                    "latest": services.suppress(p.latest) if counts else _number(p.latest),
+                    "percent": p.percent,
+                    "reached": p.reached,
+                }
+            )
+        rows.append({"measure": m, "indicators": indicators})
+    by_status = {s: sum(1 for m in measures if m.status == s) for s in MeasureStatus.values}
+    walk_cases = Case.objects.filter(municipality=municipality, origin=Origin.WALK)
+    return {
+        "plan": plan,
+        "version": plan.versions.order_by("-number").first(),
+        "rows": rows,
+        "by_status": [
+            (MeasureStatus(s), services.suppress(n) if n else "0") for s, n in by_status.items()
+        ],
+        "pledges": Pledge.objects.filter(municipality=municipality).prefetch_related("follow_ups")[
+            :6
+        ],
+        "walk_findings_fixed": services.suppress(walk_cases.filter(state=State.FIXED).count()),
+        "walk_findings_total": services.suppress(walk_cases.exclude(state=State.HIDDEN).count()),
+        "quarters": _public_trend(municipality),
+    }
+
+
+def _public_trend(municipality) -> list[dict]:
+    """Public incidents per quarter over the last two years (counts < 5 suppressed)."""
+    import datetime as dt
+
+    from trygg.assessment import services as assessment
+    from trygg.assessment.filters import IncidentFilter
+
+    today = timezone.localdate()
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    out = []
+    for k in range(8, 0, -1):
+        start = services.add_months(quarter_start, -3 * k)
+        end = services.add_months(start, 3) - dt.timedelta(days=1)
+        f = IncidentFilter(municipality_id=municipality.pk, date_from=start, date_to=end)
+        n = sum(assessment.summary_counts(f, "category", sensitivities=("public",)).values())
+        out.append(
+            {"label": f"{start.year} K{(start.month - 1) // 3 + 1}", "count": services.suppress(n)}
+        )
+    return out

@@ -1,0 +1,474 @@
+"""The rules of the action plan: who may change a measure, indicators that compute
+themselves, decided versions that freeze, measure effects from the analysis engine,
+the activity register's import and summaries, and the public transparency data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.analysis import evaluation
+from trygg.assessment import services as assessment
+from trygg.assessment.filters import IncidentFilter
+from trygg.cases.models import Case, State
+from trygg.cases.services import add_months
+from trygg.core.models import Area, Municipality
+from trygg.core.permissions import Permission, Principal, can_view
+from trygg.plan.models import (
+    ActionPlan,
+    Activity,
+    Direction,
+    Indicator,
+    IndicatorKind,
+    Measure,
+    Measurement,
+    MeasureStatus,
+    PlanVersion,
+)
+from trygg.surveys.services import indicator_value
+
+# --- Permissions --------------------------------------------------------------------
+
+
+def can_edit_measure(principal: Principal, measure: Measure) -> bool:
+    """Coordinators and administrators edit every measure; other members only those
+    their organisation owns or is a partner in; read-only members none."""
+    if not can_view(principal, measure):
+        return False
+    if principal.has(Permission.EDIT_ANY):
+        return True
+    if not principal.has(Permission.EDIT_OWN_ORGANISATION):
+        return False
+    org_id = principal.membership.organisation_id
+    return measure.owner_organisation_id == org_id or measure.partners.filter(pk=org_id).exists()
+
+
+def editable_measures(principal: Principal):
+    qs = Measure.objects.visible_to(principal)
+    if principal.has(Permission.EDIT_ANY):
+        return qs
+    if not principal.has(Permission.EDIT_OWN_ORGANISATION):
+        return qs.none()
+    org_id = principal.membership.organisation_id
+    return qs.filter(Q(owner_organisation_id=org_id) | Q(partners=org_id)).distinct()
+
+
+def require_edit(principal: Principal, measure: Measure) -> None:
+    if not can_edit_measure(principal, measure):
+        raise PermissionDenied
+
+
+# --- Indicators ---------------------------------------------------------------------
+
+
+def _ids(values) -> tuple[int, ...]:
+    return tuple(int(v) for v in values or ())
+
+
+def compute(indicator: Indicator, start: dt.date, end: dt.date) -> float | None:
+    """The indicator's value for the period [start, end] from Trygg's own data; None
+    when it cannot be computed (manual, or no data)."""
+    municipality = indicator.measure.municipality
+    d = indicator.definition or {}
+    if indicator.kind == IndicatorKind.INCIDENTS:
+        f = IncidentFilter(
+            municipality_id=municipality.pk,
+            date_from=start,
+            date_to=end,
+            areas=_ids(d.get("areas")),
+            categories=tuple(d.get("categories") or ()),
+        )
+        return float(sum(assessment.summary_counts(f, "category").values()))
+    if indicator.kind == IndicatorKind.SURVEY:
+        area = Area.objects.filter(pk=d["area"]).first() if d.get("area") else None
+        return indicator_value(municipality, d["question_set"], d["question"], end.year, area)
+    if indicator.kind == IndicatorKind.ACTIVITIES:
+        qs = Activity.objects.filter(
+            municipality=municipality, start_date__gte=start, start_date__lte=end
+        )
+        if d.get("type"):
+            qs = qs.filter(type=d["type"])
+        if d.get("areas"):
+            qs = qs.filter(area_id__in=_ids(d["areas"]))
+        if d.get("what") == "count":
+            return float(qs.count())
+        return float(qs.aggregate(n=Sum("participants"))["n"] or 0)
+    if indicator.kind == IndicatorKind.CASE_FIX_TIME:
+        qs = Case.objects.filter(
+            municipality=municipality,
+            state=State.FIXED,
+            closed_at__date__gte=start,
+            closed_at__date__lte=end,
+        )
+        if d.get("categories"):
+            qs = qs.filter(category__code__in=d["categories"])
+        days = [
+            (c - o).total_seconds() / 86400 for o, c in qs.values_list("created_at", "closed_at")
+        ]
+        return round(statistics.median(days), 1) if days else None
+    return None
+
+
+def periods(indicator: Indicator, until: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
+    """The indicator's measurement periods: every ``period_months`` from the measure's
+    start, up to ``until`` (today) — the last one may be running."""
+    until = until or timezone.localdate()
+    out = []
+    start = indicator.measure.start
+    while start <= min(until, indicator.measure.end):
+        end = add_months(start, indicator.period_months) - dt.timedelta(days=1)
+        out.append((start, min(end, indicator.measure.end)))
+        start = end + dt.timedelta(days=1)
+    return out
+
+
+@transaction.atomic
+def refresh(indicator: Indicator, until: dt.date | None = None) -> list[Measurement]:
+    """Compute and store the measurements of an indicator linked to data (manual ones
+    are left as entered)."""
+    if indicator.kind == IndicatorKind.MANUAL:
+        return list(indicator.measurements.all())
+    stored = []
+    for start, end in periods(indicator, until):
+        value = compute(indicator, start, end)
+        m, _created = Measurement.objects.update_or_create(
+            indicator=indicator,
+            period_end=end,
+            defaults={"period_start": start, "value": value, "computed": True},
+        )
+        stored.append(m)
+    return stored
+
+
+def record_manual(
+    indicator: Indicator, principal: Principal, start: dt.date, end: dt.date, value: float, note=""
+) -> Measurement:
+    require_edit(principal, indicator.measure)
+    if end < start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    m, _created = Measurement.objects.update_or_create(
+        indicator=indicator,
+        period_end=end,
+        defaults={"period_start": start, "value": value, "computed": False, "note": note},
+    )
+    return m
+
+
+def latest_value(indicator: Indicator, today: dt.date | None = None) -> float | None:
+    """The value of the latest period that has ended; the running one if none has."""
+    today = today or timezone.localdate()
+    values = [m for m in indicator.measurements.all() if m.value is not None]
+    ended = [m for m in values if m.period_end < today]
+    pick = (ended or values)[-1:]
+    return pick[0].value if pick else None
+
+
+@dataclass(frozen=True)
+class Progress:
+    latest: float | None
+    percent: float | None  # share of the way from baseline to target, 0–100 (clipped)
+    reached: bool
+
+
+def progress(indicator: Indicator, latest: float | None = None) -> Progress:
+    if latest is None:
+        latest = latest_value(indicator)
+    if latest is None or indicator.baseline is None:
+        return Progress(latest, None, False)
+    span = indicator.target - indicator.baseline
+    if span == 0:
+        return Progress(latest, 100.0, True)
+    share = (latest - indicator.baseline) / span
+    better = latest <= indicator.target if indicator.direction == Direction.DECREASE else (
+        latest >= indicator.target
+    )  # fmt: skip
+    return Progress(latest, round(100 * min(1.0, max(0.0, share)), 0), better)
+
+
+# --- Decided versions ---------------------------------------------------------------
+
+
+def snapshot(plan: ActionPlan) -> dict:
+    """The plan as decided: every measure with its indicators, in plain values."""
+    measures = (
+        plan.measures.select_related("owner_organisation", "problem", "cause")
+        .prefetch_related("partners", "indicators", "target_areas")
+        .order_by("order", "id")
+    )
+    return {
+        "title": plan.title,
+        "period": [plan.period_start.isoformat(), plan.period_end.isoformat()],
+        "measures": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "problem": m.problem.title if m.problem else "",
+                "cause": m.cause.description if m.cause else "",
+                "description": m.description,
+                "goal": m.goal,
+                "start": m.start.isoformat(),
+                "end": m.end.isoformat(),
+                "responsible": m.owner_organisation.name,
+                "partners": sorted(p.name for p in m.partners.all()),
+                "follow_up": m.follow_up,
+                "status": m.status,
+                "areas": sorted(a.name for a in m.target_areas.all()),
+                "indicators": [
+                    {
+                        "name": i.name,
+                        "kind": i.kind,
+                        "baseline": i.baseline,
+                        "target": i.target,
+                        "direction": i.direction,
+                        "unit": i.unit,
+                    }
+                    for i in m.indicators.all()
+                ],
+            }
+            for m in measures
+        ],
+    }
+
+
+@transaction.atomic
+def decide(
+    plan: ActionPlan, principal: Principal, *, decided_by: str, decided_on: dt.date, minute_ref=""
+) -> PlanVersion:
+    """Freeze the plan as it is now as the next decided version."""
+    if not principal.has(Permission.EDIT_ANY):
+        raise PermissionDenied
+    if not decided_by.strip():
+        raise ValidationError({"decided_by": _("Say which body decided the plan.")})
+    last = plan.versions.order_by("-number").first()
+    version = PlanVersion(
+        plan=plan,
+        number=(last.number + 1) if last else 1,
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        minute_ref=minute_ref.strip(),
+        snapshot=snapshot(plan),
+        created_by=principal.user,
+    )
+    version.full_clean(exclude=["snapshot"])
+    version.save()
+    return version
+
+
+MEASURE_FIELDS = ["title", "problem", "cause", "description", "goal", "start", "end",
+                  "responsible", "partners", "follow_up", "areas", "indicators"]  # fmt: skip
+
+
+def diff(old: dict | None, new: dict) -> dict:
+    """What changed between two snapshots: measures added, removed, and changed (with
+    the fields that changed). Status is follow-up, not a change of the plan."""
+    before = {m["id"]: m for m in (old or {}).get("measures", [])}
+    after = {m["id"]: m for m in new.get("measures", [])}
+    changed = []
+    for mid in after.keys() & before.keys():
+        fields = [f for f in MEASURE_FIELDS if before[mid].get(f) != after[mid].get(f)]
+        if fields:
+            changed.append({"title": after[mid]["title"], "fields": fields})
+    return {
+        "added": [after[m]["title"] for m in after.keys() - before.keys()],
+        "removed": [before[m]["title"] for m in before.keys() - after.keys()],
+        "changed": sorted(changed, key=lambda c: c["title"]),
+    }
+
+
+def pending_changes(plan: ActionPlan) -> dict | None:
+    last = plan.versions.order_by("-number").first()
+    return diff(last.snapshot if last else None, snapshot(plan)) if last else None
+
+
+# --- Effect -------------------------------------------------------------------------
+
+
+@dataclass
+class Effect:
+    percent: float
+    ci_low: float
+    ci_high: float
+    p: float
+    weeks_before: int
+    weeks_after: int
+    target_before: int
+    target_after: int
+    comparison_before: int
+    comparison_after: int
+    wdq: float | None
+    wdq_text: str
+    reading: str
+
+
+def _weekly(municipality: Municipality, areas, categories, start: dt.date, weeks: int) -> list[int]:
+    f = IncidentFilter(
+        municipality_id=municipality.pk,
+        date_from=start,
+        date_to=start + dt.timedelta(days=7 * weeks - 1),
+        areas=tuple(areas),
+        categories=tuple(categories),
+    )
+    per_day = assessment.summary_counts(f, "day")
+    out = [0] * weeks
+    for (day,), n in per_day.items():
+        out[(day - start).days // 7] += n
+    return out
+
+
+def _neighbours(areas: list[Area], municipality: Municipality, exclude: set[int]) -> list[int]:
+    from shapely.geometry import shape
+
+    shapes = [shape(a.geometry) for a in areas]
+    found = []
+    for other in Area.objects.filter(municipality=municipality, kind=areas[0].kind).exclude(
+        pk__in=exclude
+    ):
+        g = shape(other.geometry)
+        if any(s.buffer(0.002).intersects(g) for s in shapes):
+            found.append(other.pk)
+    return found
+
+
+def effect(measure: Measure, today: dt.date | None = None) -> Effect | None:
+    """Before/after against the comparison area (difference in differences on weekly
+    counts, equally many weeks before as after the measure started), with a check for
+    displacement into the neighbouring areas (weighted displacement quotient). None when
+    the measure has no target area, comparison area, categories or time after its start."""
+    today = today or timezone.localdate()
+    targets = list(measure.target_areas.all())
+    if not targets or measure.comparison_area_id is None or not measure.effect_categories:
+        return None
+    weeks = min((min(today, measure.end) - measure.start).days // 7, 52)
+    if weeks < 4:
+        return None
+    municipality = measure.municipality
+    cats = measure.effect_categories
+    before_start = measure.start - dt.timedelta(days=7 * weeks)
+    t_ids = [a.pk for a in targets]
+    c_ids = [measure.comparison_area_id]
+    tb = _weekly(municipality, t_ids, cats, before_start, weeks)
+    ta = _weekly(municipality, t_ids, cats, measure.start, weeks)
+    cb = _weekly(municipality, c_ids, cats, before_start, weeks)
+    ca = _weekly(municipality, c_ids, cats, measure.start, weeks)
+    try:
+        did = evaluation.difference_in_differences(tb, ta, cb, ca)
+    except ValueError:
+        return None
+    buffer_ids = _neighbours(targets, municipality, set(t_ids) | set(c_ids))
+    wdq, wdq_text = None, ""
+    if buffer_ids:
+        db = sum(_weekly(municipality, buffer_ids, cats, before_start, weeks))
+        da = sum(_weekly(municipality, buffer_ids, cats, measure.start, weeks))
+        try:
+            w = evaluation.weighted_displacement_quotient(
+                sum(ta), sum(tb), da, db, sum(ca), sum(cb)
+            )
+            wdq, wdq_text = w.wdq, _displacement_text(w)
+        except ValueError:
+            wdq_text = ""
+    return Effect(
+        percent=round(did.percent_change, 1),
+        ci_low=round(100 * (did.ci_low - 1), 1),
+        ci_high=round(100 * (did.ci_high - 1), 1),
+        p=did.p,
+        weeks_before=weeks,
+        weeks_after=weeks,
+        target_before=int(sum(tb)),
+        target_after=int(sum(ta)),
+        comparison_before=int(sum(cb)),
+        comparison_after=int(sum(ca)),
+        wdq=wdq,
+        wdq_text=wdq_text,
+        reading=_reading(did, measure),
+    )
+
+
+def _displacement_text(w) -> str:
+    if w.wdq is None:
+        return _("No improvement in the target area, so displacement was not assessed.")
+    if w.wdq > 0:
+        return _("No sign of displacement: the neighbouring areas improved as well.")
+    if w.wdq < -1:
+        return _("Displacement larger than the effect: the problem seems to have moved.")
+    if w.wdq < 0:
+        return _("Some displacement into the neighbouring areas, smaller than the effect.")
+    return _("No change in the neighbouring areas.")
+
+
+def _reading(did, measure: Measure) -> str:
+    pct = abs(round(did.percent_change))
+    low, high = round(100 * (did.ci_low - 1)), round(100 * (did.ci_high - 1))
+    comparison = measure.comparison_area.name
+    if did.p >= 0.05:
+        return _(
+            "No clear effect: compared with %(area)s the change is %(pct)s %% (95 %% "
+            "interval %(low)s to %(high)s %%), which may be chance."
+        ) % {"area": comparison, "pct": round(did.percent_change), "low": low, "high": high}
+    if did.rate_ratio < 1:
+        return _(
+            "About %(pct)s %% fewer incidents than expected from %(area)s's development "
+            "(95 %% interval %(low)s to %(high)s %%): the measure may be working."
+        ) % {"pct": pct, "area": comparison, "low": low, "high": high}
+    return _(
+        "About %(pct)s %% more incidents than expected from %(area)s's development "
+        "(95 %% interval %(low)s to %(high)s %%)."
+    ) % {"pct": pct, "area": comparison, "low": low, "high": high}
+
+
+# --- Activities ---------------------------------------------------------------------
+
+
+def activity_summary(municipality: Municipality, year: int, principal: Principal | None = None):
+    """Per type: activities, participants, by district — e.g. "summer jobs 2026: 478
+    young people, by district"."""
+    qs = Activity.objects.filter(municipality=municipality, start_date__year=year)
+    if principal is not None:
+        qs = Activity.objects.visible_to(principal).filter(start_date__year=year)
+    by_type: dict[str, dict] = defaultdict(
+        lambda: {"count": 0, "participants": 0, "areas": Counter()}
+    )
+    for type_, area, n in qs.values_list("type", "area__name", "participants"):
+        row = by_type[type_]
+        row["count"] += 1
+        row["participants"] += n
+        row["areas"][area or "–"] += n
+    # Plain lists for templates (a Counter answers any key, even "most_common").
+    return {t: {**row, "areas": row["areas"].most_common()} for t, row in by_type.items()}
+
+
+# --- Public transparency ------------------------------------------------------------
+
+
+def suppress(n: int | float | None) -> str:
+    """A count for a public output: below the threshold shown as "<5"."""
+    if n is None:
+        return "–"
+    threshold = settings.TRYGG["PUBLIC_MIN_COUNT"]
+    if isinstance(n, float) and not n.is_integer():
+        return f"{n:.1f}".replace(".", ",")
+    n = int(n)
+    return f"<{threshold}" if 0 < n < threshold else f"{n:n}".replace(",", " ")
+
+
+STATUS_ORDER = [MeasureStatus.RED, MeasureStatus.YELLOW, MeasureStatus.GREEN,
+                MeasureStatus.DONE, MeasureStatus.CANCELLED]  # fmt: skip
+
+
+def weekly_counts_for_trend(municipality: Municipality, weeks: int = 52) -> list[int]:
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=7 * weeks - 1)
+    return _weekly(municipality, [], [], start, weeks)
+
+
+def np_trend(values: list[int]) -> float:
+    return float(np.polyfit(np.arange(len(values)), values, 1)[0]) if len(values) > 2 else 0.0
