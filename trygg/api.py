@@ -6,6 +6,7 @@ from trygg.assessment.api import router as assessment_router
 from trygg.cases.api import router as cases_router
 from trygg.core.api import router as core_router
 from trygg.core.api_auth import API_AUTH
+from trygg.est.api import router as est_router
 from trygg.walks.api import router as walks_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ api.add_router("/", core_router)
 api.add_router("/", assessment_router)
 api.add_router("/", cases_router)
 api.add_router("/", walks_router)
+api.add_router("/", est_router)

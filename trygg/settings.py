@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "trygg.cases",
     "trygg.walks",
     "trygg.plan",
+    "trygg.est",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/", include("trygg.cases.urls")),
     path("walks/", include("trygg.walks.urls")),
     path("plan/", include("trygg.plan.urls")),
+    path("veckobild/", include("trygg.est.urls")),
     path("", include(cases_urls.public_urlpatterns)),
     path("", include(walks_urls.public_urlpatterns)),
     path("", include(plan_urls.public_urlpatterns)),

@@ -13,6 +13,7 @@ DEMO_LOADERS = [
     "trygg.cases.demo.load",
     "trygg.walks.demo.load",
     "trygg.plan.demo.load",
+    "trygg.est.demo.load",
 ]
 
 

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EstConfig(AppConfig):
+    name = "trygg.est"
+    label = "est"
+    verbose_name = _("Weekly joint picture (EST)")
+
+    def ready(self) -> None:
+        from trygg.core import audit
+        from trygg.est import models
+
+        for model in (
+            models.ObservationCategory,
+            models.Place,
+            models.Observation,
+            models.AreaAssessment,
+            models.WeeklyMeeting,
+            models.FocusPlace,
+            models.Action,
+            models.TertialAnalysis,
+        ):
+            audit.register(model, exclude=("updated_at",))

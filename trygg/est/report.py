@@ -1,0 +1,127 @@
+"""The week's picture and the meeting's decisions as a PDF (Typst, Swedish by default):
+the numbers per area with their changes, the map with the week's points and hotspots,
+by category, upcoming events, the focus places and actions."""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from trygg.core.models import Area
+from trygg.core.permissions import Principal
+from trygg.documents import svgmap
+from trygg.documents.rendering import render_pdf
+from trygg.est import services
+from trygg.est.weeks import Week
+
+LEVEL_FILL = {"normal": "#c7e9c0", "elevated": "#fdd49e", "serious": "#fc8d59"}
+
+
+def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
+    with translation.override(lang):
+        picture = services.weekly_picture(principal, week)
+        areas = list(Area.objects.filter(municipality=principal.municipality, kind="district"))
+        values = {r.area.pk: r.total for r in picture.rows if r.area}
+        cells = [{"geometry": c, "fill": "#b2182b"} for c in picture.hotspots_new] + [
+            {"geometry": c, "fill": "#ef8a62"} for c in picture.hotspots_persistent
+        ]
+        svg = svgmap.area_map(
+            [{"id": a.pk, "name": a.name, "geometry": a.geometry} for a in areas], values, cells
+        )
+        meeting = picture.meeting
+
+        def change(r):
+            return "–" if r.change_vs_previous is None else f"{r.change_vs_previous:+d} %"
+
+        data = {
+            "lang": lang,
+            "title": _("Weekly picture, week %(week)s") % {"week": f"{week.week}, {week.year}"},
+            "municipality": principal.municipality.name,
+            "period": " – ".join(
+                (formats.date_format(week.start, "j F"), formats.date_format(week.end, "j F Y"))
+            ),
+            "generated": formats.date_format(timezone.localtime(), "j F Y H:i"),
+            "summary": _(
+                "%(obs)s reviewed observations from the partners and %(inc)s incidents this "
+                "week; on average %(prev)s a week the four weeks before, %(ly)s the same week "
+                "last year."
+            )
+            % {
+                "obs": picture.totals["observations"],
+                "inc": picture.totals["incidents"],
+                "prev": formats.number_format(picture.totals["previous_mean"], 1),
+                "ly": picture.totals["last_year"],
+            },
+            "areas": {
+                "header": [
+                    _("Area"),
+                    _("Observations"),
+                    _("Incidents"),
+                    _("Change vs 4 weeks"),
+                    _("Same week last year"),
+                    _("Assessment"),
+                ],
+                "rows": [
+                    [
+                        r.area.name if r.area else _("No area"),
+                        r.observations,
+                        r.incidents,
+                        change(r),
+                        r.last_year,
+                        r.assessment.get_level_display() if r.assessment else "–",
+                    ]
+                    for r in picture.rows
+                ],
+            },
+            "categories": {
+                "header": [_("Category"), _("This week"), _("Same week last year")],
+                "rows": [[label, n, ly] for label, n, ly in picture.by_category] or [["–", 0, 0]],
+            },
+            "events": [
+                f"{formats.date_format(timezone.localtime(e.occurred_at), 'j F H:i')}: {e.category}"
+                + (f" – {e.area.name}" if e.area else "")
+                + (f". {e.description}" if e.description else "")
+                for e in picture.events
+            ],
+            "open_actions": [
+                f"{a.text} ({a.owner.name}, {formats.date_format(a.due, 'j F')})"
+                for a in picture.open_actions
+            ],
+            "focus": [
+                " ".join(
+                    x
+                    for x in (
+                        f.area.name if f.area else "",
+                        f.place,
+                        f"– {f.reason}" if f.reason else "",
+                    )
+                    if x
+                )
+                for f in (meeting.focus.all() if meeting else [])
+            ],
+            "actions": [
+                f"{a.text} ({a.owner.name}, {formats.date_format(a.due, 'j F')})"
+                for a in (meeting.actions.all() if meeting else [])
+            ],
+            "attendees": ", ".join(o.name for o in meeting.attendees.all()) if meeting else "",
+            "labels": {
+                "kicker": _("Weekly joint situation picture (EST)"),
+                "summary": _("Summary"),
+                "areas": _("Per area"),
+                "map": _("The week's map"),
+                "map_caption": _(
+                    "Areas shaded by the week's count; dark red cells are new hotspots, "
+                    "light red persistent ones."
+                ),
+                "categories": _("By category"),
+                "events": _("Upcoming events"),
+                "open_actions": _("Open actions from earlier meetings"),
+                "decisions": _("The meeting's decisions"),
+                "focus": _("Focus for the coming week"),
+                "actions": _("Actions"),
+                "attendees": _("Organisations present"),
+                "none": _("None."),
+                "generated": _("Generated by Trygg"),
+            },
+        }
+    return render_pdf("weekly", data, {"map.svg": svg})

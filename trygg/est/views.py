@@ -1,0 +1,372 @@
+"""The weekly joint picture's pages: report (phone), my reports, the review queue, the
+weekly picture with its map and assessments, the weekly meeting, the tertial analysis,
+reporting statistics, bulk upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from trygg.core.models import Area
+from trygg.core.permissions import Permission
+from trygg.core.services import map_extent
+from trygg.est import report as pdf_report
+from trygg.est import services
+from trygg.est.forms import (
+    ActionForm,
+    AssessmentForm,
+    AttendeesForm,
+    FocusForm,
+    ReportForm,
+    ReviewForm,
+    UploadForm,
+)
+from trygg.est.importers import upload as upload_observations
+from trygg.est.models import Action, ActionStatus, Level, Observation, Status
+from trygg.est.weeks import Week
+from trygg.incidents.importers.base import ImportRefused
+from trygg.web.views import member_required
+
+
+def _week(request) -> Week:
+    try:
+        return Week.parse(request.GET.get("week", ""))
+    except ValueError:
+        return Week.of(timezone.localdate())
+
+
+@member_required(Permission.CREATE)
+def report(request):
+    principal = request.principal
+    form = ReportForm(
+        request.POST or None, request.FILES or None, municipality=principal.municipality
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        photo = data["photo"].read() if data["photo"] else None
+        try:
+            services.report(
+                principal,
+                services.Report(
+                    category=data["category"], lat=data["lat"], lon=data["lon"],
+                    place=data["place"], area=data["area"], occurred_at=data["occurred_at"],
+                    severity=data["severity"], description=data["description"], photo=photo,
+                ),
+            )  # fmt: skip
+        except ValidationError as exc:
+            for field_name, errors in exc.message_dict.items():
+                target = (
+                    field_name
+                    if field_name in form.fields and field_name not in ("lat", "lon")
+                    else None
+                )
+                form.add_error(target, errors)
+        else:
+            messages.success(request, _("Thank you! The report was sent."))
+            return redirect("est_report")
+    return render(
+        request,
+        "est/report.html",
+        {"form": form, "map_extent": map_extent(principal.municipality)},
+    )
+
+
+@member_required()
+def mine(request):
+    principal = request.principal
+    items = (
+        Observation.objects.visible_to(principal)
+        .filter(reporter=request.user)
+        .select_related("category__parent", "area", "case")
+        .order_by("-occurred_at")[:100]
+    )
+    return render(request, "est/mine.html", {"observations": items})
+
+
+@member_required(Permission.EDIT_ANY)
+def review_queue(request):
+    principal = request.principal
+    municipality = principal.municipality
+    if request.method == "POST":
+        observation = get_object_or_404(
+            Observation.objects.visible_to(principal), pk=request.POST.get("observation")
+        )
+        try:
+            if request.POST.get("merge_into"):
+                into = get_object_or_404(
+                    Observation.objects.visible_to(principal), pk=request.POST["merge_into"]
+                )
+                services.merge(observation, into, principal)
+                messages.success(request, _("The report was merged as a duplicate."))
+            else:
+                form = ReviewForm(
+                    request.POST, prefix=f"r{observation.pk}", municipality=municipality
+                )
+                if form.is_valid():
+                    services.review(
+                        observation,
+                        principal,
+                        status=form.cleaned_data["status"],
+                        category=form.cleaned_data["category"],
+                        feedback=form.cleaned_data["feedback"],
+                        case_category=form.cleaned_data["case_category"],
+                    )
+                    messages.success(request, _("The report was reviewed."))
+                else:
+                    messages.error(request, _("Choose information only or needs action."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("est_review")
+    queue = (
+        Observation.objects.visible_to(principal)
+        .filter(status=Status.NEW)
+        .select_related("category__parent", "area", "owner_organisation", "place")
+        .order_by("occurred_at")[:100]
+    )
+    items = [
+        (
+            o,
+            ReviewForm(
+                prefix=f"r{o.pk}", municipality=municipality, initial={"category": o.category}
+            ),
+            services.possible_duplicates(o),
+        )
+        for o in queue
+    ]  # fmt: skip
+    return render(request, "est/review.html", {"items": items})
+
+
+@member_required()
+def weekly(request):
+    principal = request.principal
+    week = _week(request)
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, municipality=principal.municipality)
+        if not principal.has(Permission.EDIT_ANY):
+            raise PermissionDenied
+        if form.is_valid():
+            services.assess(
+                principal, form.cleaned_data["area"], week, form.cleaned_data["level"],
+                form.cleaned_data["justification"],
+            )  # fmt: skip
+            messages.success(request, _("The assessment was saved."))
+        return redirect(f"{reverse('est_weekly')}?week={week}")
+    picture = services.weekly_picture(principal, week)
+    weeks, history = services.assessment_history(principal.municipality, week)
+    return render(
+        request,
+        "est/weekly.html",
+        {
+            "picture": picture,
+            "week": week,
+            "previous": week.shift(-1),
+            "next": week.shift(1),
+            "history_weeks": weeks,
+            "history": history,
+            "levels": Level.choices,
+            "can_assess": principal.has(Permission.EDIT_ANY),
+            "map_extent": map_extent(principal.municipality),
+            "points_url": reverse("est_points") + f"?week={week}",
+        },
+    )
+
+
+@member_required()
+@require_GET
+def points(request):
+    principal = request.principal
+    week = _week(request)
+    picture = services.weekly_picture(principal, week)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
+            "properties": {"title": str(o.category), "status": o.get_status_display(), "open": True,
+                           "url": reverse("est_mine")},
+        }
+        for o in services._observations(principal, week.start, week.end).exclude(lat__isnull=True).select_related("category__parent")  # noqa: E501
+    ]  # fmt: skip
+    features += [
+        {
+            "type": "Feature",
+            "geometry": cell,
+            "properties": {"title": _("New hotspot"), "status": "", "open": True, "url": "#"},
+        }
+        for cell in picture.hotspots_new
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": cell,
+            "properties": {
+                "title": _("Persistent hotspot"),
+                "status": "",
+                "open": False,
+                "url": "#",
+            },
+        }
+        for cell in picture.hotspots_persistent
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@member_required()
+def meeting(request, week: str):
+    principal = request.principal
+    try:
+        w = Week.parse(week)
+    except ValueError:
+        return redirect("est_weekly")
+    municipality = principal.municipality
+    editable = principal.has(Permission.EDIT_ANY)
+    picture = services.weekly_picture(principal, w)
+    m = picture.meeting
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        m = services.meeting_for(principal, w)
+        what = request.POST.get("action")
+        if what == "focus":
+            form = FocusForm(request.POST, municipality=municipality)
+            if form.is_valid() and (form.cleaned_data["area"] or form.cleaned_data["place"]):
+                m.focus.create(**form.cleaned_data)
+        elif what == "action":
+            form = ActionForm(request.POST, municipality=municipality)
+            if form.is_valid():
+                Action.objects.create(meeting=m, **form.cleaned_data)
+            else:
+                messages.error(request, _("Give the action, who and by when."))
+        elif what == "attendees":
+            form = AttendeesForm(request.POST, municipality=municipality)
+            if form.is_valid():
+                m.attendees.set(form.cleaned_data["attendees"])
+                m.notes = form.cleaned_data["notes"]
+                m.save()
+        elif what == "follow_up":
+            action = get_object_or_404(
+                Action, pk=request.POST.get("item"), meeting__municipality=municipality
+            )
+            action.status = (
+                request.POST.get("status")
+                if request.POST.get("status") in ActionStatus.values
+                else action.status
+            )
+            action.outcome = request.POST.get("outcome", "")[:300]
+            action.full_clean()
+            action.save()
+        elif what == "share":
+            services.share(m, principal)
+            messages.success(request, _("The decisions were sent to all partners."))
+        return redirect("est_meeting", week=str(w))
+    return render(
+        request,
+        "est/meeting.html",
+        {
+            "week": w,
+            "picture": picture,
+            "meeting": m,
+            "editable": editable,
+            "focus_form": FocusForm(municipality=municipality),
+            "action_form": ActionForm(
+                municipality=municipality, initial={"due": w.end + dt.timedelta(days=7)}
+            ),
+            "attendees_form": AttendeesForm(
+                municipality=municipality,
+                initial={
+                    "attendees": list(m.attendees.all()) if m else [],
+                    "notes": m.notes if m else "",
+                },
+            ),
+            "statuses": ActionStatus.choices,
+        },
+    )
+
+
+@member_required()
+def meeting_pdf(request, week: str):
+    try:
+        w = Week.parse(week)
+    except ValueError:
+        return redirect("est_weekly")
+    pdf = pdf_report.render(request.principal, w)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="veckobild-{w}.pdf"'
+    return response
+
+
+@member_required()
+def tertial(request):
+    principal = request.principal
+    today = timezone.localdate()
+    year = int(request.GET.get("year") or today.year)
+    number = int(request.GET.get("t") or (today.month - 1) // 4 + 1)
+    number = min(3, max(1, number))
+    from trygg.est.models import TertialAnalysis
+
+    saved = TertialAnalysis.objects.filter(
+        municipality=principal.municipality, year=year, tertial=number
+    ).first()
+    if request.method == "POST":
+        if not principal.has(Permission.EDIT_ANY):
+            raise PermissionDenied
+        ranks = {}
+        for area in Area.objects.filter(municipality=principal.municipality, kind="district"):
+            raw = request.POST.get(f"rank-{area.pk}")
+            if raw and raw.isdigit():
+                ranks[area.pk] = (int(raw), request.POST.get(f"why-{area.pk}", ""))
+        try:
+            services.save_tertial(principal, year, number, ranks, request.POST.get("summary", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The tertial analysis was saved."))
+        return redirect(f"{reverse('est_tertial')}?year={year}&t={number}")
+    rows = services.tertial(principal, year, number)
+    adjusted = {r["area"]: r for r in (saved.ranking if saved else [])}
+    for r in rows:
+        r["rank"] = adjusted.get(r["area"], {}).get("rank", r["computed_rank"])
+        r["justification"] = adjusted.get(r["area"], {}).get("justification", "")
+    return render(
+        request,
+        "est/tertial.html",
+        {
+            "rows": rows,
+            "year": year,
+            "number": number,
+            "saved": saved,
+            "editable": principal.has(Permission.EDIT_ANY),
+        },
+    )
+
+
+@member_required()
+def stats(request):
+    columns, rows = services.reporting_stats(request.principal)
+    return render(request, "est/stats.html", {"columns": columns, "rows": rows})
+
+
+@member_required(Permission.CREATE)
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report_errors = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            result = upload_observations(request.principal, f.read(), f.name)
+        except ImportRefused as exc:
+            report_errors = exc.errors[:100]
+        else:
+            messages.success(
+                request,
+                _("%(created)s new reports, %(unchanged)s already sent before.") % result,
+            )
+            return redirect("est_mine")
+    return render(request, "est/upload.html", {"form": form, "errors": report_errors})
