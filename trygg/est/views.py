@@ -37,10 +37,12 @@ from trygg.web.views import member_required
 
 
 def _week(request) -> Week:
+    """The week asked for; by default the last complete week (the one the weekly
+    meeting discusses)."""
     try:
         return Week.parse(request.GET.get("week", ""))
     except ValueError:
-        return Week.of(timezone.localdate())
+        return Week.of(timezone.localdate()).shift(-1)
 
 
 @member_required(Permission.CREATE)
