@@ -58,7 +58,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ("municipality", "state", "origin", "category")
     # The reporter's e-mail is personal data: not listed, not searchable, not editable here.
     exclude = ("reporter_email", "token")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "media_url")
     inlines = [CaseUpdateInline]
 
 

@@ -52,6 +52,8 @@ class MunicipalForm(forms.ModelForm):
                 field.queryset = Problem.objects.visible_to(principal).prefetch_related("areas")
             elif qs.model is Cause:
                 field.queryset = Cause.objects.filter(problem__municipality=municipality)
+            elif qs.model._meta.label == "walks.Walk":
+                field.queryset = qs.model.objects.visible_to(principal).prefetch_related("invited")
             elif qs.model is Measure:
                 field.queryset = Measure.objects.visible_to(principal).prefetch_related("partners")
         if "sensitivity" in self.fields:
@@ -246,7 +248,8 @@ class ActivityForm(MunicipalForm):
         fields = [
             "type", "title", "start_date", "end_date", "area", "organisers", "participants",
             "age_under_13", "age_13_15", "age_16_17", "age_18_24", "age_over_24",
-            "girls_women", "boys_men", "gender_other", "cost", "measure", "outcome", "sensitivity",
+            "girls_women", "boys_men", "gender_other", "cost", "measure", "walk", "outcome",
+            "sensitivity",
         ]  # fmt: skip
         widgets = {
             "start_date": DATE,

@@ -29,3 +29,17 @@ def test_opening_a_restricted_notice_in_the_admin_is_audited(client, demo):
     assert client.get(f"/admin/core/notice/{notice.pk}/change/").status_code == 200
     read = AuditEntry.objects.get(action=AuditAction.READ, object_id=str(notice.pk))
     assert read.actor_label == "admin"
+
+
+def test_every_registered_model_has_working_admin_pages(client, demo):
+    """The changelist and the add page of every model in the admin, across the apps
+    (cases, walks, plan, weekly picture): the operator's configuration screens."""
+    from django.contrib import admin
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    for model in admin.site._registry:
+        meta = model._meta
+        url = f"/admin/{meta.app_label}/{meta.model_name}/"
+        assert client.get(url).status_code == 200, url
+        add = client.get(url + "add/")
+        assert add.status_code in (200, 403), url + "add/"
