@@ -197,6 +197,8 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
                 "header": [_("Area"), _("Rounds"), _("Young people met")],
                 "rows": [[name, v[0], v[1]] for name, v in sorted(per_area.items())],
             }
+    cases_table = _cases_table(m, f, public)
+    partner_table = None if public else _partner_observations_table(m, f)
     sources = Source.objects.filter(municipality=m, default_sensitivity__in=sens).select_related(
         "owner_organisation"
     )
@@ -275,6 +277,8 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "changes_table": changes_table,
         "surveys_table": surveys_table,
         "observations_table": observations_table,
+        "cases_table": cases_table,
+        "partner_table": partner_table,
         "sources_table": sources_table,
         "findings": findings,
         "coordinator_analysis": request.texts.get("analysis", ""),
@@ -290,6 +294,76 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "labels": _labels(),
     }
     return data, {"chart.svg": chart, "map.svg": map_svg}
+
+
+def _cases_table(m: Municipality, f, public: bool) -> dict | None:
+    """Places reported to be fixed (residents, safety walks, partners) per category:
+    reported in the period, of which from safety walks, fixed, median days to fix."""
+    import statistics
+
+    from trygg.cases.models import Case, Origin, State
+
+    cases = Case.objects.filter(
+        municipality=m, created_at__date__gte=f.date_from, created_at__date__lte=f.date_to
+    ).exclude(state=State.HIDDEN)
+    rows: dict[str, list] = {}
+    for name, origin, state, created, closed in cases.values_list(
+        "category__name", "origin", "state", "created_at", "closed_at"
+    ):
+        row = rows.setdefault(name, [0, 0, 0, []])
+        row[0] += 1
+        row[1] += origin == Origin.WALK
+        if state == State.FIXED and closed:
+            row[2] += 1
+            row[3].append((closed - created).total_seconds() / 86400)
+    if not rows:
+        return None
+    return {
+        "header": [
+            _("Category"),
+            _("Reported"),
+            _("From safety walks"),
+            _("Fixed"),
+            _("Median days to fix"),
+        ],
+        "rows": [
+            [
+                name,
+                _n(r[0], public),
+                _n(r[1], public),
+                _n(r[2], public),
+                f"{statistics.median(r[3]):.0f}"
+                if r[3] and (not public or len(r[3]) >= 5)
+                else "–",
+            ]
+            for name, r in sorted(rows.items())
+        ],
+    }
+
+
+def _partner_observations_table(m: Municipality, f) -> dict | None:
+    """The partners' reviewed weekly observations (EST) per area and category group."""
+    from trygg.est.models import Observation, Status
+
+    counts: dict[tuple[str, str], int] = {}
+    for area, group, name in (
+        Observation.objects.filter(
+            municipality=m,
+            occurred_at__date__gte=f.date_from,
+            occurred_at__date__lte=f.date_to,
+            status__in=[Status.INFO, Status.ACTION],
+        )
+        .exclude(sensitivity=Sensitivity.RESTRICTED)
+        .values_list("area__name", "category__parent__name", "category__name")
+    ):
+        key = (area or "–", group or name)
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None
+    return {
+        "header": [_("Area"), _("What"), _("Reports")],
+        "rows": [[a, g, n] for (a, g), n in sorted(counts.items())],
+    }
 
 
 def _shared_data_reader(municipality: Municipality) -> Principal:
@@ -378,6 +452,9 @@ def _labels() -> dict[str, str]:
         "no_surveys": _("No survey results for the municipality yet."),
         "observations": _("Field workers' observations"),
         "no_observations": _("Not included in this version."),
+        "cases": _("Places reported to be fixed"),
+        "no_cases": _("No places were reported in the period."),
+        "partner_observations": _("The partners' weekly observations"),
         "sources": _("Sources"),
         "analysis": _("Analysis"),
         "no_findings": _("No significant changes, trends or near-repeat patterns were found."),
