@@ -193,3 +193,25 @@ def csv_benchmark_main(doc: str, script: str, title: str, child, generate) -> No
         for kind in kinds:
             with database(kind) as url:
                 run_child(script, ["--child", str(path), kind], url)
+
+
+def sized_benchmark_main(
+    doc: str, script: str, title: str, child, option: str, default: int
+) -> None:
+    """The command line shared by benchmarks that build their data in the child: a size
+    (``--measures 100``, ``--reports 5000``), --database, and a child process per database."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(f"--{option}", type=int, default=default)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--child", nargs=2, metavar=("N", "LABEL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(int(args.child[0]), args.child[1])
+        return
+    size = getattr(args, option)
+    print(f"{title}: {size:,} {option} — {machine()}")
+    for kind in ["sqlite", "postgresql"] if args.database == "both" else [args.database]:
+        with database(kind) as url:
+            run_child(script, ["--child", str(size), kind], url)

@@ -7,7 +7,6 @@ and the XLSX, from a fresh database of each kind. Target (issue #7): ≤ 10 s.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -64,19 +63,7 @@ def child(n: int, label: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--measures", type=int, default=100)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--child", nargs=2, metavar=("N", "LABEL"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(int(args.child[0]), args.child[1])
-        return
-    print(f"plan export benchmark: {args.measures} measures — {_setup.machine()}")
-    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    for kind in kinds:
-        with _setup.database(kind) as url:
-            _setup.run_child(__file__, ["--child", str(args.measures), kind], url)
+    _setup.sized_benchmark_main(__doc__, __file__, "plan export benchmark", child, "measures", 100)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ municipality's three years of incidents, plus N synthetic partner reports (defau
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -80,18 +79,9 @@ def child(n: int, label: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=5000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--child", nargs=2, metavar=("N", "LABEL"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(int(args.child[0]), args.child[1])
-        return
-    print(f"weekly report benchmark: {args.reports:,} reports — {_setup.machine()}")
-    for kind in ["sqlite", "postgresql"] if args.database == "both" else [args.database]:
-        with _setup.database(kind) as url:
-            _setup.run_child(__file__, ["--child", str(args.reports), kind], url)
+    _setup.sized_benchmark_main(
+        __doc__, __file__, "weekly report benchmark", child, "reports", 5000
+    )
 
 
 if __name__ == "__main__":

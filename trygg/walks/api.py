@@ -10,6 +10,7 @@ lost response, dropped connection half-way — without losing or duplicating any
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,17 @@ from trygg.walks import services
 from trygg.walks.models import Finding, Walk
 
 router = Router(tags=["safety walks"])
+
+
+@contextlib.contextmanager
+def _as_http(forbidden: str):
+    """The services' refusals as HTTP answers: 403 not allowed, 422 invalid."""
+    try:
+        yield
+    except PermissionDenied as exc:
+        raise HttpError(403, forbidden) from exc
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
 
 
 def _member(request: HttpRequest):
@@ -90,12 +102,8 @@ class FindingOut(Schema):
 def put_finding(request: HttpRequest, walk_id: int, client_id: uuid.UUID, payload: FindingIn):
     principal = _member(request)
     walk = get_object_or_404(Walk.objects.visible_to(principal), pk=walk_id)
-    try:
+    with _as_http("You may not add findings to this walk."):
         finding, created = services.sync_finding(walk, principal, client_id, payload.dict())
-    except PermissionDenied as exc:
-        raise HttpError(403, "You may not add findings to this walk.") from exc
-    except ValidationError as exc:
-        raise HttpError(422, " ".join(exc.messages)) from exc
     body = {
         "id": finding.pk,
         "client_id": finding.client_id,
@@ -130,12 +138,8 @@ def post_photo(
         Finding.objects.select_related("walk").filter(walk__in=Walk.objects.visible_to(principal)),
         client_id=client_id,
     )
-    try:
+    with _as_http("You may not add photos to this walk."):
         stored, created = services.add_finding_photo(finding, principal, photo_id, photo.read())
-    except PermissionDenied as exc:
-        raise HttpError(403, "You may not add photos to this walk.") from exc
-    except ValidationError as exc:
-        raise HttpError(422, " ".join(exc.messages)) from exc
     body = {
         "id": stored.pk,
         "client_id": stored.client_id,
