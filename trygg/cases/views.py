@@ -247,7 +247,21 @@ def case_detail(request, pk: int):
 def case_create(request):
     principal = request.principal
     municipality = principal.municipality
-    form = StaffCaseForm(request.POST or None, request.FILES or None, municipality=municipality)
+    # A decision of the collaboration forum can become a case (trygg.plan sits above
+    # cases, so the link is kept by id here and written back through the plan's model).
+    decision = None
+    if request.GET.get("decision"):
+        from trygg.plan.models import Decision
+
+        decision = get_object_or_404(
+            Decision, pk=request.GET["decision"], meeting__municipality=municipality
+        )
+    form = StaffCaseForm(
+        request.POST or None,
+        request.FILES or None,
+        municipality=municipality,
+        initial={"description": decision.text} if decision else None,
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -271,6 +285,9 @@ def case_create(request):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
+                if decision is not None:
+                    decision.case = case
+                    decision.save(update_fields=["case"])
                 messages.success(
                     request,
                     _("Case #%(id)s was created and sent to %(org)s.")

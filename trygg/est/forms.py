@@ -27,6 +27,9 @@ class ReportForm(forms.Form):
         label=_("Or an area"), queryset=Area.objects.none(), required=False
     )
     occurred_at = forms.DateTimeField(label=_("When"), widget=DATETIME)
+    occurred_until = forms.DateTimeField(
+        label=_("Until (if it went on for a while)"), required=False, widget=DATETIME
+    )
     severity = forms.TypedChoiceField(
         label=_("How serious"), choices=SEVERITY, coerce=int, initial=1, widget=forms.RadioSelect
     )

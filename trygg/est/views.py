@@ -60,6 +60,7 @@ def report(request):
                 services.Report(
                     category=data["category"], lat=data["lat"], lon=data["lon"],
                     place=data["place"], area=data["area"], occurred_at=data["occurred_at"],
+                    occurred_until=data["occurred_until"],
                     severity=data["severity"], description=data["description"], photo=photo,
                 ),
             )  # fmt: skip

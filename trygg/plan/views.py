@@ -167,7 +167,12 @@ def problems(request):
             messages.success(request, _("The problem was added."))
             return redirect("plan_problem", pk=problem.pk)
     items = Problem.objects.visible_to(principal).prefetch_related("causes", "evidence", "areas")
-    return render(request, "plan/problems.html", {"problems": items, "form": form})
+    from trygg.est.models import TertialAnalysis
+
+    tertial = TertialAnalysis.objects.filter(municipality=principal.municipality).first()
+    return render(
+        request, "plan/problems.html", {"problems": items, "form": form, "tertial": tertial}
+    )
 
 
 @member_required()
@@ -220,9 +225,18 @@ def measure_new(request):
     plan = _plan_or_none(principal.municipality)
     if plan:
         initial.update(plan=plan, start=plan.period_start, end=plan.period_end)
+    decision = None
+    if request.GET.get("decision"):
+        decision = get_object_or_404(
+            Decision, pk=request.GET["decision"], meeting__municipality=principal.municipality
+        )
+        initial["title"] = decision.text[:200]
     form = MeasureForm(request.POST or None, principal=principal, initial=initial)
     if request.method == "POST" and form.is_valid():
         measure = form.save()
+        if decision is not None:
+            decision.measure = measure
+            decision.save(update_fields=["measure"])
         messages.success(request, _("The measure was added. Now give it an indicator."))
         return redirect("plan_measure", pk=measure.pk)
     return render(request, "plan/form.html", {"form": form, "title": _("New measure")})

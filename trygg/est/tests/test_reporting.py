@@ -176,3 +176,22 @@ def test_validate_collects_every_problem(est):
     report = services.Report(category=None, occurred_at=None, severity=7, description="x" * 1001)
     errors = services.validate(est.municipality, report)
     assert set(errors) == {"category", "lat", "occurred_at", "severity", "description"}
+
+
+def test_a_time_span_is_kept_and_must_not_end_before_it_starts(est, client):
+    client.force_login(est.housing.user)
+    start = timezone.localtime() - dt.timedelta(hours=3)
+    client.post(
+        "/veckobild/report/",
+        form(est, occurred_at=start.strftime("%Y-%m-%dT%H:%M"),
+             occurred_until=(start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")),
+    )  # fmt: skip
+    o = Observation.objects.get()
+    assert (o.occurred_until - o.occurred_at) == dt.timedelta(hours=2)
+    response = client.post(
+        "/veckobild/report/",
+        form(est, occurred_at=start.strftime("%Y-%m-%dT%H:%M"),
+             occurred_until=(start - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")),
+    )  # fmt: skip
+    assert "slutar innan" in response.content.decode()
+    assert Observation.objects.count() == 1

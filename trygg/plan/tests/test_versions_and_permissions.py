@@ -91,3 +91,50 @@ def test_creating_a_measure_through_the_page(pw, client):
         },
     )  # fmt: skip
     assert response.status_code == 200
+
+
+def test_a_forum_decision_becomes_a_measure(pw, client):
+    from trygg.plan.models import Decision, Meeting
+
+    meeting = Meeting.objects.create(
+        municipality=pw.municipality, body="council", date=dt.date(2026, 3, 1)
+    )
+    decision = Decision.objects.create(meeting=meeting, text="Nattvandring varje fredag i Bro")
+    client.force_login(pw.coordinator.user)
+    page = client.get("/plan/forum/").content.decode()
+    assert f"?decision={decision.pk}" in page
+    form = client.get(f"/plan/measures/new/?decision={decision.pk}").content.decode()
+    assert "Nattvandring varje fredag i Bro" in form
+    response = client.post(
+        f"/plan/measures/new/?decision={decision.pk}",
+        {
+            "plan": pw.plan.pk, "title": "Nattvandring varje fredag i Bro", "goal": "Varje fredag",
+            "start": "2026-03-01", "end": "2026-12-31", "owner_organisation": pw.fritid.pk,
+            "status": "green", "sensitivity": "public",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.measure.title == "Nattvandring varje fredag i Bro"
+
+
+def test_a_forum_decision_becomes_a_case(pw, world, client):
+    from trygg.plan.models import Decision, Meeting
+
+    meeting = Meeting.objects.create(
+        municipality=pw.municipality, body="council", date=dt.date(2026, 3, 1)
+    )
+    decision = Decision.objects.create(meeting=meeting, text="Belysningen vid tunneln ska bytas")
+    client.force_login(pw.coordinator.user)
+    assert (
+        "Belysningen vid tunneln"
+        in client.get(f"/cases/new/?decision={decision.pk}").content.decode()
+    )
+    response = client.post(
+        f"/cases/new/?decision={decision.pk}",
+        {"category": world.categories["belysning"].pk, "lat": 59.515, "lon": 17.645,
+         "description": "Belysningen vid tunneln ska bytas", "sensitivity": "partners"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.case.owner_organisation == world.teknik
