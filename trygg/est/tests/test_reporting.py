@@ -38,11 +38,14 @@ def test_a_partner_reports_in_one_form(est, client):
     o = Observation.objects.get()
     assert o.owner_organisation == est.housing.organisation and o.reporter == est.housing.user
     assert o.area.name == "Bro" and o.status == "new" and o.severity == 2
-    # A place from the list instead of a position.
-    place = est.areas["Kungsängen"]
-    client.post("/veckobild/report/", form(est, lat=None, lon=None, place=1))
-    assert Observation.objects.count() == 2
-    assert place  # the place list's first entry is in Bro: the area follows the place
+    # A place from the list instead of a position: the area and position follow it.
+    from trygg.est.models import Place
+
+    station = Place.objects.get(name="Kungsängens station")
+    client.post("/veckobild/report/", form(est, lat=None, lon=None, place=station.pk))
+    second = Observation.objects.exclude(pk=o.pk).get()
+    assert second.place == station and second.area.name == "Kungsängen"
+    assert (second.lat, second.lon) == (station.lat, station.lon)
 
 
 @pytest.mark.parametrize(
