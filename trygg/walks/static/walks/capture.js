@@ -147,7 +147,10 @@
     $("position-status").textContent = text;
     if (map) {
       var ll = L_.latLng(lat, lon);
-      if (!marker) { marker = L_.marker(ll, { keyboard: false }).addTo(map); } else { marker.setLatLng(ll); }
+      // A drawn marker, not an image: nothing to fetch when offline.
+      if (!marker) {
+        marker = L_.circleMarker(ll, { radius: 9, weight: 3, color: "#ffffff", fillColor: "#b35900", fillOpacity: 1 }).addTo(map);
+      } else { marker.setLatLng(ll); }
       map.setView(ll, Math.max(map.getZoom(), 17));
     }
   }
