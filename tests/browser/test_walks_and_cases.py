@@ -199,6 +199,8 @@ def test_staff_walk_and_case_pages_are_accessible(page, site_with_walks, artifac
         page.wait_for_load_state("networkidle")
         assert violations(page) == [], path
     page.goto(f"{site}/walks/{walk.pk}/protocol/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(600)  # let the map finish its zoom animation
     page.screenshot(path=str(artifacts / "walk-protocol.png"), full_page=True)
     page.goto(f"{site}/cases/")
     page.locator("[data-points-map][data-loaded]").wait_for()
