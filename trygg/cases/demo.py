@@ -211,10 +211,13 @@ def _routing(municipality: Municipality, categories: dict[str, CaseCategory]) ->
 
 
 def _principal(municipality: Municipality, organisation: Organisation) -> Principal:
+    """A member acting for ``organisation``: its coordinator if it has one, else its
+    first member by username (deterministic on every database)."""
+    members = Membership.objects.filter(organisation=organisation, is_active=True).select_related(
+        "user", "organisation__municipality"
+    )
     membership = (
-        Membership.objects.filter(organisation=organisation, is_active=True)
-        .select_related("user", "organisation__municipality")
-        .first()
+        members.filter(role="coordinator").first() or members.order_by("user__username").first()
     )
     if membership is None:
         membership = (

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from trygg.core.models import Area, Membership, Municipality, Organisation, OrganisationKind, Role
-from trygg.core.permissions import Principal
 from trygg.est.models import (
     Action,
     AreaAssessment,
@@ -118,15 +117,6 @@ TEXTS = {
     "skymd-sikt": "Buskar skymmer sikten.",
     "nedskrapning": "Mycket skräp efter helgen.",
 }
-
-
-def _principal(organisation: Organisation) -> Principal:
-    m = (
-        Membership.objects.filter(organisation=organisation, is_active=True)
-        .select_related("user", "organisation__municipality")
-        .first()
-    )
-    return Principal(user=m.user if m else None, membership=m)
 
 
 @transaction.atomic

@@ -160,8 +160,10 @@ def _principal(organisation: Organisation) -> Principal:
     members = Membership.objects.filter(is_active=True).select_related(
         "user", "organisation__municipality"
     )
+    own = members.filter(organisation=organisation)
     m = (
-        members.filter(organisation=organisation).first()
+        own.filter(role="coordinator").first()
+        or own.order_by("user__username").first()
         or members.filter(
             organisation__municipality=organisation.municipality, role="coordinator"
         ).first()
