@@ -172,7 +172,11 @@ def test_public_pages_are_accessible(page, site_with_walks):
 
     site = site_with_walks
     published = Walk.objects.get(status="published")
-    case = Case.objects.filter(moderation="approved").exclude(state="hidden").first()
+    case = (
+        Case.objects.filter(moderation="approved", sensitivity="public")
+        .exclude(state="hidden")
+        .first()
+    )
     for path in [*PUBLIC_PAGES, f"/trygghetsvandringar/{published.pk}/", f"/arenden/{case.pk}/"]:
         page.goto(site + path)
         page.wait_for_load_state("networkidle")

@@ -306,6 +306,10 @@ def _cases_table(m: Municipality, f, public: bool) -> dict | None:
     cases = Case.objects.filter(
         municipality=m, created_at__date__gte=f.date_from, created_at__date__lte=f.date_to
     ).exclude(state=State.HIDDEN)
+    if public:
+        cases = cases.filter(sensitivity=Sensitivity.PUBLIC)
+    else:
+        cases = cases.exclude(sensitivity=Sensitivity.RESTRICTED)
     rows: dict[str, list] = {}
     for name, origin, state, created, closed in cases.values_list(
         "category__name", "origin", "state", "created_at", "closed_at"

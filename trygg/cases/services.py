@@ -209,7 +209,7 @@ def create_case(
     photo: bytes | None = None,
     open311_key=None,
     media_url: str = "",
-    sensitivity: str = Sensitivity.PARTNERS,
+    sensitivity: str | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Create, route and announce a case. Text from the public waits for moderation."""
@@ -230,6 +230,9 @@ def create_case(
     routed = route(municipality, category, lat, lon, area)
     now = now or timezone.now()
     from_public = origin in (Origin.PUBLIC, Origin.OPEN311)
+    if sensitivity is None:
+        # What the public reported is public (its text once moderated); staff choose.
+        sensitivity = Sensitivity.PUBLIC if from_public else Sensitivity.PARTNERS
     case = Case(
         municipality=municipality,
         owner_organisation=routed.organisation,
@@ -479,12 +482,11 @@ def moderate(
 
 
 def public_cases(municipality: Municipality):
-    """What the public site and Open311 show: every case not hidden (text only once
-    approved — see Case.public_description)."""
+    """What the public site and Open311 show: the public cases that are not hidden (their
+    text only once approved — see Case.public_description). Residents' and other apps'
+    reports are public; staff decide for theirs."""
     return (
-        Case.objects.filter(
-            municipality=municipality, sensitivity__in=[Sensitivity.PUBLIC, Sensitivity.PARTNERS]
-        )
+        Case.objects.filter(municipality=municipality, sensitivity=Sensitivity.PUBLIC)
         .exclude(state=State.HIDDEN)
         .select_related("category", "owner_organisation", "area")
         # An area's boundary is large JSON; lists need only its name.

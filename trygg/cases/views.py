@@ -37,6 +37,7 @@ from trygg.cases.models import (
 )
 from trygg.core import ratelimit
 from trygg.core.middleware import client_ip
+from trygg.core.models import Sensitivity
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
 from trygg.web.public import public_municipality
@@ -377,7 +378,7 @@ def _nearby(request, municipality, *, staff: bool):
         return render(request, "cases/_nearby.html", {"cases": []})
     cases = services.find_duplicates(municipality, category, lat, lon)
     if not staff:
-        cases = [c for c in cases if c.sensitivity != "restricted"]
+        cases = [c for c in cases if c.sensitivity == Sensitivity.PUBLIC]
     return render(request, "cases/_nearby.html", {"cases": cases[:5], "staff": staff})
 
 

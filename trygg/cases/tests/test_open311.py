@@ -305,6 +305,7 @@ def test_get_requests_filters(world, client):
         description="Klotter.",
         origin=Origin.STAFF,
         principal=world.coordinator,
+        sensitivity="public",
     )
     services.change_state(graffiti, world.coordinator, State.FIXED, text="Sanerat.")
     ids = lambda r: {int(x["service_request_id"]) for x in js(r)}  # noqa: E731

@@ -126,3 +126,19 @@ def test_a_png_with_transparency_is_accepted(world, client, _png):
     photo = SimpleUploadedFile("a.png", _png, content_type="image/png")
     assert client.post("/rapportera/", _form(world, photo=photo)).status_code == 302
     assert CasePhoto.objects.get().image.name.endswith(".jpg")
+
+
+def test_staff_cases_for_partners_only_stay_off_the_public_site(world, client):
+    internal = services.create_case(
+        world.municipality,
+        category=world.categories["klotter"],
+        lat=LAT,
+        lon=LON,
+        description="Klotter med hot mot en anställd.",
+        origin="staff",
+        principal=world.police_member,
+    )
+    assert internal.sensitivity == "partners"
+    assert client.get(f"/arenden/{internal.pk}/").status_code == 404
+    assert client.get(f"/open311/v2/requests/{internal.pk}.json").status_code == 404
+    assert client.get("/arenden/arenden.geojson?status=all").json()["features"] == []
