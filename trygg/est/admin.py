@@ -35,3 +35,9 @@ class ActionInline(admin.TabularInline):
 class WeeklyMeetingAdmin(admin.ModelAdmin):
     list_display = ("__str__", "held_on", "shared_at")
     inlines = [FocusInline, ActionInline]
+
+
+@admin.register(models.ScaleLevel)
+class ScaleLevelAdmin(admin.ModelAdmin):
+    list_display = ("scale", "value", "label", "label_en", "municipality")
+    list_filter = ("municipality", "scale")

@@ -231,7 +231,7 @@ def load(stdout=None) -> None:
         for area_name, seq in levels.items():
             AreaAssessment.objects.create(
                 municipality=municipality, area=areas[area_name], iso_year=week.year, iso_week=week.week,
-                level=seq[5 - back], justification="Fler rapporter om grupper och skadegörelse kvällstid." if seq[5 - back] != "normal" else "",
+                level={"normal": 1, "elevated": 2, "serious": 3}[seq[5 - back]], justification="Fler rapporter om grupper och skadegörelse kvällstid." if seq[5 - back] != "normal" else "",
             )  # fmt: skip
         meeting = WeeklyMeeting.objects.create(
             municipality=municipality, iso_year=week.year, iso_week=week.week,

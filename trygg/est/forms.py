@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.cases.models import CaseCategory
 from trygg.core.models import Area, Organisation
-from trygg.est.models import SEVERITY, Level, ObservationCategory, Place, Status
+from trygg.est.models import ObservationCategory, Place, ScaleKind, Status
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -31,7 +31,7 @@ class ReportForm(forms.Form):
         label=_("Until (if it went on for a while)"), required=False, widget=DATETIME
     )
     severity = forms.TypedChoiceField(
-        label=_("How serious"), choices=SEVERITY, coerce=int, initial=1, widget=forms.RadioSelect
+        label=_("How serious"), choices=(), coerce=int, initial=1, widget=forms.RadioSelect
     )
     description = forms.CharField(
         label=_("Short description"), required=False, max_length=1000,
@@ -55,6 +55,9 @@ class ReportForm(forms.Form):
             municipality=municipality, kind="district"
         )
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        from trygg.est.services import scale
+
+        self.fields["severity"].choices = scale(municipality, ScaleKind.SEVERITY)
 
 
 class ReviewForm(forms.Form):
@@ -83,12 +86,15 @@ class ReviewForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), widget=forms.HiddenInput)
-    level = forms.ChoiceField(label=_("Assessment"), choices=Level.choices)
+    level = forms.TypedChoiceField(label=_("Assessment"), choices=(), coerce=int)
     justification = forms.CharField(label=_("Justification"), required=False, max_length=500)
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(municipality=municipality)
+        from trygg.est.services import scale
+
+        self.fields["level"].choices = scale(municipality, ScaleKind.ASSESSMENT)
 
 
 class FocusForm(forms.Form):

@@ -175,10 +175,38 @@ class Observation(SensitiveRecord):
         return self.status != Status.NEW
 
 
-class Level(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    ELEVATED = "elevated", _("Elevated")
-    SERIOUS = "serious", _("Serious")
+class ScaleKind(models.TextChoices):
+    SEVERITY = "severity", _("How serious a report is")
+    ASSESSMENT = "assessment", _("The weekly assessment of an area")
+
+
+class ScaleLevel(models.Model):
+    """One step of a scale the coordinator configures: how serious a report is (e.g.
+    1 low … 3 high) and the weekly assessment of an area (e.g. 1 normal, 2 elevated,
+    3 serious). Higher values are more serious. Without configured steps the defaults
+    in ``trygg.est.services.DEFAULT_SCALES`` apply."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    scale = models.CharField(_("scale"), max_length=12, choices=ScaleKind.choices)
+    value = models.PositiveSmallIntegerField(
+        _("value"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 to 5; higher is more serious."),
+    )  # fmt: skip
+    label = models.CharField(_("name (Swedish)"), max_length=60)
+    label_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["municipality", "scale", "value"]
+        verbose_name = _("scale step")
+        verbose_name_plural = _("scale steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "scale", "value"], name="scalelevel_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scale_display()}: {self.value} {self.label}"
 
 
 def week_start(iso_year: int, iso_week: int) -> dt.date:
@@ -194,7 +222,10 @@ class AreaAssessment(models.Model):
     iso_week = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(53)]
     )
-    level = models.CharField(_("assessment"), max_length=10, choices=Level.choices)
+    # A step of the municipality's assessment scale (ScaleLevel, 1 = least serious).
+    level = models.PositiveSmallIntegerField(
+        _("assessment"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     justification = models.CharField(_("justification"), max_length=500, blank=True, **TEXT)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -313,6 +344,3 @@ class TertialAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} T{self.tertial}"
-
-
-SEVERITY = [(1, _("Low")), (2, _("Medium")), (3, _("High"))]

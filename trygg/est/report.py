@@ -68,7 +68,7 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
                         r.incidents,
                         change(r),
                         r.last_year,
-                        r.assessment.get_level_display() if r.assessment else "–",
+                        r.assessment_label or "–",
                     ]
                     for r in picture.rows
                 ],

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from trygg.analysis import grid as grids
@@ -26,7 +27,6 @@ from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_view
 from trygg.core.services import locate_area
 from trygg.est.models import (
-    SEVERITY,
     Action,
     ActionStatus,
     AreaAssessment,
@@ -34,12 +34,45 @@ from trygg.est.models import (
     ObservationCategory,
     ObservationSource,
     Place,
+    ScaleKind,
+    ScaleLevel,
     Status,
     TertialAnalysis,
     WeeklyMeeting,
 )
 from trygg.est.weeks import Week, tertial_range
 from trygg.incidents.taxonomy import Category
+
+# --- Scales -------------------------------------------------------------------------
+
+DEFAULT_SCALES = {
+    ScaleKind.SEVERITY: [
+        (1, gettext_lazy("Low")),
+        (2, gettext_lazy("Medium")),
+        (3, gettext_lazy("High")),
+    ],
+    ScaleKind.ASSESSMENT: [
+        (1, gettext_lazy("Normal")),
+        (2, gettext_lazy("Elevated")),
+        (3, gettext_lazy("Serious")),
+    ],
+}
+
+
+def scale(municipality: Municipality, kind: str) -> list[tuple[int, str]]:
+    """The steps of a scale as (value, label) in the current language: the
+    municipality's own (ScaleLevel) or the defaults."""
+    english = (get_language() or "sv").startswith("en")
+    own = [
+        (s.value, s.label_en if english and s.label_en else s.label)
+        for s in ScaleLevel.objects.filter(municipality=municipality, scale=kind)
+    ]
+    return own or [(v, str(label)) for v, label in DEFAULT_SCALES[kind]]
+
+
+def scale_label(municipality: Municipality, kind: str, value: int | None) -> str:
+    return dict(scale(municipality, kind)).get(value, str(value) if value else "–")
+
 
 # --- Reporting ----------------------------------------------------------------------
 
@@ -86,7 +119,7 @@ def validate(municipality: Municipality, report: Report, now: dt.datetime | None
         errors["occurred_at"].append(_("The time is more than a year ago."))
     if report.occurred_until and report.occurred_at and report.occurred_until < report.occurred_at:
         errors["occurred_until"].append(_("It ends before it starts."))
-    if report.severity not in dict(SEVERITY):
+    if report.severity not in dict(scale(municipality, ScaleKind.SEVERITY)):
         errors["severity"].append(_("Choose how serious it is."))
     if len(report.description) > 1000:
         errors["description"].append(_("At most 1000 characters."))
@@ -278,6 +311,7 @@ class AreaRow:
     last_year: int = 0
     categories: Counter = field(default_factory=Counter)
     assessment: AreaAssessment | None = None
+    assessment_label: str = ""
 
     @property
     def total(self) -> int:
@@ -383,6 +417,7 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
     obs, inc, cats = _week_counts(principal, week)
     previous = [_week_counts(principal, week.shift(-k)) for k in range(1, 5)]
     ly_obs, ly_inc, ly_cats = _week_counts(principal, week.same_week_last_year())
+    levels = dict(scale(municipality, ScaleKind.ASSESSMENT))
     assessments = {
         a.area_id: a
         for a in AreaAssessment.objects.filter(
@@ -400,6 +435,8 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
             last_year=ly_obs.get(key, 0) + ly_inc.get(key, 0),
             assessment=assessments.get(key),
         )
+        if row.assessment is not None:
+            row.assessment_label = levels.get(row.assessment.level, str(row.assessment.level))
         if area is not None or row.total:
             rows.append(row)
     # Hotspots: this week against last week, on a 250 m grid over both weeks' points.
@@ -477,9 +514,11 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
     )
 
 
-def assess(principal: Principal, area: Area, week: Week, level: str, justification: str = ""):
+def assess(principal: Principal, area: Area, week: Week, level: int, justification: str = ""):
     if not principal.has(Permission.EDIT_ANY):
         raise PermissionDenied
+    if level not in dict(scale(principal.municipality, ScaleKind.ASSESSMENT)):
+        raise ValidationError({"level": _("Choose a step of the assessment scale.")})
     validate_no_personal_data(justification)
     obj, _created = AreaAssessment.objects.update_or_create(
         municipality=principal.municipality,

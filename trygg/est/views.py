@@ -30,7 +30,7 @@ from trygg.est.forms import (
     UploadForm,
 )
 from trygg.est.importers import upload as upload_observations
-from trygg.est.models import Action, ActionStatus, Level, Observation, Status
+from trygg.est.models import Action, ActionStatus, Observation, ScaleKind, Status
 from trygg.est.weeks import Week
 from trygg.incidents.importers.base import ImportRefused
 from trygg.web.views import member_required
@@ -156,11 +156,15 @@ def weekly(request):
         if not principal.has(Permission.EDIT_ANY):
             raise PermissionDenied
         if form.is_valid():
-            services.assess(
-                principal, form.cleaned_data["area"], week, form.cleaned_data["level"],
-                form.cleaned_data["justification"],
-            )  # fmt: skip
-            messages.success(request, _("The assessment was saved."))
+            try:
+                services.assess(
+                    principal, form.cleaned_data["area"], week, form.cleaned_data["level"],
+                    form.cleaned_data["justification"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The assessment was saved."))
         return redirect(f"{reverse('est_weekly')}?week={week}")
     picture = services.weekly_picture(principal, week)
     weeks, history = services.assessment_history(principal.municipality, week)
@@ -174,7 +178,7 @@ def weekly(request):
             "next": week.shift(1),
             "history_weeks": weeks,
             "history": history,
-            "levels": Level.choices,
+            "levels": services.scale(principal.municipality, ScaleKind.ASSESSMENT),
             "can_assess": principal.has(Permission.EDIT_ANY),
             "map_extent": map_extent(principal.municipality),
             "points_url": reverse("est_points") + f"?week={week}",

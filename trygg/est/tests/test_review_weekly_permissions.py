@@ -197,11 +197,9 @@ def test_assessments_tertial_stats_and_the_pdf(est, client, tmp_path):
             lat=59.508,
             lon=17.636,
         )
-    services.assess(
-        est.coordinator, est.areas["Bro"], Week(2026, 47), "elevated", "Fler rapporter."
-    )
+    services.assess(est.coordinator, est.areas["Bro"], Week(2026, 47), 2, "Fler rapporter.")
     _weeks, history = services.assessment_history(est.municipality, Week(2026, 47))
-    assert dict(history)[est.areas["Bro"]][-1] == "elevated"
+    assert dict(history)[est.areas["Bro"]][-1] == 2
     rows = services.tertial(est.coordinator, 2026, 3)
     assert rows[0]["name"] == "Bro" and rows[0]["total"] == 6 and rows[0]["computed_rank"] == 1
     with pytest.raises(Exception):  # noqa: B017 - a changed rank needs a justification
@@ -233,3 +231,36 @@ def test_assessments_tertial_stats_and_the_pdf(est, client, tmp_path):
         stdout=StringIO(),
     )
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_scales_are_the_municipalitys_own_when_configured(est, client):
+    from trygg.est.models import ScaleLevel
+
+    assert [v for v, _label in services.scale(est.municipality, "severity")] == [1, 2, 3]
+    for value, label in [(1, "Ingen fara"), (2, "Lindrig"), (3, "Allvarlig"), (4, "Akut")]:
+        ScaleLevel.objects.create(
+            municipality=est.municipality, scale="severity", value=value, label=label
+        )
+    for value, label in [(1, "Lugnt"), (2, "Oroligt"), (3, "Ansträngt"), (4, "Kritiskt")]:
+        ScaleLevel.objects.create(
+            municipality=est.municipality, scale="assessment", value=value, label=label
+        )
+    client.force_login(est.housing.user)
+    assert "Akut" in client.get("/veckobild/report/").content.decode()
+    report = services.Report(
+        category=est.cat["klotter"], area=est.areas["Bro"], occurred_at=at(dt.date(2026, 11, 18)),
+        severity=4,
+    )  # fmt: skip
+    assert "severity" not in services.validate(est.municipality, report)
+    report.severity = 5
+    assert "severity" in services.validate(est.municipality, report)
+    services.assess(est.coordinator, est.areas["Bro"], Week(2026, 47), 4, "Skjutning i området.")
+    with pytest.raises(Exception):  # noqa: B017 - not a step of the scale
+        services.assess(est.coordinator, est.areas["Bro"], Week(2026, 47), 5)
+    picture = services.weekly_picture(est.coordinator, Week(2026, 47))
+    assert (
+        next(r for r in picture.rows if r.area == est.areas["Bro"]).assessment_label == "Kritiskt"
+    )
+    client.force_login(est.coordinator.user)
+    page = client.get("/veckobild/?week=2026-W47").content.decode()
+    assert "Kritiskt" in page and "4 kritiskt" in page
