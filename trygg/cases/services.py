@@ -553,13 +553,6 @@ def responsible_addresses(organisation: Organisation) -> list[str]:
     )
 
 
-def overdue(municipality: Municipality, today: dt.date | None = None):
-    today = today or timezone.localdate()
-    return Case.objects.filter(
-        municipality=municipality, state__in=OPEN_STATES, deadline__lt=today
-    ).select_related("category", "owner_organisation")
-
-
 def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, list[Case]]:
     """Open cases past their deadline that have not been reminded of today."""
     today = today or timezone.localdate()

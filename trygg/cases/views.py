@@ -3,6 +3,7 @@ public ones (report a place, the public map, a case's public page, its photos)."
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -396,7 +397,7 @@ def report(request):
             # A bot filled in the honeypot: pretend success, store nothing.
             return redirect("public_report_received")
         verdict = ratelimit.hit(
-            "public-report", client_ip(request) or "unknown", _reports_per_hour(), 3600
+            "public-report", client_ip(request) or "unknown", settings.PUBLIC_REPORTS_PER_HOUR, 3600
         )
         if not verdict.allowed:
             response = render(
@@ -434,12 +435,6 @@ def report(request):
         "cases/public/report.html",
         {"form": form, "municipality": municipality, "map_extent": map_extent(municipality)},
     )
-
-
-def _reports_per_hour() -> int:
-    from django.conf import settings
-
-    return settings.PUBLIC_REPORTS_PER_HOUR
 
 
 @require_GET

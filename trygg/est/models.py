@@ -8,8 +8,6 @@ An observation describes a place, a time and what was seen — never a person.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -207,10 +205,6 @@ class ScaleLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scale_display()}: {self.value} {self.label}"
-
-
-def week_start(iso_year: int, iso_week: int) -> dt.date:
-    return dt.date.fromisocalendar(iso_year, iso_week, 1)
 
 
 class AreaAssessment(models.Model):

@@ -44,16 +44,12 @@ def _number(value) -> str:
 
 
 def _indicator_text(indicator: Indicator) -> str:
-    p = services.progress(indicator, _latest(indicator))
+    p = services.progress(indicator, services.latest_value(indicator))
     unit = f" {indicator.unit}" if indicator.unit else ""
     return (
         f"{indicator.name}: {_('baseline')} {_number(indicator.baseline)}{unit}, "
         f"{_('target')} {_number(indicator.target)}{unit}, {_('latest')} {_number(p.latest)}{unit}"
     )
-
-
-def _latest(indicator: Indicator):
-    return services.latest_value(indicator)
 
 
 # --- XLSX ---------------------------------------------------------------------------
@@ -229,7 +225,7 @@ def public_data(municipality, plan: ActionPlan) -> dict:
     for m in measures:
         indicators = []
         for i in m.indicators.all():
-            p = services.progress(i, _latest(i))
+            p = services.progress(i, services.latest_value(i))
             counts = i.kind in ("incidents", "activities")
             indicators.append(
                 {

@@ -275,10 +275,6 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def latest(self):
-        return self.measurements.order_by("-period_end").first()
-
 
 class Measurement(models.Model):
     """An indicator's value for the period that ends on ``period_end``."""

@@ -9,7 +9,6 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,7 +31,6 @@ from trygg.plan.models import (
     IndicatorKind,
     Measure,
     Measurement,
-    MeasureStatus,
     PlanVersion,
 )
 from trygg.surveys.services import indicator_value
@@ -458,17 +456,3 @@ def suppress(n: int | float | None) -> str:
         return f"{n:.1f}".replace(".", ",")
     n = int(n)
     return f"<{threshold}" if 0 < n < threshold else f"{n:n}".replace(",", " ")
-
-
-STATUS_ORDER = [MeasureStatus.RED, MeasureStatus.YELLOW, MeasureStatus.GREEN,
-                MeasureStatus.DONE, MeasureStatus.CANCELLED]  # fmt: skip
-
-
-def weekly_counts_for_trend(municipality: Municipality, weeks: int = 52) -> list[int]:
-    end = timezone.localdate()
-    start = end - dt.timedelta(days=7 * weeks - 1)
-    return _weekly(municipality, [], [], start, weeks)
-
-
-def np_trend(values: list[int]) -> float:
-    return float(np.polyfit(np.arange(len(values)), values, 1)[0]) if len(values) > 2 else 0.0
