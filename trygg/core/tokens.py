@@ -1,4 +1,7 @@
-"""API tokens: creation (the secret is returned once) and authentication."""
+"""API tokens: creation (the secret is returned once) and authentication.
+
+``new_secret``, ``key_hash`` and ``mark_used`` also serve the other kinds of key that
+Trygg stores only as a hash (the Open311 api_keys in trygg.cases)."""
 
 from __future__ import annotations
 
@@ -12,17 +15,28 @@ from trygg.core.models import ApiToken, Membership
 PREFIX = "trygg_"
 
 
-def _hash(key: str) -> str:
+def key_hash(key: str) -> str:
+    """What is stored of a key: its SHA-256."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def new_secret(prefix: str, nbytes: int = 32) -> tuple[str, str]:
+    """A new key and the part of it shown in lists (8 characters after the prefix)."""
+    key = prefix + secrets.token_urlsafe(nbytes)
+    return key, key[len(prefix) : len(prefix) + 8]
+
+
+def mark_used(record) -> None:
+    """Note when a key was last used — at most one write a minute per key."""
+    now = timezone.now()
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
+        type(record).objects.filter(pk=record.pk).update(last_used_at=now)
+
+
 def create_token(membership: Membership, name: str) -> tuple[ApiToken, str]:
-    key = PREFIX + secrets.token_urlsafe(32)
+    key, shown = new_secret(PREFIX)
     token = ApiToken.objects.create(
-        membership=membership,
-        name=name,
-        prefix=key[len(PREFIX) : len(PREFIX) + 8],
-        key_hash=_hash(key),
+        membership=membership, name=name, prefix=shown, key_hash=key_hash(key)
     )
     return token, key
 
@@ -34,7 +48,7 @@ def authenticate(key: str) -> ApiToken | None:
         ApiToken.objects.select_related(
             "membership__user", "membership__organisation__municipality"
         )
-        .filter(key_hash=_hash(key), revoked_at__isnull=True)
+        .filter(key_hash=key_hash(key), revoked_at__isnull=True)
         .first()
     )
     if token is None:
@@ -44,7 +58,5 @@ def authenticate(key: str) -> ApiToken | None:
         membership.is_active and membership.organisation.is_active and membership.user.is_active
     ):
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    mark_used(token)
     return token
