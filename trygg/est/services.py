@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -127,10 +126,6 @@ def validate(municipality: Municipality, report: Report, now: dt.datetime | None
         validate_no_personal_data(report.description)
     except ValidationError as exc:
         errors["description"] += exc.messages
-    if report.photo is not None and len(report.photo) > settings.PHOTO_MAX_MB * 1024 * 1024:
-        errors["photo"].append(
-            _("The photo is larger than %(mb)s MB.") % {"mb": settings.PHOTO_MAX_MB}
-        )
     return dict(errors)
 
 
@@ -149,7 +144,7 @@ def report(principal: Principal, report: Report) -> tuple[Observation, bool]:
             return existing, False
     errors = validate(municipality, report)
     clean = None
-    if report.photo is not None and "photo" not in errors:
+    if report.photo is not None:  # size, format and metadata: core.images
         try:
             clean = images.clean_photo(report.photo)
         except ValidationError as exc:
