@@ -325,7 +325,6 @@ class WeeklyPicture:
     rows: list[AreaRow]
     totals: dict
     by_category: list[tuple[str, int, int]]  # (label, this week, same week last year)
-    points: list[dict]
     hotspots_new: list[dict]
     hotspots_persistent: list[dict]
     events: list[Observation]
@@ -335,7 +334,7 @@ class WeeklyPicture:
     unreviewed: int
 
 
-def _observations(principal: Principal, start: dt.date, end: dt.date):
+def observations_in(principal: Principal, start: dt.date, end: dt.date):
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time(), tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
@@ -353,7 +352,7 @@ def _week_counts(principal: Principal, week: Week) -> tuple[Counter, Counter, Co
     """(observations per area, incidents per area, per (kind, category label))."""
     obs_area: Counter = Counter()
     by_category: Counter = Counter()
-    for area_id, group, name in _observations(principal, week.start, week.end).values_list(
+    for area_id, group, name in observations_in(principal, week.start, week.end).values_list(
         "area_id", "category__parent__name", "category__name"
     ):
         obs_area[area_id] += 1
@@ -368,7 +367,7 @@ def _week_counts(principal: Principal, week: Week) -> tuple[Counter, Counter, Co
 
 def _points(principal: Principal, week: Week) -> list[tuple[float, float]]:
     pts = list(
-        _observations(principal, week.start, week.end)
+        observations_in(principal, week.start, week.end)
         .exclude(lat__isnull=True)
         .values_list("lon", "lat")
     )
@@ -406,6 +405,24 @@ def _cell_feature(g: grids.Grid, cell: tuple[int, int]) -> dict:
     }
 
 
+def week_hotspots(principal: Principal, week: Week) -> tuple[list[dict], list[dict]]:
+    """The week's hotspot cells (GeoJSON polygons) against the week before, on a 250 m
+    grid over both weeks' points: (new this week, persistent since last week)."""
+    this_points = _points(principal, week)
+    if not this_points:
+        return [], []
+    last_points = _points(principal, week.shift(-1))
+    lon, lat = np.array(this_points + last_points).T
+    x, y = grids.to_sweref(lon, lat)
+    g = grids.Grid.covering(x, y, pad=2)
+    now_hot = _hot_cells(this_points, g)
+    before_hot = _hot_cells(last_points, g)
+    return (
+        [_cell_feature(g, c) for c in sorted(now_hot - before_hot)],
+        [_cell_feature(g, c) for c in sorted(now_hot & before_hot)],
+    )
+
+
 def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
     municipality = principal.municipality
     areas = list(Area.objects.filter(municipality=municipality, kind="district").order_by("name"))
@@ -434,18 +451,7 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
             row.assessment_label = levels.get(row.assessment.level, str(row.assessment.level))
         if area is not None or row.total:
             rows.append(row)
-    # Hotspots: this week against last week, on a 250 m grid over both weeks' points.
-    this_points = _points(principal, week)
-    last_points = _points(principal, week.shift(-1))
-    new_cells, persistent_cells = [], []
-    if this_points:
-        lon, lat = np.array(this_points + last_points).T
-        x, y = grids.to_sweref(lon, lat)
-        g = grids.Grid.covering(x, y, pad=2)
-        now_hot = _hot_cells(this_points, g)
-        before_hot = _hot_cells(last_points, g)
-        new_cells = [_cell_feature(g, c) for c in sorted(now_hot - before_hot)]
-        persistent_cells = [_cell_feature(g, c) for c in sorted(now_hot & before_hot)]
+    new_cells, persistent_cells = week_hotspots(principal, week)
     tz = timezone.get_current_timezone()
     events = list(
         Observation.objects.visible_to(principal)
@@ -496,7 +502,6 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
             ((label, n, ly_cats.get(label, 0)) for label, n in cats.items()),
             key=lambda r: (-r[1], r[0]),
         ),
-        points=[{"lon": a, "lat": b} for a, b in this_points],
         hotspots_new=new_cells,
         hotspots_persistent=persistent_cells,
         events=events,

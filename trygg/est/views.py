@@ -191,7 +191,7 @@ def weekly(request):
 def points(request):
     principal = request.principal
     week = _week(request)
-    picture = services.weekly_picture(principal, week)
+    new_cells, persistent_cells = services.week_hotspots(principal, week)
     features = [
         {
             "type": "Feature",
@@ -199,7 +199,7 @@ def points(request):
             "properties": {"title": str(o.category), "status": o.get_status_display(), "open": True,
                            "url": reverse("est_mine")},
         }
-        for o in services._observations(principal, week.start, week.end).exclude(lat__isnull=True).select_related("category__parent")  # noqa: E501
+        for o in services.observations_in(principal, week.start, week.end).exclude(lat__isnull=True).select_related("category__parent")  # noqa: E501
     ]  # fmt: skip
     features += [
         {
@@ -207,7 +207,7 @@ def points(request):
             "geometry": cell,
             "properties": {"title": _("New hotspot"), "status": "", "open": True, "url": "#"},
         }
-        for cell in picture.hotspots_new
+        for cell in new_cells
     ]
     features += [
         {
@@ -220,7 +220,7 @@ def points(request):
                 "url": "#",
             },
         }
-        for cell in picture.hotspots_persistent
+        for cell in persistent_cells
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
