@@ -24,8 +24,8 @@ from trygg.cases.models import (
     RoutingRule,
     State,
 )
-from trygg.core.models import Area, Membership, Municipality, Organisation
-from trygg.core.permissions import Principal
+from trygg.core.demo import acting_principal
+from trygg.core.models import Area, Municipality, Organisation
 
 # (code, Swedish, English, group, deadline months, Open311 attributes)
 CATEGORIES = [
@@ -210,32 +210,13 @@ def _routing(municipality: Municipality, categories: dict[str, CaseCategory]) ->
     )
 
 
-def _principal(municipality: Municipality, organisation: Organisation) -> Principal:
-    """A member acting for ``organisation``: its coordinator if it has one, else its
-    first member by username (deterministic on every database)."""
-    members = Membership.objects.filter(organisation=organisation, is_active=True).select_related(
-        "user", "organisation__municipality"
-    )
-    membership = (
-        members.filter(role="coordinator").first() or members.order_by("user__username").first()
-    )
-    if membership is None:
-        membership = (
-            Membership.objects.filter(organisation__municipality=municipality, role="coordinator")
-            .select_related("user", "organisation__municipality")
-            .first()
-        )
-    return Principal(user=membership.user, membership=membership)
-
-
 def _cases(municipality: Municipality, categories: dict[str, CaseCategory]) -> int:
     if Case.objects.filter(municipality=municipality, is_demo=True).exists():
         return 0
     rng = np.random.default_rng(139)
     areas = list(Area.objects.filter(municipality=municipality, kind="district").order_by("pk"))
-    coordinator = _principal(
-        municipality,
-        Organisation.objects.get(municipality=municipality, name__startswith="Kommunledning"),
+    coordinator = acting_principal(
+        Organisation.objects.get(municipality=municipality, name__startswith="Kommunledning")
     )
     now = timezone.now()
     codes = list(categories)
@@ -281,7 +262,7 @@ def _cases(municipality: Municipality, categories: dict[str, CaseCategory]) -> i
         )
         case.refresh_from_db()
         made += 1
-        responsible = _principal(municipality, case.owner_organisation)
+        responsible = acting_principal(case.owner_organisation)
         if origin == Origin.PUBLIC and (days_ago > 3 or rng.random() < 0.5):
             services.moderate(case, coordinator, approve=rng.random() < 0.9)
             CaseUpdate.objects.filter(pk=case.updates.order_by("-id").first().pk).update(

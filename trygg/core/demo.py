@@ -26,6 +26,7 @@ from trygg.core.models import (
     Role,
     Sensitivity,
 )
+from trygg.core.permissions import Principal
 
 DEMO_PASSWORD = "trygg-demo"  # noqa: S105 - printed by make demo, documented in README
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -173,6 +174,24 @@ def _notices(municipality: Municipality, orgs: dict[str, Organisation]) -> None:
         )
         if named:
             notice.restricted_to.set([orgs[k] for k in named])
+
+
+def acting_principal(organisation: Organisation) -> Principal:
+    """A demo member acting for ``organisation``: its coordinator if it has one, else its
+    first member by username, else the municipality's coordinator — the same on every
+    database (the demo loaders of cases, walks and the plan act through it)."""
+    members = Membership.objects.filter(is_active=True).select_related(
+        "user", "organisation__municipality"
+    )
+    own = members.filter(organisation=organisation)
+    membership = (
+        own.filter(role=Role.COORDINATOR).first()
+        or own.order_by("user__username").first()
+        or members.filter(
+            organisation__municipality=organisation.municipality, role=Role.COORDINATOR
+        ).first()
+    )
+    return Principal(user=membership.user, membership=membership)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from trygg.core.demo import acting_principal
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.plan import services
 from trygg.plan.models import (
@@ -455,17 +456,9 @@ def load(stdout=None) -> None:
         indicator.save()
         services.refresh(indicator)
     plan.refresh_from_db()
-    from trygg.core.models import Membership
-    from trygg.core.permissions import Principal
-
-    membership = (
-        Membership.objects.filter(organisation=coordination, role="coordinator")
-        .select_related("user", "organisation__municipality")
-        .first()
-    )
     services.decide(
         plan,
-        Principal(user=membership.user, membership=membership),
+        acting_principal(coordination),
         decided_by="Kommunstyrelsen",
         decided_on=dt.date(year, 2, 11),
         minute_ref="KS § 23",

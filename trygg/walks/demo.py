@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw
 
 from trygg.cases import services as cases
 from trygg.cases.models import CaseCategory, State
-from trygg.core.models import Area, Membership, Municipality, Organisation, Sensitivity
-from trygg.core.permissions import Principal
+from trygg.core.demo import acting_principal
+from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.walks import services
 from trygg.walks.models import Walk, WalkStatus
 
@@ -155,29 +155,13 @@ def _photo(text: str, colour: str) -> bytes:
     return out.getvalue()
 
 
-def _principal(organisation: Organisation) -> Principal:
-    """A member of ``organisation`` (its coordinator's stand-in if it has none)."""
-    members = Membership.objects.filter(is_active=True).select_related(
-        "user", "organisation__municipality"
-    )
-    own = members.filter(organisation=organisation)
-    m = (
-        own.filter(role="coordinator").first()
-        or own.order_by("user__username").first()
-        or members.filter(
-            organisation__municipality=organisation.municipality, role="coordinator"
-        ).first()
-    )
-    return Principal(user=m.user, membership=m)
-
-
 @transaction.atomic
 def load(stdout=None) -> None:
     municipality = Municipality.objects.get(code="0139")
     coordinator_org = Organisation.objects.get(
         municipality=municipality, name__startswith="Kommunledning"
     )
-    coordinator = _principal(coordinator_org)
+    coordinator = acting_principal(coordinator_org)
     template = services.default_template(municipality)
     categories = {c.code: c for c in CaseCategory.objects.filter(municipality=municipality)}
     invited = list(
@@ -250,7 +234,7 @@ def load(stdout=None) -> None:
                     deadline=cases.deadline_for(case.category, date),
                 )
                 case.refresh_from_db()
-                responsible = _principal(case.owner_organisation)
+                responsible = acting_principal(case.owner_organisation)
                 at = timezone.make_aware(
                     dt.datetime.combine(date + dt.timedelta(days=2), dt.time(10))
                 )
