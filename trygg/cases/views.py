@@ -41,18 +41,9 @@ from trygg.core.middleware import client_ip
 from trygg.core.models import Sensitivity
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
+from trygg.web.forms import add_service_errors
 from trygg.web.public import public_municipality
 from trygg.web.views import member_required
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            shown = field in form.fields and not form.fields[field].widget.is_hidden
-            form.add_error(field if shown else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # --- Staff --------------------------------------------------------------------------
 
@@ -220,7 +211,7 @@ def case_detail(request, pk: int):
             target = {"update": update_form, "reassign": reassign_form, "merge": merge_form}.get(
                 action, update_form
             )
-            _apply_errors(target, exc)
+            add_service_errors(target, exc)
     updates = case.updates.select_related("author", "organisation", "reassigned_to")
     return render(
         request,
@@ -285,7 +276,7 @@ def case_create(request):
                     photo=data["photo"].read() if data["photo"] else None,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if decision is not None:
                     decision.case = case
@@ -427,7 +418,7 @@ def report(request):
                     photo=data["photo"].read() if data["photo"] else None,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("public_report_done", token=case.token)
     return render(

@@ -33,6 +33,7 @@ from trygg.est.importers import upload as upload_observations
 from trygg.est.models import Action, ActionStatus, Observation, ScaleKind, Status
 from trygg.est.weeks import Week
 from trygg.incidents.importers.base import ImportRefused
+from trygg.web.forms import add_service_errors
 from trygg.web.views import member_required
 
 
@@ -65,13 +66,7 @@ def report(request):
                 ),
             )  # fmt: skip
         except ValidationError as exc:
-            for field_name, errors in exc.message_dict.items():
-                target = (
-                    field_name
-                    if field_name in form.fields and field_name not in ("lat", "lon")
-                    else None
-                )
-                form.add_error(target, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you! The report was sent."))
             return redirect("est_report")

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Notice, Organisation, Sensitivity
@@ -52,3 +53,15 @@ class NoticeForm(forms.ModelForm):
             self.instance.municipality = self.principal.municipality
             self.instance.owner_organisation = self.principal.organisation
         super()._post_clean()
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on a form: each message on its field, or at the
+    top of the form when the field is not shown (hidden inputs such as a map's lat/lon)
+    or the error names no field."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        shown = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if shown else None, errors)
