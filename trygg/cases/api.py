@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from trygg.cases import services
-from trygg.cases.models import CLOSED_STATES, OPEN_STATES, Case, State
+from trygg.cases.models import Case, State
 
 router = Router(tags=["cases"])
 
@@ -77,16 +77,9 @@ class CaseFilter(Schema):
 def list_cases(request: HttpRequest, filters: Query[CaseFilter]):
     principal = _member(request)
     qs = Case.objects.visible_to(principal).select_related("category", "owner_organisation", "area")
-    if filters.status == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif filters.status == "closed":
-        qs = qs.filter(state__in=CLOSED_STATES)
-    elif filters.status == "overdue":
-        from django.utils import timezone
-
-        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
-    elif filters.status != "all":
+    if filters.status not in services.STATUS_FILTERS:
         raise HttpError(422, "status must be open, closed, overdue or all")
+    qs = services.with_status(qs, filters.status)
     if filters.mine:
         qs = qs.filter(owner_organisation=principal.organisation)
     return [_out(c) for c in qs.order_by("deadline", "pk")[: max(1, min(filters.limit, 1000))]]

@@ -480,6 +480,20 @@ def moderate(
 
 # --- Reading ------------------------------------------------------------------------
 
+STATUS_FILTERS = ("open", "overdue", "closed", "all")
+
+
+def with_status(qs, status: str, today: dt.date | None = None):
+    """Cases by status group: open, overdue (open past the deadline), closed; any other
+    value (all) leaves ``qs`` as it is."""
+    if status == "open":
+        return qs.filter(state__in=OPEN_STATES)
+    if status == "overdue":
+        return qs.filter(state__in=OPEN_STATES, deadline__lt=today or timezone.localdate())
+    if status == "closed":
+        return qs.filter(state__in=CLOSED_STATES)
+    return qs
+
 
 def public_cases(municipality: Municipality):
     """What the public site and Open311 show: the public cases that are not hidden (their

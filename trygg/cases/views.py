@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,12 +25,9 @@ from trygg.cases.forms import (
     UpdateForm,
 )
 from trygg.cases.models import (
-    CLOSED_STATES,
-    OPEN_STATES,
     Case,
     CaseCategory,
     CasePhoto,
-    CaseUpdate,
     Moderation,
     Origin,
     State,
@@ -62,12 +58,7 @@ def case_list(request):
         if form.cleaned_data["category"]:
             qs = qs.filter(category=form.cleaned_data["category"])
     today = timezone.localdate()
-    if status == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif status == "overdue":
-        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=today)
-    elif status == "closed":
-        qs = qs.filter(state__in=CLOSED_STATES)
+    qs = services.with_status(qs, status, today)
     page = Paginator(qs.order_by("deadline", "-created_at"), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -104,12 +95,8 @@ def cases_geojson(request):
     )
     if request.GET.get("id", "").isdigit():
         qs = qs.filter(pk=int(request.GET["id"]))
-    elif request.GET.get("status", "open") in ("open", ""):
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif request.GET.get("status") == "overdue":
-        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
-    elif request.GET.get("status") == "closed":
-        qs = qs.filter(state__in=CLOSED_STATES)
+    else:
+        qs = services.with_status(qs, request.GET.get("status") or "open")
     features = [
         {
             "type": "Feature",
@@ -438,14 +425,8 @@ def report_done(request, token: str | None = None):
 @require_GET
 def public_map(request):
     municipality = public_municipality()
-    qs = services.public_cases(municipality).prefetch_related(
-        Prefetch("updates", queryset=CaseUpdate.objects.filter(is_public=True))
-    )
     status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif status == "closed":
-        qs = qs.filter(state__in=CLOSED_STATES)
+    qs = services.with_status(services.public_cases(municipality), status)
     page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -463,12 +444,8 @@ def public_map(request):
 @require_GET
 def public_cases_geojson(request):
     municipality = public_municipality()
-    qs = services.public_cases(municipality)
     status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif status == "closed":
-        qs = qs.filter(state__in=CLOSED_STATES)
+    qs = services.with_status(services.public_cases(municipality), status)
     features = [
         {
             "type": "Feature",
