@@ -3,12 +3,16 @@
 Each event: id, datetime ("YYYY-MM-DD HH:MM:SS +01:00", the time it was published or last
 updated), name ("DD månad HH.MM, Type, Place" — the occurrence time without a year),
 summary, url, type, location {name, gps "lat,lng" — the centroid of the municipality or
-county, never the event's own position}. Pitfalls handled here (../shared/data/README.md):
+county, never the event's own position}. Pitfalls handled here:
 
 * the year is not in ``name``: it is inferred from ``datetime`` (an event of 31 December
   published on 1 January belongs to the previous year);
 * ``location.name`` is often the county ("Stockholms län"): the municipality is then the
   last comma-separated part of ``name``;
+* the title (``name``) is the field the police edit, while ``location`` and the URL slug
+  keep the first version: when the title names one municipality and ``location.name``
+  another, the title wins (with a warning on the import job), and the stale location's
+  centroid is not kept;
 * spelling and case vary ("Upplands-bro"), the type may contain a comma
   ("Trafikolycka, personskada"), the hour may have one digit ("6:28:38"), new types
   appear (mapped to "other" with a warning);
@@ -116,12 +120,59 @@ def parse_occurred(name: str, published: dt.datetime) -> tuple[dt.datetime, str]
     raise ValueError(f"the date {day} {m['month']} lies after its publication {published}")
 
 
-def event_municipality(event: dict, rest_of_name: str) -> str:
+def title_place(rest_of_name: str) -> str | None:
+    """The place the title names: the last comma part after the type, unless that is a
+    county ("Stockholms län") or the title has no place part at all."""
+    if "," not in rest_of_name:
+        return None
+    place = rest_of_name.rsplit(",", 1)[-1].strip()
+    if not place or place.casefold().endswith(" län"):
+        return None
+    return place
+
+
+def location_municipality(event: dict) -> str | None:
+    """``location.name`` when it names a municipality (not a county)."""
     location = event.get("location") or {}
-    loc_name = str(location.get("name") or "").strip()
-    if loc_name and not loc_name.casefold().endswith(" län"):
-        return loc_name
-    return rest_of_name.rsplit(",", 1)[-1].strip()
+    name = str(location.get("name") or "").strip() if isinstance(location, dict) else ""
+    return name if name and not name.casefold().endswith(" län") else None
+
+
+def event_municipality(event: dict, rest_of_name: str) -> tuple[str, str | None]:
+    """(the municipality the event belongs to, a warning when its fields disagree).
+
+    The title (``name``) is the field the police edit; the location (and the URL slug)
+    keep the first version. So when the title names a municipality and ``location.name``
+    names a different one, the title wins."""
+    in_title = title_place(rest_of_name)
+    in_location = location_municipality(event)
+    if in_title and in_location and normalise_place(in_title) != normalise_place(in_location):
+        return in_title, (
+            f"location.name says {in_location!r} but the title names {in_title!r} "
+            f"(the later, edited field): filed under {in_title}"
+        )
+    if in_location:
+        return in_location, None
+    return in_title or rest_of_name.rsplit(",", 1)[-1].strip(), None
+
+
+def municipality_centroid(events: list, wanted: str) -> tuple[float, float] | None:
+    """The municipality's centroid as the feed gives it: ``location.gps`` of an event whose
+    title and location both name the municipality."""
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("name"), str):
+            continue
+        place = location_municipality(event)
+        if place is None or normalise_place(place) != wanted:
+            continue
+        in_title = title_place(event["name"])
+        if in_title is not None and normalise_place(in_title) != wanted:
+            continue
+        try:
+            return parse_gps(event["location"].get("gps"))
+        except ValueError:
+            continue
+    return None
 
 
 def parse_gps(value) -> tuple[float, float]:
@@ -162,15 +213,23 @@ def parse(data: bytes, municipality_name: str, progress: Progress | None = None)
     events = load_events(data)
     result = ParseResult(total=len(events))
     wanted = normalise_place(municipality_name)
+    centroid = municipality_centroid(events, wanted)
     seen: dict[str, int] = {}
     for number, event in enumerate(events, start=1):
         if progress:
             progress(1)
-        _parse_event(result, number, event, wanted, seen)
+        _parse_event(result, number, event, wanted, seen, centroid)
     return result
 
 
-def _parse_event(result: ParseResult, row: int, event, wanted: str, seen: dict) -> None:
+def _parse_event(
+    result: ParseResult,
+    row: int,
+    event,
+    wanted: str,
+    seen: dict,
+    centroid: tuple[float, float] | None,
+) -> None:
     if not isinstance(event, dict):
         result.error(row, "", f"not a JSON object ({type(event).__name__})")
         return
@@ -221,7 +280,11 @@ def _parse_event(result: ParseResult, row: int, event, wanted: str, seen: dict) 
         result.error(row, "location.gps", str(exc))
         return
 
-    if normalise_place(event_municipality(event, rest)) != wanted:
+    municipality, disagreement = event_municipality(event, rest)
+    filed_here = normalise_place(municipality) == wanted
+    if disagreement and (filed_here or normalise_place(location.get("name") or "") == wanted):
+        result.warn(row, "location.name", disagreement)
+    if not filed_here:
         result.skip("another municipality")
         return
 
@@ -234,11 +297,16 @@ def _parse_event(result: ParseResult, row: int, event, wanted: str, seen: dict) 
         category = Category.OTHER
         result.warn(row, "type", f"unknown type {event_type!r}: counted as 'other'")
 
-    # location.gps is the municipality's centroid when location.name is the municipality,
-    # the county's otherwise: keep the former, never the latter, and never as a position
-    # more precise than "somewhere in the municipality".
-    loc_name = str(location.get("name") or "")
-    lat, lon = gps if normalise_place(loc_name) == wanted else (None, None)
+    # location.gps is the centroid of whatever location.name names: keep it when that is
+    # this municipality, never a county's or another municipality's (the title won over a
+    # stale location: then this municipality's centroid as the feed gives it elsewhere, if
+    # it does) — and never as a position more precise than "somewhere in the municipality".
+    if normalise_place(str(location.get("name") or "")) == wanted:
+        lat, lon = gps
+    elif disagreement and centroid is not None:
+        lat, lon = centroid
+    else:
+        lat, lon = None, None
     summary = event.get("summary")
     result.rows.append(
         IncidentRow(

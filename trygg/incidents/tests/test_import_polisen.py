@@ -157,6 +157,62 @@ def test_type_with_a_comma_and_municipality_spelt_differently(bro, write_file, r
     assert incident.lat is None  # a county centroid is not kept
 
 
+def test_the_title_wins_over_a_stale_location_naming_another_municipality(
+    bro, write_file, run_command
+):
+    """The police edited the title (Upplands-Bro) after first filing the event under
+    Järfälla; the URL slug and location.name keep the first version. The title wins: the
+    event is Upplands-Bro's, at Upplands-Bro's centroid (as the feed gives it for another
+    event), never at Järfälla's, with a warning on the import job."""
+    moved = {
+        "id": 640311,
+        "datetime": "2026-05-02 23:41:07 +02:00",
+        "name": "02 maj 22.15, Skottlossning, Upplands-Bro",
+        "summary": "Flera skott avlossade, ingen skadad enligt uppgift.",
+        "url": "/aktuellt/handelser/2026/maj/2/02-maj-22.15-skottlossning-jarfalla/",
+        "type": "Skottlossning",
+        "location": {"name": "Järfälla", "gps": "59.423176,17.833221"},
+    }
+    here = event(id=640300, location={"name": "Upplands-Bro", "gps": "59.51,17.63"})
+    elsewhere = {
+        **moved,
+        "id": 640312,
+        "name": "02 maj 22.40, Skottlossning, Järfälla",
+        "url": "/aktuellt/handelser/2026/maj/2/02-maj-22.40-skottlossning-upplands-bro/",
+        "location": {"name": "Upplands-Bro", "gps": "59.51,17.63"},
+    }
+    out, err = run_command("import_polisen", write_file([moved, here, elsewhere]))
+
+    incident = Incident.objects.get(source_ref="640311")
+    assert incident.occurred_at == dt.datetime(2026, 5, 2, 22, 15, tzinfo=STOCKHOLM)
+    assert (incident.lat, incident.lon) == (59.51, 17.63)  # Upplands-Bro's, not Järfälla's
+    assert incident.position_precision == PositionPrecision.MUNICIPALITY
+    assert not incident.is_plottable
+    # The reverse: location.name says Upplands-Bro, the edited title Järfälla — not ours.
+    assert not Incident.objects.filter(source_ref="640312").exists()
+    assert "2 created" in out and "1 skipped" in out
+
+    job = ImportJob.objects.get()
+    assert job.warning_count == 2
+    messages = [w["message"] for w in job.warnings]
+    assert any(
+        "location.name says 'Järfälla' but the title names 'Upplands-Bro'" in m for m in messages
+    )
+    assert any("filed under Järfälla" in m for m in messages)
+    assert "the later, edited field" in err
+
+
+def test_without_a_centroid_in_the_file_a_moved_event_has_no_position(bro, write_file, run_command):
+    moved = event(
+        name="14 mars 21.40, Skadegörelse, Upplands-Bro",
+        location={"name": "Järfälla", "gps": "59.423176,17.833221"},
+    )
+    run_command("import_polisen", write_file([moved]))
+    incident = Incident.objects.get()
+    assert incident.lat is None and incident.lon is None
+    assert incident.position_precision == PositionPrecision.MUNICIPALITY
+
+
 def test_unknown_type_is_other_with_a_warning(bro, write_file, run_command):
     _, err = run_command("import_polisen", write_file([event(type="Drönarobservation")]))
     assert "unknown type 'Drönarobservation'" in err
