@@ -62,9 +62,18 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)
 # Set when a reverse proxy terminates TLS and sends X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER_ENABLED = env_bool("SECURE_PROXY_SSL_HEADER", False)
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'trygg.sqlite3'}")
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Where the embedded database, uploaded files and collected static files live unless set
+# one by one below: var/ in a source checkout, else var/ in the working directory (an
+# installed package never writes into site-packages).
+DATA_DIR = Path(
+    env_str(
+        "DATA_DIR",
+        str((BASE_DIR if (BASE_DIR / "manage.py").exists() else Path.cwd()) / "var"),
+    )
+)
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'trygg.sqlite3'}")
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Stockholm")
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "sv")
 # Background map tiles. Empty: no background layer (areas still draw). The URL's host is
@@ -119,7 +128,8 @@ OPEN311_REQUESTS_PER_MINUTE = env_int("OPEN311_REQUESTS_PER_MINUTE", 60)
 # the only municipality of the installation.
 PUBLIC_MUNICIPALITY = env_str("PUBLIC_MUNICIPALITY")
 # The public site's address, for links in e-mails and Open311 (e.g. https://trygg.kommun.se).
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Unset: this machine on the port the app serves (PORT, as make demo sets it).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 # --------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -340,6 +350,6 @@ TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 
 # The municipality-wide defaults of Trygg itself.
 TRYGG = {
-    # Counts below this are shown as "<5" in every public output (shared/PRIVACY.md §3).
+    # Counts below this are shown as "<5" in every public output (docs/privacy.md §3).
     "PUBLIC_MIN_COUNT": 5,
 }
