@@ -8,6 +8,21 @@ from trygg.core.permissions import Principal
 from trygg.core.tests.factories import MembershipFactory, OrganisationFactory
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--runtime-install",
+        action="store_true",
+        help="run the runtime-install tests (a fresh venv with pip install .; make test runs them)",
+    )
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/install/ runs only when asked for (make test asks, once per run)."""
+    if collection_path.name == "install" and collection_path.parent.name == "tests":
+        return not config.getoption("--runtime-install")
+    return None
+
+
 @pytest.fixture
 def member_of():
     """member_of(org, role) -> Principal of a new user with that membership."""

@@ -84,6 +84,11 @@ mkdir -p test-artifacts
 rm -f test-artifacts/junit-*.xml
 export TRYGG_CHROMIUM="${TRYGG_CHROMIUM:-/usr/bin/chromium}"
 
+say "Runtime install: a fresh venv with pip install . (no dev extra), every module, make demo's script"
+"$BIN/pytest" -p no:cacheprovider --runtime-install tests/install \
+  --junitxml=test-artifacts/junit-install.xml
+install_status=$?
+
 say "pytest on SQLite (embedded default)"
 DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" "$BIN/pytest" -p no:cacheprovider \
   --junitxml=test-artifacts/junit-sqlite.xml "$@"
@@ -96,14 +101,15 @@ pg_status=$?
 
 say "Summary"
 echo "static checks: $([ $status -eq 0 ] && echo ok || echo FAILED)"
+echo "runtime install: $([ $install_status -eq 0 ] && echo passed || echo "FAILED (exit $install_status)")"
 echo "SQLite run:    $([ $sqlite_status -eq 0 ] && echo passed || echo "FAILED (exit $sqlite_status)")"
 echo "PostgreSQL run: $([ $pg_status -eq 0 ] && echo passed || echo "FAILED (exit $pg_status)")"
-# One plain closing line over both runs.
+# One plain closing line over all runs.
 "$BIN/python" - <<'PY'
 import xml.etree.ElementTree as ET
 from pathlib import Path
 passed = failed = skipped = 0
-for name in ("junit-sqlite.xml", "junit-postgresql.xml"):
+for name in ("junit-install.xml", "junit-sqlite.xml", "junit-postgresql.xml"):
     path = Path("test-artifacts") / name
     if not path.exists():
         continue
@@ -114,4 +120,4 @@ for name in ("junit-sqlite.xml", "junit-postgresql.xml"):
         skipped += s
 print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
 PY
-[ $status -eq 0 ] && [ $sqlite_status -eq 0 ] && [ $pg_status -eq 0 ]
+[ $status -eq 0 ] && [ $install_status -eq 0 ] && [ $sqlite_status -eq 0 ] && [ $pg_status -eq 0 ]
