@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-MIN_N = 30  # cells with fewer respondents are not shown (shared/PRIVACY.md §3)
+MIN_N = 30  # cells with fewer respondents are not shown (docs/privacy.md §3)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 consequences; other relevant information; analysis; sources and method; definitions.
 
 Only aggregates enter the document, never restricted incidents. The public version counts
-only public sources and shows every count below 5 as "<5" (shared/PRIVACY.md §3); the
+only public sources and shows every count below 5 as "<5" (docs/privacy.md §3); the
 partners' version also counts the partners' own sources.
 """
 

@@ -584,7 +584,7 @@ def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, 
 
 def erase_expired_emails(now: dt.datetime | None = None) -> int:
     """Erase residents' e-mail addresses of cases closed longer than the retention
-    period (shared/PRIVACY.md §2, §6)."""
+    period (docs/privacy.md §2, §6)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
     expired = Case.objects.filter(

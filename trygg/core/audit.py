@@ -1,5 +1,5 @@
 """The audit log: every create/update/delete of domain records and every read of
-restricted data — who, when, what, from where (shared/PRIVACY.md §5).
+restricted data — who, when, what, from where (docs/privacy.md §5).
 
 Writes are caught by model signals for every model registered with ``register()``, so
 that changes made in the Django admin, in services and in importers are all logged.

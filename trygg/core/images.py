@@ -1,5 +1,5 @@
 """Uploaded photos: checked by content (not by name), re-encoded as JPEG, metadata
-removed (shared/PRIVACY.md §7).
+removed (docs/privacy.md §7).
 
 EXIF is dropped entirely — camera serials, owner names, times. Only for a staff member
 capturing a safety-walk finding is the GPS position read from it (before it is dropped)

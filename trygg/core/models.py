@@ -2,7 +2,7 @@
 memberships and roles, areas, sensitivity levels and the audit log.
 
 No model here (or anywhere in Trygg) describes a private person: the only people the
-system knows are staff accounts (shared/PRIVACY.md §1).
+system knows are staff accounts (docs/privacy.md §1).
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ class Membership(models.Model):
 
 
 class Sensitivity(models.TextChoices):
-    """Who may read a record (shared/PRIVACY.md §5)."""
+    """Who may read a record (docs/privacy.md §5)."""
 
     PUBLIC = "public", _("Public")
     PARTNERS = "partners", _("Partners")

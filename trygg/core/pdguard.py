@@ -1,4 +1,4 @@
-"""The personal-data guard (shared/PRIVACY.md §2).
+"""The personal-data guard (docs/privacy.md §2).
 
 Finds Swedish personal identity numbers (personnummer and samordningsnummer, 10 or 12
 digits, with or without '-', '+' or a space before the last four, valid Luhn check digit

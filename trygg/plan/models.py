@@ -5,7 +5,7 @@ meetings and decisions, and the collaboration agreement.
 
 Nothing here describes a person: participants are counts by age band and gender
 category; group-violence work (SIG, GVI) is recorded only as aggregate meetings and
-counts (shared/PRIVACY.md §1).
+counts (docs/privacy.md §1).
 """
 
 from __future__ import annotations

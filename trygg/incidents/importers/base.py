@@ -84,7 +84,7 @@ class ImportRefused(Exception):
 
 def clean_free_text(result: ParseResult, row: int, field_name: str, value: str) -> str:
     """Free text from a file: length-checked, personal data masked with a counted warning
-    (shared/PRIVACY.md §2: masked, not refused, in bulk imports)."""
+    (docs/privacy.md §2: masked, not refused, in bulk imports)."""
     value = (value or "").strip()
     if len(value) > DESCRIPTION_MAX:
         result.error(
