@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
+from trygg.core import audit
+
 log = logging.getLogger(__name__)
 
 
@@ -17,7 +19,9 @@ def generate_document(document_id: int) -> str:
     doc = LagesbildDocument.objects.select_related("municipality").get(pk=document_id)
     if doc.is_decided:
         return "frozen"
-    LagesbildDocument.objects.filter(pk=doc.pk).update(status=DocumentStatus.RUNNING, progress=10)
+    audit.update(
+        LagesbildDocument.objects.filter(pk=doc.pk), status=DocumentStatus.RUNNING, progress=10
+    )
     try:
         pdf = generate(
             LagesbildRequest(
@@ -29,12 +33,17 @@ def generate_document(document_id: int) -> str:
                 version=doc.version,
                 texts={"summary": doc.summary_text, "analysis": doc.analysis_text},
             ),
-            progress=lambda p: LagesbildDocument.objects.filter(pk=doc.pk).update(progress=p),
+            progress=lambda p: audit.update(
+                LagesbildDocument.objects.filter(pk=doc.pk), progress=p
+            ),
         )
     except Exception as exc:
         log.exception("lägesbild %s failed", doc.pk)
-        LagesbildDocument.objects.filter(pk=doc.pk).update(
-            status=DocumentStatus.FAILED, progress=100, message=str(exc)[:500]
+        audit.update(
+            LagesbildDocument.objects.filter(pk=doc.pk),
+            status=DocumentStatus.FAILED,
+            progress=100,
+            message=str(exc)[:500],
         )
         raise
     doc.pdf.save(

@@ -14,7 +14,11 @@ class CasesConfig(AppConfig):
         audit.register(models.CaseCategory)
         audit.register(models.PropertyArea)
         audit.register(models.RoutingRule)
-        audit.register(models.Open311Key, masked=("key_hash",))
+        # When a key was last used is bookkeeping, not a change worth a line.
+        audit.register(models.Open311Key, exclude=("last_used_at",), masked=("key_hash",))
         # The reporter's e-mail is personal data: its changes are logged, its value never.
-        audit.register(models.Case, exclude=("updated_at",), masked=("reporter_email",))
+        # updated_at and reminded_on are bookkeeping (the daily reminder), not changes.
+        audit.register(
+            models.Case, exclude=("updated_at", "reminded_on"), masked=("reporter_email",)
+        )
         audit.register(models.CaseUpdate)

@@ -24,6 +24,7 @@ from trygg.cases.models import (
     RoutingRule,
     State,
 )
+from trygg.core import audit
 from trygg.core.demo import acting_principal
 from trygg.core.models import Area, Municipality, Organisation
 
@@ -255,7 +256,8 @@ def _cases(municipality: Municipality, categories: dict[str, CaseCategory]) -> i
             )
         except ValidationError:  # a random point outside every area: skip it
             continue
-        Case.objects.filter(pk=case.pk).update(
+        audit.update(
+            Case.objects.filter(pk=case.pk),
             created_at=created,
             is_demo=True,
             deadline=services.deadline_for(categories[code], timezone.localdate(created)),
@@ -265,8 +267,9 @@ def _cases(municipality: Municipality, categories: dict[str, CaseCategory]) -> i
         responsible = acting_principal(case.owner_organisation)
         if origin == Origin.PUBLIC and (days_ago > 3 or rng.random() < 0.5):
             services.moderate(case, coordinator, approve=rng.random() < 0.9)
-            CaseUpdate.objects.filter(pk=case.updates.order_by("-id").first().pk).update(
-                at=created + dt.timedelta(hours=3)
+            audit.update(
+                CaseUpdate.objects.filter(pk=case.updates.order_by("-id").first().pk),
+                at=created + dt.timedelta(hours=3),
             )
         # Move it along, in time order.
         roll = rng.random()
@@ -289,7 +292,7 @@ def _cases(municipality: Municipality, categories: dict[str, CaseCategory]) -> i
             at = min(created + dt.timedelta(days=after), now - dt.timedelta(hours=1))
             services.change_state(case, responsible, state, text=note, is_public=bool(note), now=at)
         last = case.updates.order_by("-at").first()
-        Case.objects.filter(pk=case.pk).update(updated_at=last.at if last else created)
+        audit.update(Case.objects.filter(pk=case.pk), updated_at=last.at if last else created)
     return made
 
 

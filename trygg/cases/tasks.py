@@ -110,7 +110,7 @@ def send_overdue_reminders() -> int:
                     fail_silently=False,
                 )
                 sent += len(recipients)
-            Case.objects.filter(pk__in=[c.pk for c in cases]).update(reminded_on=today)
+            audit.update(Case.objects.filter(pk__in=[c.pk for c in cases]), reminded_on=today)
     return sent
 
 

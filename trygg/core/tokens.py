@@ -10,6 +10,7 @@ import secrets
 
 from django.utils import timezone
 
+from trygg.core import audit
 from trygg.core.models import ApiToken, Membership
 
 PREFIX = "trygg_"
@@ -30,7 +31,7 @@ def mark_used(record) -> None:
     """Note when a key was last used — at most one write a minute per key."""
     now = timezone.now()
     if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
-        type(record).objects.filter(pk=record.pk).update(last_used_at=now)
+        audit.update(type(record).objects.filter(pk=record.pk), last_used_at=now)
 
 
 def create_token(membership: Membership, name: str) -> tuple[ApiToken, str]:

@@ -20,7 +20,7 @@ from trygg.analysis import grid as grids
 from trygg.analysis import hotspots, trends
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
-from trygg.core import images
+from trygg.core import audit, images
 from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_view
@@ -189,7 +189,7 @@ def report(principal: Principal, report: Report) -> tuple[Observation, bool]:
 
 
 def _require_coordinator(principal: Principal, observation: Observation) -> None:
-    if not (principal.has(Permission.EDIT_ANY) and can_view(principal, observation)):
+    if not (principal.has(Permission.REVIEW_REPORTS) and can_view(principal, observation)):
         raise PermissionDenied
 
 
@@ -259,7 +259,9 @@ def merge(duplicate: Observation, into: Observation, principal: Principal) -> No
     duplicate.reviewed_by = principal.user
     duplicate.reviewed_at = timezone.now()
     duplicate.save()
-    Observation.objects.filter(duplicate_of=duplicate).update(duplicate_of=duplicate.duplicate_of)
+    audit.update(
+        Observation.objects.filter(duplicate_of=duplicate), duplicate_of=duplicate.duplicate_of
+    )
 
 
 def possible_duplicates(observation: Observation, radius_m: float = 150, hours: int = 24):
@@ -515,7 +517,7 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
 
 
 def assess(principal: Principal, area: Area, week: Week, level: int, justification: str = ""):
-    if not principal.has(Permission.EDIT_ANY):
+    if not principal.has(Permission.ASSESS_AREAS):
         raise PermissionDenied
     if level not in dict(scale(principal.municipality, ScaleKind.ASSESSMENT)):
         raise ValidationError({"level": _("Choose a step of the assessment scale.")})
@@ -549,7 +551,7 @@ def assessment_history(municipality: Municipality, week: Week, weeks: int = 12):
 
 
 def meeting_for(principal: Principal, week: Week) -> WeeklyMeeting:
-    if not principal.has(Permission.EDIT_ANY):
+    if not principal.has(Permission.RUN_WEEKLY_MEETING):
         raise PermissionDenied
     meeting, _created = WeeklyMeeting.objects.get_or_create(
         municipality=principal.municipality,
@@ -562,7 +564,7 @@ def meeting_for(principal: Principal, week: Week) -> WeeklyMeeting:
 
 def share(meeting: WeeklyMeeting, principal: Principal) -> int:
     """Send the decisions to every partner's members (by e-mail, through the queue)."""
-    if not principal.has(Permission.EDIT_ANY):
+    if not principal.has(Permission.RUN_WEEKLY_MEETING):
         raise PermissionDenied
     meeting.shared_at = timezone.now()
     meeting.save(update_fields=["shared_at"])
@@ -648,7 +650,7 @@ def save_tertial(
 ):
     """Store the ranking, with the coordinator's adjustments; a change of rank needs a
     justification."""
-    if not principal.has(Permission.EDIT_ANY):
+    if not principal.has(Permission.WRITE_TERTIAL_ANALYSIS):
         raise PermissionDenied
     rows = tertial(principal, year, number)
     errors = {}

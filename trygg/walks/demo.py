@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from trygg.cases import services as cases
 from trygg.cases.models import CaseCategory, State
+from trygg.core import audit
 from trygg.core.demo import acting_principal
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.walks import services
@@ -229,7 +230,8 @@ def load(stdout=None) -> None:
                 if case is None:
                     continue
                 # Reported when captured (the demo is loaded long after the walk).
-                type(case).objects.filter(pk=case.pk).update(
+                audit.update(
+                    type(case).objects.filter(pk=case.pk),
                     created_at=finding.captured_at,
                     deadline=cases.deadline_for(case.category, date),
                 )

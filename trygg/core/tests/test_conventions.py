@@ -1,0 +1,114 @@
+"""Conventions as checks (in the spirit of Zulip's custom_check): each rule is a function
+over source text, shown with good and bad lines, then run over the whole tree."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from trygg.core import audit
+
+TRYGG = Path(__file__).resolve().parents[2]
+QUERY_METHODS = {
+    "all",
+    "annotate",
+    "exclude",
+    "filter",
+    "order_by",
+    "prefetch_related",
+    "select_for_update",
+    "select_related",
+    "using",
+}
+MANAGERS = {"objects", "_base_manager", "_default_manager"}
+
+
+def _queryset_root(node: ast.expr) -> tuple[bool, str | None]:
+    """(is this a queryset chain?, the model's name at its root if it can be read)."""
+    is_query = False
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr not in QUERY_METHODS:
+                return is_query, None
+            is_query = True
+            node = node.func.value
+        elif isinstance(node, ast.Attribute) and node.attr in MANAGERS:
+            is_query = True
+            node = node.value
+        elif isinstance(node, ast.Name):
+            return is_query, node.id
+        else:
+            return is_query, None
+
+
+def bare_updates(source: str, audited: set[str]) -> list[int]:
+    """Lines with ``<queryset>.update(...)`` on an audited model (or one whose model can't
+    be read, such as ``type(obj).objects``) — they bypass the audit log; use
+    ``trygg.core.audit.update(queryset, **values)``."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "update"
+        ):
+            continue
+        is_query, model = _queryset_root(node.func.value)
+        if is_query and (model is None or model in audited):
+            lines.append(node.lineno)
+    return lines
+
+
+AUDITED_EXAMPLE = {"Walk", "Case"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Walk.objects.filter(pk=1).update(status='walked')",
+        "Case.objects.update(state='new')",
+        "type(case).objects.filter(pk=case.pk).update(deadline=day)",
+        "Walk._base_manager.filter(pk=1).exclude(status='x').update(status='walked')",
+    ],
+)
+def test_bad_lines_are_found(line):
+    assert bare_updates(line, AUDITED_EXAMPLE) == [1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "audit.update(Walk.objects.filter(pk=1), status='walked')",
+        "ImportJob.objects.filter(pk=1).update(rows_done=10)",  # not an audited model
+        "self.initial.update(plan=plan)",  # a dict
+        "counts.update(observed)",  # a Counter
+    ],
+)
+def test_good_lines_pass(line):
+    assert bare_updates(line, AUDITED_EXAMPLE) == []
+
+
+def _sources():
+    for path in sorted(TRYGG.rglob("*.py")):
+        parts = path.relative_to(TRYGG).parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        yield path
+
+
+def test_no_bare_queryset_update_on_an_audited_model():
+    audited = {model.__name__ for model in apps.get_models() if audit.is_registered(model)}
+    assert {"Case", "Walk", "Observation"} <= audited
+    found = []
+    for path in _sources():
+        if path == TRYGG / "core" / "audit.py":
+            continue
+        for line in bare_updates(path.read_text(encoding="utf-8"), audited):
+            found.append(f"{path.relative_to(TRYGG.parent)}:{line}")
+    assert not found, (
+        "QuerySet.update() on an audited model bypasses the audit log; use "
+        "trygg.core.audit.update(queryset, **values) instead: " + ", ".join(found)
+    )
