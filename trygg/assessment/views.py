@@ -208,7 +208,7 @@ def documents(request):
     from trygg.assessment.tasks import generate_document
 
     principal = request.principal
-    can_create = principal.has(Permission.EDIT_ANY)
+    can_create = principal.has(Permission.WRITE_LAGESBILD)
     initial = {
         "date_from": IncidentFilter.default(principal.municipality).date_from,
         "date_to": IncidentFilter.default(principal.municipality).date_to,
@@ -246,7 +246,9 @@ def document_detail(request, pk: int):
 
     doc = get_object_or_404(LagesbildDocument, pk=pk, municipality=request.principal.municipality)
     can_decide = (
-        request.principal.has(Permission.EDIT_ANY) and not doc.is_decided and doc.status == "done"
+        request.principal.has(Permission.WRITE_LAGESBILD)
+        and not doc.is_decided
+        and doc.status == "done"
     )
     decision = DecisionForm(request.POST or None, instance=doc) if can_decide else None
     if request.method == "POST":

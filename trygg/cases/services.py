@@ -38,7 +38,7 @@ from trygg.cases.models import (
     RoutingRule,
     State,
 )
-from trygg.core import images
+from trygg.core import audit, images
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
@@ -377,10 +377,42 @@ def add_note(case: Case, principal: Principal, text: str, *, is_public: bool) ->
     update = CaseUpdate.objects.create(
         case=case, text=text, is_public=is_public, **_actor(principal)
     )
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    audit.update(Case.objects.filter(pk=case.pk), updated_at=timezone.now())
     if is_public:
         _after_commit_notify_reporters(case, update)
     return update
+
+
+@transaction.atomic
+def update_case(
+    case: Case,
+    principal: Principal,
+    *,
+    state: str | None = None,
+    text: str = "",
+    is_public: bool = True,
+    decided_action: str | None = None,
+) -> CaseUpdate:
+    """One update of a case from its page or the API: a new state, a note, a decided
+    action — any of them. A decided action that changes is saved on the case and, when
+    nothing else is said, written as a public note ("Decided action: …")."""
+    _require_edit(case, principal)
+    if decided_action is not None:
+        decided_action = decided_action.strip()
+        if decided_action == case.decided_action:
+            decided_action = None
+    if state:
+        return change_state(
+            case, principal, state, text=text, is_public=is_public, decided_action=decided_action
+        )
+    if decided_action is not None:
+        _check_text(decided_action, "decided_action")
+        case.decided_action = decided_action
+        case.save()
+        if not text.strip():
+            text = _stored(gettext_noop("Decided action: %(text)s"), text=decided_action)
+            is_public = True
+    return add_note(case, principal, text, is_public=is_public)
 
 
 @transaction.atomic
@@ -434,7 +466,7 @@ def merge(duplicate: Case, into: Case, principal: Principal) -> CaseUpdate:
     duplicate.duplicate_of = into
     duplicate.closed_at = timezone.now()
     duplicate.save()
-    Case.objects.filter(duplicate_of=duplicate).update(duplicate_of=into)
+    audit.update(Case.objects.filter(duplicate_of=duplicate), duplicate_of=into)
     CaseUpdate.objects.create(
         case=into,
         text=_stored(gettext_noop("Case #%(id)s was merged into this one."), id=duplicate.pk),
@@ -467,7 +499,7 @@ def moderate(
         case.description = description
     case.moderation = Moderation.APPROVED if approve else Moderation.REJECTED
     case.save()
-    case.photos.update(is_public=approve)
+    audit.update(case.photos.all(), is_public=approve)
     CaseUpdate.objects.create(
         case=case,
         text=_stored(gettext_noop("The text was approved for publication."))

@@ -140,33 +140,14 @@ def case_detail(request, pk: int):
                 update_form = UpdateForm(request.POST, states=states, case=case, prefix="update")
                 if update_form.is_valid():
                     data = update_form.cleaned_data
-                    decided = data["decided_action"]
-                    decided = decided if decided != case.decided_action else None
-                    if data["state"]:
-                        services.change_state(
-                            case,
-                            principal,
-                            data["state"],
-                            text=data["text"],
-                            is_public=data["is_public"],
-                            decided_action=decided,
-                        )
-                    elif decided is not None and not data["text"]:
-                        case.decided_action = decided.strip()
-                        services.add_note(
-                            case,
-                            principal,
-                            _("Decided action: %(text)s") % {"text": decided.strip()},
-                            is_public=True,
-                        )
-                    else:
-                        if decided is not None:
-                            case.decided_action = decided.strip()
-                            case.full_clean(exclude=["restricted_to"])
-                            case.save()
-                        services.add_note(
-                            case, principal, data["text"], is_public=data["is_public"]
-                        )
+                    services.update_case(
+                        case,
+                        principal,
+                        state=data["state"] or None,
+                        text=data["text"],
+                        is_public=data["is_public"],
+                        decided_action=data["decided_action"],
+                    )
                     messages.success(request, _("The case was updated."))
                     return redirect("case_detail", pk=case.pk)
             elif action == "reassign":

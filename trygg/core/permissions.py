@@ -40,10 +40,16 @@ if TYPE_CHECKING:
 
 
 class Permission(enum.StrEnum):
+    """What a role allows, each named after what it allows. The one table mapping them to
+    roles is ``ROLE_PERMISSIONS`` below; code asks ``principal.has(Permission.X)``, never
+    which role someone has."""
+
+    # Records in general (the row-level rule: see the module docstring).
     VIEW = "view"
     CREATE = "create"
     EDIT_OWN_ORGANISATION = "edit_own_organisation"
-    EDIT_ANY = "edit_any"
+    EDIT_ANY = "edit_any"  # change records of every organisation one may read
+    # The collaboration.
     MANAGE_MEMBERS = "manage_members"
     MANAGE_AREAS = "manage_areas"
     VIEW_AUDIT_LOG = "view_audit_log"
@@ -51,7 +57,36 @@ class Permission(enum.StrEnum):
     ANALYSE = "analyse"
     # Approve or withhold what the public wrote, hide spam, merge duplicates.
     MODERATE = "moderate"
+    # The weekly joint picture: the review queue (recategorise, merge, needs action,
+    # feedback), the weekly assessment per area, the weekly meeting and its decisions,
+    # the tertial analysis' ranking.
+    REVIEW_REPORTS = "review_reports"
+    ASSESS_AREAS = "assess_areas"
+    RUN_WEEKLY_MEETING = "run_weekly_meeting"
+    WRITE_TERTIAL_ANALYSIS = "write_tertial_analysis"
+    # The action plan: plans, every organisation's measures, pledges, the forum; and
+    # recording a plan version as decided.
+    MANAGE_PLAN = "manage_plan"
+    DECIDE_PLAN = "decide_plan"
+    # The statutory lägesbild document: generate versions, write its texts, decide.
+    WRITE_LAGESBILD = "write_lagesbild"
+    # Safety walks' checklist templates.
+    MANAGE_CHECKLISTS = "manage_checklists"
 
+
+# What the coordinating function does (lag 2023:196): run the joint work.
+_COORDINATION = frozenset(
+    {
+        Permission.REVIEW_REPORTS,
+        Permission.ASSESS_AREAS,
+        Permission.RUN_WEEKLY_MEETING,
+        Permission.WRITE_TERTIAL_ANALYSIS,
+        Permission.MANAGE_PLAN,
+        Permission.DECIDE_PLAN,
+        Permission.WRITE_LAGESBILD,
+        Permission.MANAGE_CHECKLISTS,
+    }
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
@@ -67,7 +102,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.ANALYSE,
             Permission.MODERATE,
         }
-    ),
+    )
+    | _COORDINATION,
     Role.COORDINATOR: frozenset(
         {
             Permission.VIEW,
@@ -79,7 +115,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.ANALYSE,
             Permission.MODERATE,
         }
-    ),
+    )
+    | _COORDINATION,
     Role.ANALYST: frozenset(
         {
             Permission.VIEW,
@@ -94,6 +131,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
     Role.READ_ONLY: frozenset({Permission.VIEW}),
 }
+
+
+def roles_with(permission: Permission) -> list[str]:
+    """The roles that allow ``permission`` (for picking an account to act as)."""
+    return [role for role, allowed in ROLE_PERMISSIONS.items() if permission in allowed]
 
 
 @dataclass(frozen=True)
@@ -223,3 +265,30 @@ def can_edit(principal: Principal, obj: SensitiveRecord) -> bool:
 
 def can_create(principal: Principal) -> bool:
     return principal.has(Permission.CREATE)
+
+
+# --- Records shared with partner organisations ----------------------------------------
+# A measure of the action plan is owned by one organisation and carried out with
+# partners: whoever may manage the plan edits every one; other members those their
+# organisation owns or is a partner in (``partners``: a many-to-many to Organisation).
+
+
+def can_edit_with_partners(principal: Principal, obj: SensitiveRecord, manage: Permission) -> bool:
+    if not can_view(principal, obj):
+        return False
+    if principal.has(manage):
+        return True
+    if not principal.has(Permission.EDIT_OWN_ORGANISATION):
+        return False
+    org_id = principal.membership.organisation_id
+    return obj.owner_organisation_id == org_id or obj.partners.filter(pk=org_id).exists()
+
+
+def editable_with_partners(queryset, principal: Principal, manage: Permission):
+    """The rows of a ``visible_to`` queryset that ``can_edit_with_partners`` allows."""
+    if principal.has(manage):
+        return queryset
+    if not principal.has(Permission.EDIT_OWN_ORGANISATION):
+        return queryset.none()
+    org_id = principal.membership.organisation_id
+    return queryset.filter(Q(owner_organisation_id=org_id) | Q(partners=org_id)).distinct()

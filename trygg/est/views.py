@@ -89,7 +89,7 @@ def mine(request):
     return render(request, "est/mine.html", {"observations": items})
 
 
-@member_required(Permission.EDIT_ANY)
+@member_required(Permission.REVIEW_REPORTS)
 def review_queue(request):
     principal = request.principal
     municipality = principal.municipality
@@ -148,7 +148,7 @@ def weekly(request):
     week = _week(request)
     if request.method == "POST":
         form = AssessmentForm(request.POST, municipality=principal.municipality)
-        if not principal.has(Permission.EDIT_ANY):
+        if not principal.has(Permission.ASSESS_AREAS):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -174,7 +174,7 @@ def weekly(request):
             "history_weeks": weeks,
             "history": history,
             "levels": services.scale(principal.municipality, ScaleKind.ASSESSMENT),
-            "can_assess": principal.has(Permission.EDIT_ANY),
+            "can_assess": principal.has(Permission.ASSESS_AREAS),
             "map_extent": map_extent(principal.municipality),
             "points_url": reverse("est_points") + f"?week={week}",
         },
@@ -228,7 +228,7 @@ def meeting(request, week: str):
     except ValueError:
         return redirect("est_weekly")
     municipality = principal.municipality
-    editable = principal.has(Permission.EDIT_ANY)
+    editable = principal.has(Permission.RUN_WEEKLY_MEETING)
     picture = services.weekly_picture(principal, w)
     m = picture.meeting
     if request.method == "POST":
@@ -317,7 +317,7 @@ def tertial(request):
         municipality=principal.municipality, year=year, tertial=number
     ).first()
     if request.method == "POST":
-        if not principal.has(Permission.EDIT_ANY):
+        if not principal.has(Permission.WRITE_TERTIAL_ANALYSIS):
             raise PermissionDenied
         ranks = {}
         for area in Area.objects.filter(municipality=principal.municipality, kind="district"):
@@ -344,7 +344,7 @@ def tertial(request):
             "year": year,
             "number": number,
             "saved": saved,
-            "editable": principal.has(Permission.EDIT_ANY),
+            "editable": principal.has(Permission.WRITE_TERTIAL_ANALYSIS),
         },
     )
 

@@ -125,7 +125,7 @@ class MeasureForm(MunicipalForm):
         super().__init__(*args, principal=principal, **kwargs)
         from trygg.core.permissions import Permission
 
-        if not principal.has(Permission.EDIT_ANY):
+        if not principal.has(Permission.MANAGE_PLAN):
             # Members plan measures for their own organisation.
             self.fields["owner_organisation"].queryset = Organisation.objects.filter(
                 pk=principal.organisation.pk

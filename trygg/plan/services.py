@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,12 @@ from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, State
 from trygg.cases.services import add_months
 from trygg.core.models import Area, Municipality
-from trygg.core.permissions import Permission, Principal, can_view
+from trygg.core.permissions import (
+    Permission,
+    Principal,
+    can_edit_with_partners,
+    editable_with_partners,
+)
 from trygg.plan.models import (
     ActionPlan,
     Activity,
@@ -39,26 +44,15 @@ from trygg.surveys.services import indicator_value
 
 
 def can_edit_measure(principal: Principal, measure: Measure) -> bool:
-    """Coordinators and administrators edit every measure; other members only those
-    their organisation owns or is a partner in; read-only members none."""
-    if not can_view(principal, measure):
-        return False
-    if principal.has(Permission.EDIT_ANY):
-        return True
-    if not principal.has(Permission.EDIT_OWN_ORGANISATION):
-        return False
-    org_id = principal.membership.organisation_id
-    return measure.owner_organisation_id == org_id or measure.partners.filter(pk=org_id).exists()
+    """Whoever may manage the plan edits every measure; other members those their
+    organisation owns or is a partner in; read-only members none (core's rule)."""
+    return can_edit_with_partners(principal, measure, Permission.MANAGE_PLAN)
 
 
 def editable_measures(principal: Principal):
-    qs = Measure.objects.visible_to(principal)
-    if principal.has(Permission.EDIT_ANY):
-        return qs
-    if not principal.has(Permission.EDIT_OWN_ORGANISATION):
-        return qs.none()
-    org_id = principal.membership.organisation_id
-    return qs.filter(Q(owner_organisation_id=org_id) | Q(partners=org_id)).distinct()
+    return editable_with_partners(
+        Measure.objects.visible_to(principal), principal, Permission.MANAGE_PLAN
+    )
 
 
 def require_edit(principal: Principal, measure: Measure) -> None:
@@ -243,7 +237,7 @@ def decide(
     plan: ActionPlan, principal: Principal, *, decided_by: str, decided_on: dt.date, minute_ref=""
 ) -> PlanVersion:
     """Freeze the plan as it is now as the next decided version."""
-    if not principal.has(Permission.EDIT_ANY):
+    if not principal.has(Permission.DECIDE_PLAN):
         raise PermissionDenied
     if not decided_by.strip():
         raise ValidationError({"decided_by": _("Say which body decided the plan.")})

@@ -70,7 +70,7 @@ def overview(request, pk: int | None = None):
     principal = request.principal
     plan = _plan_or_none(principal.municipality, pk)
     if plan is None:
-        return redirect("plan_new") if principal.has(Permission.EDIT_ANY) else render(
+        return redirect("plan_new") if principal.has(Permission.MANAGE_PLAN) else render(
             request, "plan/overview.html", {"plan": None}
         )  # fmt: skip
     measures = (
@@ -98,13 +98,13 @@ def overview(request, pk: int | None = None):
             "versions": plan.versions.order_by("-number"),
             "pending": services.pending_changes(plan),
             "decide_form": DecideForm(initial={"decided_on": timezone.localdate()}),
-            "can_decide": principal.has(Permission.EDIT_ANY),
+            "can_decide": principal.has(Permission.DECIDE_PLAN),
             "can_create": principal.has(Permission.CREATE),
         },
     )
 
 
-@member_required(Permission.EDIT_ANY)
+@member_required(Permission.MANAGE_PLAN)
 def plan_new(request):
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +116,7 @@ def plan_new(request):
     return render(request, "plan/form.html", {"form": form, "title": _("New action plan")})
 
 
-@member_required(Permission.EDIT_ANY)
+@member_required(Permission.DECIDE_PLAN)
 @require_POST
 def plan_decide(request, pk: int):
     plan = _plan_or_none(request.principal.municipality, pk)
@@ -397,7 +397,7 @@ def pledges(request):
     principal = request.principal
     form = PledgeForm(request.POST or None, prefix="pledge")
     if request.method == "POST":
-        if not principal.has(Permission.EDIT_ANY):
+        if not principal.has(Permission.MANAGE_PLAN):
             raise PermissionDenied
         if request.POST.get("action") == "follow_up":
             pledge = get_object_or_404(
@@ -429,7 +429,7 @@ def pledges(request):
         {
             "pledges": [(p, FollowUpForm(prefix=f"f{p.pk}")) for p in items],
             "form": form,
-            "can_edit": principal.has(Permission.EDIT_ANY),
+            "can_edit": principal.has(Permission.MANAGE_PLAN),
         },
     )
 
@@ -439,7 +439,7 @@ def forum(request):
     principal = request.principal
     form = MeetingForm(request.POST or None, principal=principal)
     if request.method == "POST":
-        if not principal.has(Permission.EDIT_ANY):
+        if not principal.has(Permission.MANAGE_PLAN):
             raise PermissionDenied
         if form.is_valid():
             with transaction.atomic():
@@ -467,7 +467,7 @@ def forum(request):
                 municipality=principal.municipality
             ).prefetch_related("signatories"),
             "form": form,
-            "can_edit": principal.has(Permission.EDIT_ANY),
+            "can_edit": principal.has(Permission.MANAGE_PLAN),
         },
     )
 

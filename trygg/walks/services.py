@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from trygg.cases import services as cases
 from trygg.cases.models import CaseCategory, Origin
-from trygg.core import images
+from trygg.core import audit, images
 from trygg.core.models import Municipality
 from trygg.core.pdguard import mask_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
@@ -106,6 +106,39 @@ def items_from_lines(checks: str, scores: str, previous: list[dict] | None = Non
 
 
 # --- Capture and sync ---------------------------------------------------------------
+
+
+@transaction.atomic
+def save_checklist(
+    principal: Principal,
+    template: ChecklistTemplate | None,
+    *,
+    name: str,
+    description: str,
+    checks: str,
+    scores: str,
+    is_default: bool,
+) -> ChecklistTemplate:
+    """Create or change a checklist template (one line per item); the default one is the
+    municipality's only default."""
+    if not principal.has(Permission.MANAGE_CHECKLISTS):
+        raise PermissionDenied
+    municipality = principal.municipality
+    if template is not None and template.municipality_id != municipality.pk:
+        raise PermissionDenied
+    items = items_from_lines(checks, scores, template.items if template else None)
+    template = template or ChecklistTemplate(municipality=municipality)
+    template.name = name
+    template.description = description
+    template.items = items
+    template.is_default = is_default
+    template.save()
+    if template.is_default:
+        audit.update(
+            ChecklistTemplate.objects.filter(municipality=municipality).exclude(pk=template.pk),
+            is_default=False,
+        )
+    return template
 
 
 def capture_walks(principal: Principal, today: dt.date | None = None):
@@ -223,7 +256,9 @@ def sync_finding(
     except ValidationError as exc:
         raise SyncError(exc.messages) from exc
     if walk.status == WalkStatus.PLANNED and walk.date <= timezone.localdate():
-        Walk.objects.filter(pk=walk.pk, status=WalkStatus.PLANNED).update(status=WalkStatus.WALKED)
+        audit.update(
+            Walk.objects.filter(pk=walk.pk, status=WalkStatus.PLANNED), status=WalkStatus.WALKED
+        )
     return finding, True
 
 
@@ -359,6 +394,6 @@ def unpublish(walk: Walk, principal: Principal) -> None:
 def request_protocol(walk: Walk) -> None:
     from trygg.walks.tasks import generate_protocol
 
-    Walk.objects.filter(pk=walk.pk).update(protocol_requested_at=timezone.now())
+    audit.update(Walk.objects.filter(pk=walk.pk), protocol_requested_at=timezone.now())
     walk_id = walk.pk
     transaction.on_commit(lambda: generate_protocol.enqueue(walk_id))

@@ -49,7 +49,7 @@ def walk_list(request):
             "upcoming": walks.filter(date__gte=today).order_by("date", "start_time"),
             "past": walks.filter(date__lt=today).order_by("-date")[:50],
             "can_create": principal.has(Permission.CREATE),
-            "can_manage": principal.has(Permission.EDIT_ANY),
+            "can_manage": principal.has(Permission.MANAGE_CHECKLISTS),
         },
     )
 
@@ -225,14 +225,14 @@ def protocol_pdf(request, pk: int):
 # --- Checklist templates ------------------------------------------------------------
 
 
-@member_required(Permission.EDIT_ANY)
+@member_required(Permission.MANAGE_CHECKLISTS)
 def templates(request):
     items = ChecklistTemplate.objects.filter(municipality=request.principal.municipality)
     services.default_template(request.principal.municipality)
     return render(request, "walks/templates.html", {"templates": items})
 
 
-@member_required(Permission.EDIT_ANY)
+@member_required(Permission.MANAGE_CHECKLISTS)
 def template_edit(request, pk: int | None = None):
     municipality = request.principal.municipality
     template = (
@@ -251,22 +251,18 @@ def template_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            items = services.items_from_lines(
-                data["checks"], data["scores"], template.items if template else None
+            services.save_checklist(
+                request.principal,
+                template,
+                name=data["name"],
+                description=data["description"],
+                checks=data["checks"],
+                scores=data["scores"],
+                is_default=data["is_default"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            template = template or ChecklistTemplate(municipality=municipality)
-            template.name = data["name"]
-            template.description = data["description"]
-            template.items = items
-            template.is_default = data["is_default"]
-            template.save()
-            if template.is_default:
-                ChecklistTemplate.objects.filter(municipality=municipality).exclude(
-                    pk=template.pk
-                ).update(is_default=False)
             messages.success(request, _("The checklist was saved."))
             return redirect("walk_templates")
     return render(request, "walks/template_form.html", {"form": form, "template": template})

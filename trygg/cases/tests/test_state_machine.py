@@ -191,3 +191,33 @@ def test_the_api_lists_cases_and_takes_updates_with_a_token(world, lamp, client)
         HTTP_AUTHORIZATION=f"Bearer {other}",
     )
     assert denied.status_code == 403
+
+
+@pytest.mark.parametrize("note", ["", "Vi byter armaturen i vecka 12."])
+def test_changing_only_the_decided_action_on_the_case_page_saves_it(world, lamp, client, note):
+    """Regression: the page set decided_action in memory and saved only updated_at, so
+    the public note said an action was decided while the field stayed empty."""
+    client.force_login(world.teknik_member.user)
+    response = client.post(
+        f"/cases/{lamp.pk}/",
+        {
+            "action": "update",
+            "update-state": "",
+            "update-text": note,
+            "update-is_public": "on",
+            "update-decided_action": "Armaturen byts mot LED.",
+        },
+    )
+    assert response.status_code == 302
+    lamp.refresh_from_db()
+    assert lamp.decided_action == "Armaturen byts mot LED."
+    assert lamp.state == State.NEW
+    last = lamp.updates.order_by("-pk").first()
+    assert last.text == (note or "Beslutad åtgärd: Armaturen byts mot LED.")
+    assert last.is_public
+    from trygg.core.models import AuditEntry
+
+    changed = AuditEntry.objects.filter(object_id=str(lamp.pk), action="update").values_list(
+        "changes", flat=True
+    )
+    assert any("decided_action" in c for c in changed)

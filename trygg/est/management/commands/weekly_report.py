@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from trygg.core.management.base import TryggCommand
-from trygg.core.models import Membership, Role
-from trygg.core.permissions import Principal
+from trygg.core.models import Membership
+from trygg.core.permissions import Permission, Principal, roles_with
 from trygg.est import report
 from trygg.est.weeks import Week
 
@@ -31,7 +31,7 @@ class Command(TryggCommand):
         membership = (
             Membership.objects.filter(
                 organisation__municipality=municipality,
-                role__in=[Role.COORDINATOR, Role.ADMINISTRATOR],
+                role__in=roles_with(Permission.RUN_WEEKLY_MEETING),
                 is_active=True,
             )
             .select_related("user", "organisation__municipality")
