@@ -82,6 +82,23 @@ def run_worker(monkeypatch):
 
 
 @pytest.fixture
+def page_queries(client):
+    """page_queries(url) -> how many database queries one GET of ``url`` takes (it must
+    answer 200). Query-count guards compare two sizes of the same data, as linkedevents'
+    "adding a child does not add a query": the count may not grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        return len(captured)
+
+    return count
+
+
+@pytest.fixture
 def artifacts_dir():
     """Where tests leave pictures for people to look at (PDF pages, screenshots)."""
     from pathlib import Path

@@ -74,7 +74,7 @@ class ReviewForm(forms.Form):
     )
     feedback = forms.CharField(label=_("Feedback to the reporter"), required=False, max_length=1000)
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, municipality, choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ObservationCategory.objects.filter(
             municipality=municipality
@@ -82,6 +82,14 @@ class ReviewForm(forms.Form):
         self.fields["case_category"].queryset = CaseCategory.objects.filter(
             municipality=municipality
         )
+        # A queue shows one form per report: their choice lists are read once, not per form.
+        for name, field_choices in (choices or {}).items():
+            self.fields[name].choices = field_choices
+
+    @classmethod
+    def shared_choices(cls, municipality) -> dict[str, list]:
+        form = cls(municipality=municipality)
+        return {name: list(form.fields[name].choices) for name in ("category", "case_category")}
 
 
 class AssessmentForm(forms.Form):

@@ -266,32 +266,58 @@ def merge(duplicate: Observation, into: Observation, principal: Principal) -> No
 
 def possible_duplicates(observation: Observation, radius_m: float = 150, hours: int = 24):
     """Reports of the same category group near in place and time."""
+    return possible_duplicates_of([observation], radius_m, hours)[observation.pk]
+
+
+def possible_duplicates_of(
+    observations: list[Observation], radius_m: float = 150, hours: int = 24
+) -> dict[int, list[Observation]]:
+    """``possible_duplicates`` for a whole review queue in two queries, whatever its
+    length: the municipality's category tree, then every candidate in the queue's time
+    span; the matching (same group, within ``radius_m``, or the same area when a report
+    has no position) is done here."""
     from trygg.cases.services import distance_m
 
+    found: dict[int, list[Observation]] = {o.pk: [] for o in observations}
+    if not observations:
+        return found
     window = dt.timedelta(hours=hours)
-    qs = (
-        Observation.objects.filter(
-            municipality=observation.municipality,
-            category__in=_family(observation.category),
-            occurred_at__range=(observation.occurred_at - window, observation.occurred_at + window),
+    group_of = {
+        c.pk: c.parent_id or c.pk
+        for c in ObservationCategory.objects.filter(
+            municipality_id__in={o.municipality_id for o in observations}
         )
-        .exclude(pk=observation.pk)
+    }
+    groups = {group_of[o.category_id] for o in observations}
+    candidates = list(
+        Observation.objects.filter(
+            municipality_id__in={o.municipality_id for o in observations},
+            category__in=[pk for pk, group in group_of.items() if group in groups],
+            occurred_at__range=(
+                min(o.occurred_at for o in observations) - window,
+                max(o.occurred_at for o in observations) + window,
+            ),
+        )
         .exclude(status=Status.DUPLICATE)
-        .select_related("category", "owner_organisation")
+        .select_related("category__parent", "owner_organisation")
+        .order_by("occurred_at", "pk")
     )
-    found = []
-    for other in qs:
-        if observation.lat is not None and other.lat is not None:
-            if distance_m(observation.lat, observation.lon, other.lat, other.lon) <= radius_m:
-                found.append(other)
-        elif observation.area_id and observation.area_id == other.area_id:
-            found.append(other)
+    for observation in observations:
+        group = group_of[observation.category_id]
+        for other in candidates:
+            if (
+                other.pk == observation.pk
+                or other.municipality_id != observation.municipality_id
+                or group_of.get(other.category_id) != group
+                or abs(other.occurred_at - observation.occurred_at) > window
+            ):
+                continue
+            if observation.lat is not None and other.lat is not None:
+                if distance_m(observation.lat, observation.lon, other.lat, other.lon) <= radius_m:
+                    found[observation.pk].append(other)
+            elif observation.area_id and observation.area_id == other.area_id:
+                found[observation.pk].append(other)
     return found
-
-
-def _family(category: ObservationCategory) -> list[ObservationCategory]:
-    group = category.group
-    return [group, *group.children.all()]
 
 
 # --- The weekly picture -------------------------------------------------------------

@@ -129,16 +129,22 @@ def review_queue(request):
         .select_related("category__parent", "area", "owner_organisation", "place")
         .order_by("occurred_at")[:100]
     )
+    queue = list(queue)
+    duplicates = services.possible_duplicates_of(queue)
+    choices = ReviewForm.shared_choices(municipality)
     items = [
         (
             o,
             ReviewForm(
-                prefix=f"r{o.pk}", municipality=municipality, initial={"category": o.category}
+                prefix=f"r{o.pk}",
+                municipality=municipality,
+                initial={"category": o.category},
+                choices=choices,
             ),
-            services.possible_duplicates(o),
+            duplicates[o.pk],
         )
         for o in queue
-    ]  # fmt: skip
+    ]
     return render(request, "est/review.html", {"items": items})
 
 

@@ -354,8 +354,10 @@ def add_finding_photo(
 
 def findings_for_protocol(walk: Walk) -> list[Finding]:
     return list(
+        # The case's updates come along: the protocol shows each finding's public response
+        # (cases.status_notes), one query for all findings.
         walk.findings.select_related("category", "case__owner_organisation").prefetch_related(
-            "photos"
+            "photos", "case__updates"
         )
     )
 
