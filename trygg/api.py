@@ -1,5 +1,6 @@
 """The JSON API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+from django.core.exceptions import BadRequest
 from ninja import NinjaAPI
 
 from trygg.assessment.api import router as assessment_router
@@ -22,6 +23,14 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=API_AUTH,
 )
+
+
+@api.exception_handler(BadRequest)
+def bad_request(request, exc: BadRequest):
+    """A parameter Trygg cannot use (core.params): 400 with the message."""
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 api.add_router("/", core_router)
 api.add_router("/", assessment_router)
 api.add_router("/", cases_router)

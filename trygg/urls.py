@@ -73,3 +73,6 @@ urlpatterns = [
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+# A parameter Trygg cannot use answers 400 with its message (trygg.core.params).
+handler400 = "trygg.web.views.bad_request"

@@ -35,6 +35,7 @@ from trygg.cases.models import (
 from trygg.core import ratelimit
 from trygg.core.middleware import client_ip
 from trygg.core.models import Sensitivity
+from trygg.core.params import id_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
 from trygg.web.forms import add_service_errors
@@ -93,8 +94,9 @@ def cases_geojson(request):
         .exclude(state=State.HIDDEN)
         .select_related("category", "owner_organisation")
     )
-    if request.GET.get("id", "").isdigit():
-        qs = qs.filter(pk=int(request.GET["id"]))
+    case_id = id_param(request.GET, "id")
+    if case_id is not None:
+        qs = qs.filter(pk=case_id)
     else:
         qs = services.with_status(qs, request.GET.get("status") or "open")
     features = [
@@ -215,7 +217,7 @@ def case_create(request):
         from trygg.plan.models import Decision
 
         decision = get_object_or_404(
-            Decision, pk=request.GET["decision"], meeting__municipality=municipality
+            Decision, pk=id_param(request.GET, "decision"), meeting__municipality=municipality
         )
     form = StaffCaseForm(
         request.POST or None,
@@ -267,7 +269,7 @@ def moderation(request):
     principal = request.principal
     municipality = principal.municipality
     if request.method == "POST":
-        case = _visible_case(request, int(request.POST.get("case", 0)))
+        case = _visible_case(request, id_param(request.POST, "case") or 0)
         form = ModerationForm(request.POST, prefix=f"m{case.pk}")
         if form.is_valid():
             try:

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from trygg.core.models import Area
+from trygg.core.params import error_text
 from trygg.est import services
 from trygg.est.models import Observation, ObservationCategory, ObservationSource, Place
 
@@ -99,8 +100,7 @@ def post_observation(request: HttpRequest, payload: ObservationIn):
     except PermissionDenied as exc:
         raise HttpError(403, "Your role may not report.") from exc
     except ValidationError as exc:
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise HttpError(422, detail) from exc
+        raise HttpError(422, error_text(exc)) from exc
     return Status(201 if created else 200, _out(observation, created))
 
 

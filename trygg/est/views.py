@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from trygg.core.models import Area
+from trygg.core.params import id_param, int_param, year_param
 from trygg.core.permissions import Permission
 from trygg.core.services import map_extent
 from trygg.est import report as pdf_report
@@ -95,12 +96,13 @@ def review_queue(request):
     municipality = principal.municipality
     if request.method == "POST":
         observation = get_object_or_404(
-            Observation.objects.visible_to(principal), pk=request.POST.get("observation")
+            Observation.objects.visible_to(principal), pk=id_param(request.POST, "observation")
         )
         try:
             if request.POST.get("merge_into"):
                 into = get_object_or_404(
-                    Observation.objects.visible_to(principal), pk=request.POST["merge_into"]
+                    Observation.objects.visible_to(principal),
+                    pk=id_param(request.POST, "merge_into"),
                 )
                 services.merge(observation, into, principal)
                 messages.success(request, _("The report was merged as a duplicate."))
@@ -314,9 +316,8 @@ def meeting_pdf(request, week: str):
 def tertial(request):
     principal = request.principal
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
-    number = int(request.GET.get("t") or (today.month - 1) // 4 + 1)
-    number = min(3, max(1, number))
+    year = year_param(request.GET, "year", today.year)
+    number = int_param(request.GET, "t", (today.month - 1) // 4 + 1, minimum=1, maximum=3)
     from trygg.est.models import TertialAnalysis
 
     saved = TertialAnalysis.objects.filter(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from trygg.core.params import id_param, year_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.incidents.importers.base import ImportRefused
 from trygg.plan import exports, services
@@ -221,14 +222,16 @@ def measure_new(request):
     principal = request.principal
     initial = {}
     if request.GET.get("problem"):
-        initial["problem"] = request.GET["problem"]
+        initial["problem"] = id_param(request.GET, "problem")
     plan = _plan_or_none(principal.municipality)
     if plan:
         initial.update(plan=plan, start=plan.period_start, end=plan.period_end)
     decision = None
     if request.GET.get("decision"):
         decision = get_object_or_404(
-            Decision, pk=request.GET["decision"], meeting__municipality=principal.municipality
+            Decision,
+            pk=id_param(request.GET, "decision"),
+            meeting__municipality=principal.municipality,
         )
         initial["title"] = decision.text[:200]
     form = MeasureForm(request.POST or None, principal=principal, initial=initial)
@@ -334,7 +337,7 @@ def measure_edit(request, pk: int):
 @member_required()
 def activities(request):
     principal = request.principal
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = year_param(request.GET, "year", timezone.localdate().year)
     form = ActivityForm(request.POST or None, principal=principal, prefix="activity")
     import_form = ActivityImportForm(prefix="import")
     report = None

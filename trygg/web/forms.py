@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Notice, Organisation, Sensitivity
+from trygg.core.params import error_messages
 
 
 class NoticeForm(forms.ModelForm):
@@ -59,9 +60,6 @@ def add_service_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on a form: each message on its field, or at the
     top of the form when the field is not shown (hidden inputs such as a map's lat/lon)
     or the error names no field."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
+    for field, errors in error_messages(exc).items():
         shown = field in form.fields and not form.fields[field].widget.is_hidden
         form.add_error(field if shown else None, errors)

@@ -259,3 +259,9 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    """400: a parameter Trygg cannot use, with the message saying which and why."""
+    message = str(exception) if exception is not None and exception.args else ""
+    return render(request, "400.html", {"message": message}, status=400)
