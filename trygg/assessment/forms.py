@@ -30,13 +30,16 @@ class DocumentForm(forms.ModelForm):
         return data
 
 
-class DecisionForm(forms.ModelForm):
-    class Meta:
-        model = LagesbildDocument
-        fields = ["decided_by_body", "decided_on", "minute_reference"]
-        widgets = {"decided_on": forms.DateInput(attrs={"type": "date"})}
+class DecisionForm(forms.Form):
+    """The decision that freezes a version (written by assessment.documents, not here)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
+    decided_by_body = forms.CharField(
+        label=LagesbildDocument._meta.get_field("decided_by_body").verbose_name, max_length=200
+    )
+    decided_on = forms.DateField(
+        label=LagesbildDocument._meta.get_field("decided_on").verbose_name,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    minute_reference = forms.CharField(
+        label=LagesbildDocument._meta.get_field("minute_reference").verbose_name, max_length=100
+    )

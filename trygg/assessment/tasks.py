@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
-from trygg.core import audit
+from trygg.core import audit, jobs
 
 log = logging.getLogger(__name__)
 
@@ -14,15 +14,13 @@ log = logging.getLogger(__name__)
 @task()
 def generate_document(document_id: int) -> str:
     from trygg.assessment.document import LagesbildRequest, generate
-    from trygg.assessment.models import DocumentStatus, LagesbildDocument
+    from trygg.assessment.models import LagesbildDocument
 
     doc = LagesbildDocument.objects.select_related("municipality").get(pk=document_id)
     if doc.is_decided:
         return "frozen"
-    audit.update(
-        LagesbildDocument.objects.filter(pk=doc.pk), status=DocumentStatus.RUNNING, progress=10
-    )
-    try:
+    with jobs.running(doc):
+        audit.update(LagesbildDocument.objects.filter(pk=doc.pk), progress=10)
         pdf = generate(
             LagesbildRequest(
                 doc.municipality,
@@ -37,21 +35,10 @@ def generate_document(document_id: int) -> str:
                 LagesbildDocument.objects.filter(pk=doc.pk), progress=p
             ),
         )
-    except Exception as exc:
-        log.exception("lägesbild %s failed", doc.pk)
-        audit.update(
-            LagesbildDocument.objects.filter(pk=doc.pk),
-            status=DocumentStatus.FAILED,
-            progress=100,
-            message=str(exc)[:500],
+        doc.pdf.save(
+            f"lagesbild-{doc.municipality.code}-v{doc.version}.pdf", ContentFile(pdf), save=False
         )
-        raise
-    doc.pdf.save(
-        f"lagesbild-{doc.municipality.code}-v{doc.version}.pdf", ContentFile(pdf), save=False
-    )
-    doc.status = DocumentStatus.DONE
-    doc.progress = 100
-    doc.generated_at = timezone.now()
-    doc.message = ""
-    doc.save()
+        doc.progress = 100
+        doc.generated_at = timezone.now()
+        doc.save(update_fields=["pdf", "progress", "generated_at"])
     return "done"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.assessment import charts, exports, services
+from trygg.assessment import documents as lagesbild_documents
 from trygg.assessment.filters import IncidentFilter
+from trygg.assessment.forms import DecisionForm, DocumentForm
+from trygg.assessment.models import LagesbildDocument
 from trygg.core.models import Area
 from trygg.core.permissions import Permission
 from trygg.incidents.taxonomy import Category
+from trygg.web.forms import add_service_errors
 from trygg.web.views import member_required
 
 
@@ -199,36 +204,21 @@ def analysis_layers(request):
 
 @member_required(Permission.VIEW)
 def documents(request):
-    from django.db import transaction
-    from django.db.models import Max
-    from django.shortcuts import redirect
-
-    from trygg.assessment.forms import DocumentForm
-    from trygg.assessment.models import LagesbildDocument
-    from trygg.assessment.tasks import generate_document
-
     principal = request.principal
     can_create = principal.has(Permission.WRITE_LAGESBILD)
-    initial = {
-        "date_from": IncidentFilter.default(principal.municipality).date_from,
-        "date_to": IncidentFilter.default(principal.municipality).date_to,
-    }
+    default = IncidentFilter.default(principal.municipality)
+    initial = {"date_from": default.date_from, "date_to": default.date_to}
     form = DocumentForm(request.POST or None, initial=initial) if can_create else None
     if request.method == "POST":
         if not can_create:
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                doc = form.save(commit=False)
-                doc.municipality = principal.municipality
-                last = LagesbildDocument.objects.filter(
-                    municipality=principal.municipality
-                ).aggregate(v=Max("version"))["v"]
-                doc.version = (last or 0) + 1
-                doc.created_by = request.user
-                doc.save()
-                transaction.on_commit(lambda: generate_document.enqueue(doc.pk))
-            return redirect("assessment_document", pk=doc.pk)
+            try:
+                doc = lagesbild_documents.request_document(principal, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("assessment_document", pk=doc.pk)
     docs = LagesbildDocument.objects.filter(municipality=principal.municipality)
     return render(
         request,
@@ -239,36 +229,35 @@ def documents(request):
 
 @member_required(Permission.VIEW)
 def document_detail(request, pk: int):
-    from django.shortcuts import get_object_or_404, redirect
-
-    from trygg.assessment.forms import DecisionForm
-    from trygg.assessment.models import LagesbildDocument
-
-    doc = get_object_or_404(LagesbildDocument, pk=pk, municipality=request.principal.municipality)
-    can_decide = (
-        request.principal.has(Permission.WRITE_LAGESBILD)
-        and not doc.is_decided
-        and doc.status == "done"
-    )
-    decision = DecisionForm(request.POST or None, instance=doc) if can_decide else None
+    principal = request.principal
+    doc = get_object_or_404(LagesbildDocument, pk=pk, municipality=principal.municipality)
+    can_write = principal.has(Permission.WRITE_LAGESBILD)
+    can_decide = can_write and not doc.is_decided and doc.status == "done"
+    decision = DecisionForm(request.POST or None) if can_decide else None
     if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
-        if decision.is_valid():
-            decision.save()
+        try:
+            if request.POST.get("action") == "retry":
+                lagesbild_documents.retry_document(principal, doc)
+                return redirect("assessment_document", pk=doc.pk)
+            if not can_decide:
+                raise PermissionDenied
+            if decision.is_valid():
+                lagesbild_documents.decide_document(principal, doc, **decision.cleaned_data)
+                return redirect("assessment_document", pk=doc.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
             return redirect("assessment_document", pk=doc.pk)
     partial = request.headers.get("HX-Request") == "true"
     template = "assessment/_document_status.html" if partial else "assessment/document.html"
-    return render(request, template, {"doc": doc, "decision": decision})
+    return render(
+        request,
+        template,
+        {"doc": doc, "decision": decision, "can_retry": can_write and not doc.is_decided},
+    )
 
 
 @member_required(Permission.VIEW)
 def document_pdf(request, pk: int):
-    from django.http import FileResponse, Http404
-    from django.shortcuts import get_object_or_404
-
-    from trygg.assessment.models import LagesbildDocument
-
     doc = get_object_or_404(LagesbildDocument, pk=pk, municipality=request.principal.municipality)
     if not doc.pdf:
         raise Http404

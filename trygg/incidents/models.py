@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from trygg.core.jobs import BackgroundJob, JobStatus
 from trygg.core.models import (
     Area,
     Municipality,
@@ -68,14 +69,11 @@ class Source(models.Model):
         return self.name
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
+# Import jobs have the shape every background job has (trygg.core.jobs).
+ImportStatus = JobStatus
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One run of an importer: who, when, which file (hash), what it did or why not."""
 
     municipality = models.ForeignKey(
@@ -97,12 +95,7 @@ class ImportJob(models.Model):
     )
     started_by_label = models.CharField(_("started by"), max_length=200)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -114,7 +107,6 @@ class ImportJob(models.Model):
     # The first errors and warnings: [{"row": 12, "field": "date", "message": "..."}]
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
     upload = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
 
     class Meta:
@@ -128,12 +120,8 @@ class ImportJob(models.Model):
     @property
     def progress_percent(self) -> int:
         if not self.rows_total:
-            return 100 if self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED} else 0
+            return 100 if self.is_finished else 0
         return min(100, round(100 * self.rows_done / self.rows_total))
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
 
 
 class TimePrecision(models.TextChoices):

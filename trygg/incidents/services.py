@@ -402,9 +402,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
     The job records the outcome either way."""
     from trygg.incidents.importers import IMPORTERS
 
-    job.status = ImportStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.mark_running()
     tracker = JobProgress(job)
 
     def progress(n: int) -> None:
@@ -436,7 +434,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
         job.created_count = written.created
         job.updated_count = written.updated
         job.unchanged_count = written.unchanged
-        job.status = ImportStatus.SUCCEEDED
+        job.status = ImportStatus.DONE
         job.message = _summary(job, parsed)
     except ImportRefused as exc:
         job.status = ImportStatus.FAILED
@@ -455,7 +453,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
         raise
     finally:
         job.finished_at = timezone.now()
-        if job.status == ImportStatus.SUCCEEDED:
+        if job.status == ImportStatus.DONE:
             job.rows_done = job.rows_total
         job.save()
     return job

@@ -13,9 +13,11 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.cases.models import Case, CaseCategory
+from trygg.core.jobs import BackgroundJob
 from trygg.core.models import Area, Municipality, Organisation, SensitiveRecord
 from trygg.core.pdguard import validate_no_personal_data
 
@@ -118,7 +120,6 @@ class Walk(SensitiveRecord):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     protocol_pdf = models.FileField(upload_to="walks/protocols/", blank=True)
     protocol_generated_at = models.DateTimeField(null=True, blank=True)
-    protocol_requested_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -143,14 +144,31 @@ class Walk(SensitiveRecord):
         return [s.strip() for s in self.stops.splitlines() if s.strip()]
 
     @property
+    def protocol_job_or_none(self) -> ProtocolJob | None:
+        try:
+            return self.protocol_job
+        except ProtocolJob.DoesNotExist:
+            return None
+
+    @property
     def protocol_pending(self) -> bool:
-        return bool(
-            self.protocol_requested_at
-            and (
-                not self.protocol_generated_at
-                or self.protocol_generated_at < self.protocol_requested_at
-            )
-        )
+        job = self.protocol_job_or_none
+        return job is not None and job.is_active
+
+
+class ProtocolJob(BackgroundJob):
+    """Making a walk's protocol PDF on the task worker: one row per walk, queued again
+    for each new request (``attempts`` counts the runs)."""
+
+    walk = models.OneToOneField(Walk, on_delete=models.CASCADE, related_name="protocol_job")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("protocol job")
+        verbose_name_plural = _("protocol jobs")
+
+    def __str__(self) -> str:
+        return f"protocol of {self.walk_id} ({self.status})"
 
 
 class PositionSource(models.TextChoices):

@@ -28,6 +28,7 @@ from trygg.walks.models import (
     FindingPhoto,
     ItemKind,
     PositionSource,
+    ProtocolJob,
     Walk,
     WalkStatus,
 )
@@ -396,6 +397,9 @@ def unpublish(walk: Walk, principal: Principal) -> None:
 def request_protocol(walk: Walk) -> None:
     from trygg.walks.tasks import generate_protocol
 
-    audit.update(Walk.objects.filter(pk=walk.pk), protocol_requested_at=timezone.now())
+    job, created = ProtocolJob.objects.get_or_create(walk=walk)
+    if not created:
+        job.mark_queued()
+        audit.update(ProtocolJob.objects.filter(pk=job.pk), requested_at=timezone.now())
     walk_id = walk.pk
     transaction.on_commit(lambda: generate_protocol.enqueue(walk_id))

@@ -180,7 +180,7 @@ def protocol(request, pk: int):
         elif action == "unpublish":
             services.unpublish(walk, request.principal)
             messages.success(request, _("The protocol was taken off the public site."))
-        elif action == "generate":
+        elif action in {"generate", "retry"}:
             services.request_protocol(walk)
             messages.info(request, _("The PDF is being generated."))
         return redirect("walk_protocol", pk=walk.pk)

@@ -104,3 +104,39 @@ def test_members_read_but_do_not_create(client, with_incidents):
         ).status_code
         == 403
     )
+
+
+def test_a_document_that_fails_shows_why_and_can_be_made_again(
+    client, bro, run_worker, django_capture_on_commit_callbacks, monkeypatch
+):
+    from trygg.assessment import document
+
+    login(client, "samordnare")
+    form = {"date_from": "2026-01-01", "date_to": "2026-06-30", "audience": "partners",
+            "language": "sv", "summary_text": "", "analysis_text": ""}  # fmt: skip
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("typst compile error: unknown font")
+
+    monkeypatch.setattr(document, "generate", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/lagesbild/dokument/", form)
+    run_worker()
+    doc = LagesbildDocument.objects.get()
+    assert doc.status == "failed" and doc.attempts == 1 and "unknown font" in doc.message
+    status = client.get(f"/lagesbild/dokument/{doc.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in status and "unknown font" in status and "Försök igen" in status
+    # A reader sees the failure but may not retry.
+    login(client, "lasare")
+    assert "Försök igen" not in client.get(f"/lagesbild/dokument/{doc.pk}/").content.decode()
+    assert client.post(f"/lagesbild/dokument/{doc.pk}/", {"action": "retry"}).status_code == 403
+
+    monkeypatch.undo()
+    login(client, "samordnare")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/lagesbild/dokument/{doc.pk}/", {"action": "retry"})
+    doc.refresh_from_db()
+    assert doc.status == "queued" and doc.message == ""
+    run_worker()
+    doc.refresh_from_db()
+    assert doc.status == "done" and doc.attempts == 2 and doc.pdf

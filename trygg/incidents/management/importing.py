@@ -16,7 +16,7 @@ def run_and_report(command, job) -> None:
         command.stderr.write(f"  warning: {_issue(warning)}")
     if job.warning_count > 50:
         command.stderr.write(f"  … and {job.warning_count - 50} more warnings")
-    if job.status != ImportStatus.SUCCEEDED:
+    if job.status != ImportStatus.DONE:
         for error in job.errors[:200]:
             command.stderr.write(f"  {_issue(error)}")
         if job.error_count > 200:

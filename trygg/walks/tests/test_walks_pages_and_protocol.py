@@ -202,3 +202,38 @@ def test_checklist_template_needs_items(world):
     with pytest.raises(Exception):  # noqa: B017
         services.items_from_lines("", "")
     assert ChecklistTemplate.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_protocol_that_fails_says_so_and_can_be_made_again(
+    world, walked, client, run_worker, monkeypatch
+):
+    """Regression: when Typst failed, the walk stayed "pending" and its page polled every
+    2 s for ever. Now the job is failed with a message, polling stops, and "Try again"
+    queues it once more."""
+    from trygg.walks import protocol
+
+    client.force_login(world.coordinator.user)
+    client.post(f"/walks/{walked.pk}/protocol/", {"action": "generate"})
+
+    def broken(walk):
+        raise RuntimeError("typst: font not found")
+
+    monkeypatch.setattr(protocol, "render", broken)
+    run_worker()
+    walked.refresh_from_db()
+    job = walked.protocol_job
+    assert job.status == "failed" and job.attempts == 1
+    assert not walked.protocol_pending and not walked.protocol_pdf
+    status = client.get(f"/walks/{walked.pk}/protocol/status/").content.decode()
+    assert "hx-trigger" not in status  # no polling for a job that ended
+    assert "PDF:en kunde inte skapas" in status and "Försök igen" in status
+
+    monkeypatch.undo()
+    client.post(f"/walks/{walked.pk}/protocol/", {"action": "retry"})
+    walked.refresh_from_db()
+    assert walked.protocol_pending
+    run_worker()
+    walked.refresh_from_db()
+    assert walked.protocol_pdf and walked.protocol_job.status == "done"
+    assert walked.protocol_job.attempts == 2

@@ -1,0 +1,103 @@
+"""One status shape for every background job (imports, lägesbild documents, walk
+protocols, any future job): queued → running → done, or failed with a message — and a
+failed job can be retried.
+
+A job is a row of a model that inherits ``BackgroundJob``; the task that does the work runs
+it inside ``running(job)``, which records the start, the outcome and, on any exception, the
+failure with its message, so that no page polls for ever for a job that died. The page shows
+the job with ``web/_job_status.html``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core import audit
+
+log = logging.getLogger(__name__)
+
+MESSAGE_MAX = 2000
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED = frozenset({JobStatus.DONE, JobStatus.FAILED})
+
+
+class BackgroundJob(models.Model):
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_finished
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    def _set(self, **values) -> None:
+        """Write the status fields alone (the work may have changed others in memory)."""
+        for name, value in values.items():
+            setattr(self, name, value)
+        audit.update(type(self)._base_manager.filter(pk=self.pk), **values)
+
+    def mark_running(self) -> None:
+        self._set(
+            status=JobStatus.RUNNING,
+            started_at=timezone.now(),
+            finished_at=None,
+            message="",
+            attempts=self.attempts + 1,
+        )
+
+    def mark_done(self, message: str = "") -> None:
+        self._set(status=JobStatus.DONE, finished_at=timezone.now(), message=message[:MESSAGE_MAX])
+
+    def mark_failed(self, message: str) -> None:
+        self._set(
+            status=JobStatus.FAILED, finished_at=timezone.now(), message=message[:MESSAGE_MAX]
+        )
+
+    def mark_queued(self) -> None:
+        """Queue it again (a retry): the previous outcome is cleared."""
+        self._set(status=JobStatus.QUEUED, started_at=None, finished_at=None, message="")
+
+
+@contextlib.contextmanager
+def running(job: BackgroundJob, *, failure: str = "") -> Iterator[BackgroundJob]:
+    """Run the work of ``job``: running while inside; done when the block ends (unless it
+    marked the job itself); failed with the error's message (or ``failure``) when it
+    raises — and the exception goes on to the task queue, which records it too."""
+    job.mark_running()
+    try:
+        yield job
+    except Exception as exc:
+        log.exception("%s %s failed", type(job).__name__, job.pk)
+        job.mark_failed(failure or f"{type(exc).__name__}: {exc}")
+        raise
+    if not job.is_finished:
+        job.mark_done()
