@@ -38,8 +38,8 @@ from trygg.core.models import Sensitivity
 from trygg.core.params import id_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
+from trygg.core.tenancy import public_municipality
 from trygg.web.forms import add_service_errors
-from trygg.web.public import public_municipality
 from trygg.web.views import member_required
 
 # --- Staff --------------------------------------------------------------------------

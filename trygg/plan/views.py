@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trygg.core.params import id_param, year_param
 from trygg.core.permissions import Permission, can_edit
+from trygg.core.tenancy import public_municipality
 from trygg.incidents.importers.base import ImportRefused
 from trygg.plan import exports, services
 from trygg.plan.forms import (
@@ -47,7 +48,6 @@ from trygg.plan.models import (
     Pledge,
     Problem,
 )
-from trygg.web.public import public_municipality
 from trygg.web.views import member_required
 
 

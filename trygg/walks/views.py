@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
+from trygg.core.tenancy import public_municipality
 from trygg.walks import services
 from trygg.walks.forms import ParticipantsForm, TemplateForm, WalkForm
 from trygg.walks.models import ChecklistTemplate, Finding, FindingPhoto, Walk, WalkStatus
-from trygg.web.public import public_municipality
 from trygg.web.views import member_required
 
 

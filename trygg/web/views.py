@@ -30,6 +30,7 @@ from trygg.core.models import (
     OrganisationKind,
 )
 from trygg.core.permissions import Permission, Principal, can_edit
+from trygg.core.tenancy import public_municipality
 from trygg.web.forms import NoticeForm
 
 
@@ -97,8 +98,6 @@ def areas_geojson(request):
 @require_GET
 def public_areas_geojson(request):
     """The public site's areas (names and boundaries are public information)."""
-    from trygg.web.public import public_municipality
-
     data = services.areas_geojson(public_municipality(), request.GET.get("kind"))
     return JsonResponse(data)
 

@@ -34,6 +34,7 @@ from trygg.cases.open311.serialise import errors, respond
 from trygg.core import ratelimit
 from trygg.core.models import Municipality
 from trygg.core.services import locate_area
+from trygg.core.tenancy import UnknownMunicipality, municipality_for
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RANGE = dt.timedelta(days=90)
@@ -54,18 +55,15 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def _jurisdiction(request) -> Municipality:
-    """``jurisdiction_id`` is the municipality's four-digit code. It may be left out
-    while the installation serves one municipality."""
+    """``jurisdiction_id`` is the municipality's four-digit code. Left out, the
+    installation's default serves (PUBLIC_MUNICIPALITY, else its only municipality)."""
     code = (request.POST if request.method == "POST" else request.GET).get("jurisdiction_id")
-    if code:
-        municipality = Municipality.objects.filter(code=code.strip()).first()
-        if municipality is None:
-            raise Open311Error(400, f"jurisdiction_id {code!r} was not found")
-        return municipality
-    municipalities = list(Municipality.objects.all()[:2])
-    if len(municipalities) == 1:
-        return municipalities[0]
-    raise Open311Error(400, "jurisdiction_id is required (the municipality code)")
+    try:
+        return municipality_for(code)
+    except UnknownMunicipality as exc:
+        if code:
+            raise Open311Error(400, f"jurisdiction_id {code!r} was not found") from exc
+        raise Open311Error(400, f"jurisdiction_id is required: {exc}") from exc
 
 
 def open311_view(methods):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from trygg.cases import services
-from trygg.cases.models import Case, CaseUpdate, Open311Key, Origin, State
+from trygg.cases.models import Case, CaseCategory, CaseUpdate, Open311Key, Origin, State
 from trygg.cases.open311.keys import create_key
 from trygg.cases.tests.conftest import BRO_HOUSING, BRO_MUNICIPAL, OUTSIDE
 
@@ -130,6 +130,26 @@ def test_jurisdiction_id_is_the_municipality_code(world, client):
     assert js(response)[0]["code"] == 400
     root = xml(client.get(f"{BASE}/services.xml", {"jurisdiction_id": "9999"}))
     assert root.tag == "errors" and root.findtext("error/code") == "400"
+
+
+def test_public_municipality_names_the_default_jurisdiction(world, client, settings):
+    """Regression: PUBLIC_MUNICIPALITY was documented to drive Open311 too, but with two
+    municipalities a request without jurisdiction_id was refused whatever it said."""
+    from trygg.core.tests.factories import MunicipalityFactory
+
+    MunicipalityFactory(code="0123", name="Järfälla")
+    settings.PUBLIC_MUNICIPALITY = ""
+    response = client.get(f"{BASE}/services.json")
+    assert response.status_code == 400 and "jurisdiction_id" in js(response)[0]["description"]
+    settings.PUBLIC_MUNICIPALITY = "0139"
+    services_ = js(client.get(f"{BASE}/services.json"))
+    assert {s["service_code"] for s in services_} == set(
+        CaseCategory.objects.filter(municipality=world.municipality, is_public=True).values_list(
+            "code", flat=True
+        )
+    )
+    # The public site reads the same setting.
+    assert client.get("/rapportera/").context["municipality"] == world.municipality
 
 
 def test_service_definition_in_both_formats(world, client):
