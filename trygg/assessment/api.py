@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from trygg.assessment import services
 from trygg.assessment.exports import to_record
 from trygg.assessment.filters import IncidentFilter
+from trygg.core.guards import require_member
 from trygg.incidents.taxonomy import Category
 
 router = Router(tags=["lägesbild"])
@@ -29,9 +30,7 @@ class FilterParams(Schema):
 
 
 def _filter(request: HttpRequest) -> IncidentFilter:
-    principal = request.principal
-    if not principal.is_member:
-        raise HttpError(403, "Your account has no active membership in any organisation.")
+    principal = require_member(request)
     params = request.GET.copy()
     # The API names the period date_from/date_to (clear in OpenAPI); the UI uses from/to.
     for api_name, ui_name in (("date_from", "from"), ("date_to", "to")):

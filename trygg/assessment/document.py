@@ -15,17 +15,16 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.assessment import analysis, charts, services
+from trygg.assessment import analysis, charts, sections, services
 from trygg.assessment.filters import IncidentFilter
+from trygg.core import disclosure
 from trygg.core import services as core_services
-from trygg.core.models import Area, Membership, Municipality, Organisation, Role, Sensitivity
+from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.permissions import Principal
 from trygg.documents.rendering import render_pdf
 from trygg.documents.svgmap import area_map
 from trygg.incidents.models import FieldReport, Incident, Source
 from trygg.incidents.taxonomy import Category
-
-PUBLIC_MIN = 5
 
 
 @dataclass
@@ -39,13 +38,11 @@ class LagesbildRequest:
     texts: dict = field(default_factory=dict)  # "summary", "analysis": the coordinator's
 
 
-def _n(value: int, public: bool):
-    """A count as printed: below 5 in a public document becomes "<5"."""
-    return f"<{PUBLIC_MIN}" if public and value < PUBLIC_MIN else value
+_n = disclosure.shown  # a count as printed: "<5" where the public version must suppress it
 
 
 def _rate(count: int, population, public: bool):
-    if not population or (public and count < PUBLIC_MIN):
+    if not population or (public and disclosure.is_suppressed(count)):
         return "–"
     return formats.number_format(1000 * count / population, 1)
 
@@ -54,6 +51,14 @@ def _pct(now: int, before: int) -> str:
     if before == 0:
         return "–"
     return f"{100 * (now - before) / before:+.0f} %"
+
+
+def _change(now: int, before: int, public: bool) -> str:
+    """The change in per cent; in the public version only where both counts are at least
+    the threshold (a percentage of a suppressed count would reveal it)."""
+    if public and min(now, before) < disclosure.threshold():
+        return "–"
+    return _pct(now, before)
 
 
 def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
@@ -104,7 +109,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     hotspot_sentence = ""
     if not public:
         colours = {3: "#b2182b", 2: "#ef8a62"}
-        layers = analysis.spatial_layers(_shared_data_reader(m), f)
+        layers = analysis.spatial_layers(Principal.partners_view(m), f)
         if layers["events"]:
             hotspot_sentence = _(
                 "%(hot)s squares of 250 m are significant hotspots and %(cold)s cold spots "
@@ -132,10 +137,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
                 _n(by_area.get((a.pk,), 0), public),
                 _rate(by_area.get((a.pk,), 0), a.population, public),
                 _n(by_area_ly.get((a.pk,), 0), public),
-                _pct(by_area.get((a.pk,), 0), by_area_ly.get((a.pk,), 0))
-                if not public
-                or min(by_area.get((a.pk,), 0), by_area_ly.get((a.pk,), 0)) >= PUBLIC_MIN
-                else "–",
+                _change(by_area.get((a.pk,), 0), by_area_ly.get((a.pk,), 0), public),
             ]
             for a in areas
         ]
@@ -172,9 +174,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
                 str(labels[c]),
                 _n(by_cat.get((c,), 0), public),
                 _n(by_cat_ly.get((c,), 0), public),
-                _pct(by_cat.get((c,), 0), by_cat_ly.get((c,), 0))
-                if not public or min(by_cat.get((c,), 0), by_cat_ly.get((c,), 0)) >= PUBLIC_MIN
-                else "–",
+                _change(by_cat.get((c,), 0), by_cat_ly.get((c,), 0), public),
             ]
             for c in changes
         ],
@@ -197,8 +197,9 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
                 "header": [_("Area"), _("Rounds"), _("Young people met")],
                 "rows": [[name, v[0], v[1]] for name, v in sorted(per_area.items())],
             }
-    cases_table = _cases_table(m, f, public)
-    partner_table = None if public else _partner_observations_table(m, f)
+    contributed = sections.build_all(
+        sections.SectionRequest(m, request.date_from, request.date_to, public)
+    )
     sources = Source.objects.filter(municipality=m, default_sensitivity__in=sens).select_related(
         "owner_organisation"
     )
@@ -226,7 +227,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     # Analysis (partners' version: the engine's statements; public: only totals-based ones)
     findings = []
     if not public:
-        system = _shared_data_reader(m)
+        system = Principal.partners_view(m)
         if hotspot_sentence:
             findings.append(hotspot_sentence)
         findings += [t.sentence for t in analysis.trend_findings(system, f)]
@@ -277,8 +278,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "changes_table": changes_table,
         "surveys_table": surveys_table,
         "observations_table": observations_table,
-        "cases_table": cases_table,
-        "partner_table": partner_table,
+        **contributed,
         "sources_table": sources_table,
         "findings": findings,
         "coordinator_analysis": request.texts.get("analysis", ""),
@@ -294,89 +294,6 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "labels": _labels(),
     }
     return data, {"chart.svg": chart, "map.svg": map_svg}
-
-
-def _cases_table(m: Municipality, f, public: bool) -> dict | None:
-    """Places reported to be fixed (residents, safety walks, partners) per category:
-    reported in the period, of which from safety walks, fixed, median days to fix."""
-    import statistics
-
-    from trygg.cases.models import Case, Origin, State
-
-    cases = Case.objects.filter(
-        municipality=m, created_at__date__gte=f.date_from, created_at__date__lte=f.date_to
-    ).exclude(state=State.HIDDEN)
-    if public:
-        cases = cases.filter(sensitivity=Sensitivity.PUBLIC)
-    else:
-        cases = cases.exclude(sensitivity=Sensitivity.RESTRICTED)
-    rows: dict[str, list] = {}
-    for name, origin, state, created, closed in cases.values_list(
-        "category__name", "origin", "state", "created_at", "closed_at"
-    ):
-        row = rows.setdefault(name, [0, 0, 0, []])
-        row[0] += 1
-        row[1] += origin == Origin.WALK
-        if state == State.FIXED and closed:
-            row[2] += 1
-            row[3].append((closed - created).total_seconds() / 86400)
-    if not rows:
-        return None
-    return {
-        "header": [
-            _("Category"),
-            _("Reported"),
-            _("From safety walks"),
-            _("Fixed"),
-            _("Median days to fix"),
-        ],
-        "rows": [
-            [
-                name,
-                _n(r[0], public),
-                _n(r[1], public),
-                _n(r[2], public),
-                f"{statistics.median(r[3]):.0f}"
-                if r[3] and (not public or len(r[3]) >= 5)
-                else "–",
-            ]
-            for name, r in sorted(rows.items())
-        ],
-    }
-
-
-def _partner_observations_table(m: Municipality, f) -> dict | None:
-    """The partners' reviewed weekly observations (EST) per area and category group."""
-    from trygg.est.models import Observation, Status
-
-    counts: dict[tuple[str, str], int] = {}
-    for area, group, name in (
-        Observation.objects.filter(
-            municipality=m,
-            occurred_at__date__gte=f.date_from,
-            occurred_at__date__lte=f.date_to,
-            status__in=[Status.INFO, Status.ACTION],
-        )
-        .exclude(sensitivity=Sensitivity.RESTRICTED)
-        .values_list("area__name", "category__parent__name", "category__name")
-    ):
-        key = (area or "–", group or name)
-        counts[key] = counts.get(key, 0) + 1
-    if not counts:
-        return None
-    return {
-        "header": [_("Area"), _("What"), _("Reports")],
-        "rows": [[a, g, n] for (a, g), n in sorted(counts.items())],
-    }
-
-
-def _shared_data_reader(municipality: Municipality) -> Principal:
-    """The document's view of the data: read-only, for no organisation — so it sees what
-    every partner may read (public and partner sources) and no restricted incident."""
-    organisation = Organisation(municipality=municipality)
-    return Principal(
-        user=None, membership=Membership(organisation=organisation, role=Role.READ_ONLY)
-    )
 
 
 def _surveys_table(m):

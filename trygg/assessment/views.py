@@ -14,11 +14,11 @@ from trygg.assessment import documents as lagesbild_documents
 from trygg.assessment.filters import IncidentFilter
 from trygg.assessment.forms import DecisionForm, DocumentForm
 from trygg.assessment.models import LagesbildDocument
+from trygg.core.forms import add_service_errors
+from trygg.core.guards import member_required
 from trygg.core.models import Area
 from trygg.core.permissions import Permission
 from trygg.incidents.taxonomy import Category
-from trygg.web.forms import add_service_errors
-from trygg.web.views import member_required
 
 
 def _filter(request) -> IncidentFilter:

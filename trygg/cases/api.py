@@ -14,15 +14,9 @@ from ninja.errors import HttpError
 
 from trygg.cases import services
 from trygg.cases.models import Case, State
+from trygg.core.guards import require_member
 
 router = Router(tags=["cases"])
-
-
-def _member(request: HttpRequest):
-    principal = request.principal
-    if not principal.is_member:
-        raise HttpError(403, "Your account has no active membership in any organisation.")
-    return principal
 
 
 class CaseOut(Schema):
@@ -75,7 +69,7 @@ class CaseFilter(Schema):
 
 @router.get("/cases", response=list[CaseOut], summary="Cases the caller may read")
 def list_cases(request: HttpRequest, filters: Query[CaseFilter]):
-    principal = _member(request)
+    principal = require_member(request)
     qs = Case.objects.visible_to(principal).select_related("category", "owner_organisation", "area")
     if filters.status not in services.STATUS_FILTERS:
         raise HttpError(422, "status must be open, closed, overdue or all")
@@ -87,7 +81,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]):
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="One case")
 def get_case(request: HttpRequest, case_id: int):
-    principal = _member(request)
+    principal = require_member(request)
     qs = Case.objects.visible_to(principal).select_related("category", "owner_organisation", "area")
     return _out(get_object_or_404(qs, pk=case_id))
 
@@ -112,7 +106,7 @@ class UpdateOut(Schema):
     summary="Add a note or change the status of a case",
 )
 def add_update(request: HttpRequest, case_id: int, payload: UpdateIn):
-    principal = _member(request)
+    principal = require_member(request)
     case = get_object_or_404(
         Case.objects.visible_to(principal).select_related("category", "owner_organisation"),
         pk=case_id,

@@ -8,8 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from trygg.cases import models, tasks  # noqa: F401 - tasks registers the daily jobs
+        from trygg.assessment import sections
+        from trygg.cases import lagesbild, models, tasks  # noqa: F401 - tasks: the daily jobs
         from trygg.core import audit
+
+        sections.register("cases_table", lagesbild.fixed_places_table)
 
         audit.register(models.CaseCategory)
         audit.register(models.PropertyArea)

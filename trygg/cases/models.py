@@ -207,6 +207,8 @@ class Case(SensitiveRecord):
         CaseCategory, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
     )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    # A record of another app the case was made from, "<kind>:<id>" (cases.origins).
+    origin_ref = models.CharField(_("made from"), max_length=60, blank=True)
     state = models.CharField(
         _("status"), max_length=20, choices=State.choices, default=State.NEW, db_index=True
     )

@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
+from trygg.cases import origins
 from trygg.cases.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -210,9 +211,14 @@ def create_case(
     open311_key=None,
     media_url: str = "",
     sensitivity: str | None = None,
+    origin_ref: str = "",
     now: dt.datetime | None = None,
 ) -> Case:
-    """Create, route and announce a case. Text from the public waits for moderation."""
+    """Create, route and announce a case. Text from the public waits for moderation.
+    ``origin_ref`` names a record of another app it was made from ("plan.decision:17"):
+    that app writes its link back (cases.origins)."""
+    if origin_ref:
+        origins.parse(origin_ref)
     if category.municipality_id != municipality.pk:
         raise ValidationError({"category": _("Unknown category.")})
     if origin in (Origin.STAFF, Origin.WALK) and (
@@ -251,9 +257,12 @@ def create_case(
         media_url=media_url,
         deadline=deadline_for(category, timezone.localdate(now)),
         created_by=principal.user if principal and principal.is_member else None,
+        origin_ref=origin_ref,
     )
     case.full_clean(exclude=["restricted_to"])
     case.save()
+    if origin_ref:
+        origins.link(principal, origin_ref, case)
     if photo is not None:
         add_photo(case, photo, is_public=False)
     where = routed.property.name if routed.property else (area.name if area else "")

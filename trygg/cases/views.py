@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from trygg.cases import services
+from trygg.cases import origins, services
 from trygg.cases.forms import (
     CaseFilterForm,
     MergeForm,
@@ -33,14 +33,14 @@ from trygg.cases.models import (
     State,
 )
 from trygg.core import ratelimit
+from trygg.core.forms import add_service_errors
+from trygg.core.guards import member_required
 from trygg.core.middleware import client_ip
 from trygg.core.models import Sensitivity
 from trygg.core.params import id_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
 from trygg.core.tenancy import public_municipality
-from trygg.web.forms import add_service_errors
-from trygg.web.views import member_required
 
 # --- Staff --------------------------------------------------------------------------
 
@@ -210,20 +210,17 @@ def case_detail(request, pk: int):
 def case_create(request):
     principal = request.principal
     municipality = principal.municipality
-    # A decision of the collaboration forum can become a case (trygg.plan sits above
-    # cases, so the link is kept by id here and written back through the plan's model).
-    decision = None
-    if request.GET.get("decision"):
-        from trygg.plan.models import Decision
-
-        decision = get_object_or_404(
-            Decision, pk=id_param(request.GET, "decision"), meeting__municipality=municipality
-        )
+    # Made from a record of another app, e.g. a decision of the collaboration forum
+    # (?origin=plan.decision:17): that app says what the case starts with (cases.origins).
+    origin_ref = request.GET.get("origin", "")
+    initial = None
+    if origin_ref:
+        text = origins.describe(principal, origin_ref)
+        if text is None:
+            raise Http404
+        initial = {"description": text}
     form = StaffCaseForm(
-        request.POST or None,
-        request.FILES or None,
-        municipality=municipality,
-        initial={"description": decision.text} if decision else None,
+        request.POST or None, request.FILES or None, municipality=municipality, initial=initial
     )
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -244,13 +241,11 @@ def case_create(request):
                     principal=principal,
                     sensitivity=data["sensitivity"],
                     photo=data["photo"].read() if data["photo"] else None,
+                    origin_ref=origin_ref,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                if decision is not None:
-                    decision.case = case
-                    decision.save(update_fields=["case"])
                 messages.success(
                     request,
                     _("Case #%(id)s was created and sent to %(org)s.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from trygg.core import services
+from trygg.core.guards import require_member
 
 router = Router(tags=["core"])
 
@@ -23,13 +23,6 @@ class MeOut(Schema):
     municipality_code: str | None
     municipality: str | None
     memberships: list[MembershipOut]
-
-
-def _member(request: HttpRequest):
-    principal = request.principal
-    if not principal.is_member:
-        raise HttpError(403, "Your account has no active membership in any organisation.")
-    return principal
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user and their memberships")
@@ -60,5 +53,5 @@ def me(request: HttpRequest):
     response=dict,
 )
 def areas(request: HttpRequest, kind: str | None = None):
-    principal = _member(request)
+    principal = require_member(request)
     return services.areas_geojson(principal.municipality, kind)

@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
-from trygg.core.models import Membership, Role, Sensitivity
+from trygg.core.models import Membership, Organisation, Role, Sensitivity
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from trygg.core.models import Municipality, Organisation, SensitiveRecord
+    from trygg.core.models import Municipality, SensitiveRecord
 
 
 class Permission(enum.StrEnum):
@@ -145,10 +145,25 @@ class Principal:
 
     user: AbstractBaseUser | None
     membership: Membership | None
+    # A view that reads public records only (the public version of a document).
+    public_only: bool = False
 
     @classmethod
     def anonymous(cls) -> Principal:
         return cls(user=None, membership=None)
+
+    @classmethod
+    def partners_view(cls, municipality: Municipality) -> Principal:
+        """What every partner of the municipality may read — public and partners'
+        records, never restricted ones (the view acts for no organisation, so none names
+        it) — and nothing it may change. The reader of documents shared with all
+        partners, such as the partners' lägesbild."""
+        return cls(user=None, membership=_viewing_membership(municipality))
+
+    @classmethod
+    def public_view(cls, municipality: Municipality) -> Principal:
+        """What anyone may read of the municipality: public records only."""
+        return cls(user=None, membership=_viewing_membership(municipality), public_only=True)
 
     @classmethod
     def for_user(cls, user, organisation: Organisation | int | None = None) -> Principal:
@@ -194,6 +209,11 @@ class Principal:
         return self.user.get_username()
 
 
+def _viewing_membership(municipality: Municipality) -> Membership:
+    """A read-only membership of no real organisation: the shared views above."""
+    return Membership(organisation=Organisation(municipality=municipality), role=Role.READ_ONLY)
+
+
 def active_memberships(user):
     return (
         Membership.objects.filter(
@@ -213,6 +233,8 @@ def visibility_filter(model, principal: Principal) -> Q | None:
     """The Q that selects the rows of ``model`` ``principal`` may read; None: nothing."""
     if not principal.has(Permission.VIEW):
         return None
+    if principal.public_only:
+        return Q(municipality_id=principal.municipality.pk, sensitivity=Sensitivity.PUBLIC)
     org_id = principal.membership.organisation_id
     through = model.restricted_to.through
     source_field = f"{model._meta.model_name}_id"
@@ -244,6 +266,8 @@ def can_view(principal: Principal, obj: SensitiveRecord) -> bool:
         return False
     if obj.municipality_id != principal.municipality.pk:
         return False
+    if principal.public_only:
+        return obj.sensitivity == Sensitivity.PUBLIC
     if obj.sensitivity != Sensitivity.RESTRICTED:
         return True
     org_id = principal.membership.organisation_id

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from trygg.core.guards import require_member
 from trygg.core.models import Area
 from trygg.core.params import error_text
 from trygg.est import services
@@ -61,9 +62,7 @@ def _out(o: Observation, created: bool = False) -> dict:
 @router.post("/observations", response={200: ObservationOut, 201: ObservationOut},
              summary="Report an observation for the weekly picture")  # fmt: skip
 def post_observation(request: HttpRequest, payload: ObservationIn):
-    principal = request.principal
-    if not principal.is_member:
-        raise HttpError(403, "Your account has no active membership in any organisation.")
+    principal = require_member(request)
     municipality = principal.municipality
     report = services.Report(
         category=ObservationCategory.objects.filter(
@@ -108,9 +107,7 @@ def post_observation(request: HttpRequest, payload: ObservationIn):
     "/observations", response=list[ObservationOut], summary="Observations the caller may read"
 )
 def list_observations(request: HttpRequest, week: str | None = None, limit: int = 500):
-    principal = request.principal
-    if not principal.is_member:
-        raise HttpError(403, "Your account has no active membership in any organisation.")
+    principal = require_member(request)
     qs = Observation.objects.visible_to(principal).select_related(
         "category", "area", "owner_organisation"
     )

@@ -8,8 +8,11 @@ class EstConfig(AppConfig):
     verbose_name = _("Weekly joint picture (EST)")
 
     def ready(self) -> None:
+        from trygg.assessment import sections
         from trygg.core import audit
-        from trygg.est import models
+        from trygg.est import lagesbild, models
+
+        sections.register("partner_table", lagesbild.partner_observations_table)
 
         for model in (
             models.ObservationCategory,

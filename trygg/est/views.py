@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from trygg.core.forms import add_service_errors
+from trygg.core.guards import member_required
 from trygg.core.models import Area
 from trygg.core.params import id_param, int_param, year_param
 from trygg.core.permissions import Permission
@@ -34,8 +36,6 @@ from trygg.est.importers import upload as upload_observations
 from trygg.est.models import Action, ActionStatus, Observation, ScaleKind, Status
 from trygg.est.weeks import Week
 from trygg.incidents.importers.base import ImportRefused
-from trygg.web.forms import add_service_errors
-from trygg.web.views import member_required
 
 
 def _week(request) -> Week:

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.core.guards import member_required
 from trygg.core.permissions import Permission
 from trygg.incidents import services
 from trygg.incidents.forms import FieldReportForm, ImportForm
 from trygg.incidents.models import FieldReport, ImportJob
 from trygg.incidents.tasks import run_import
-from trygg.web.views import member_required
 
 
 @member_required(Permission.IMPORT_DATA)

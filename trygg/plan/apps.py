@@ -8,8 +8,12 @@ class PlanConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self) -> None:
+        from trygg.cases import origins
         from trygg.core import audit
-        from trygg.plan import models
+        from trygg.plan import models, services
+
+        # A forum decision can become a case; cases never imports plan.
+        origins.register("plan.decision", services.decision_case_text, services.link_decision_case)
 
         for model in (
             models.Problem,

@@ -9,7 +9,6 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -21,6 +20,7 @@ from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, State
 from trygg.cases.services import add_months
+from trygg.core import disclosure
 from trygg.core.models import Area, Municipality
 from trygg.core.permissions import (
     Permission,
@@ -31,6 +31,7 @@ from trygg.core.permissions import (
 from trygg.plan.models import (
     ActionPlan,
     Activity,
+    Decision,
     Direction,
     Indicator,
     IndicatorKind,
@@ -445,8 +446,25 @@ def suppress(n: int | float | None) -> str:
     """A count for a public output: below the threshold shown as "<5"."""
     if n is None:
         return "–"
-    threshold = settings.TRYGG["PUBLIC_MIN_COUNT"]
     if isinstance(n, float) and not n.is_integer():
         return f"{n:.1f}".replace(".", ",")
     n = int(n)
-    return f"<{threshold}" if 0 < n < threshold else f"{n:n}".replace(",", " ")
+    return (
+        f"<{disclosure.threshold()}" if disclosure.is_suppressed(n) else f"{n:n}".replace(",", " ")
+    )
+
+
+# --- Forum decisions made into cases (registered with cases.origins) ---------------
+
+
+def decision_case_text(principal: Principal, pk: int) -> str | None:
+    """What a case made from a forum decision starts with; None: no such decision here."""
+    decision = Decision.objects.filter(pk=pk, meeting__municipality=principal.municipality).first()
+    return decision.text if decision is not None else None
+
+
+def link_decision_case(principal: Principal, pk: int, case) -> None:
+    """The decision records the case made from it."""
+    decision = Decision.objects.get(pk=pk, meeting__municipality_id=case.municipality_id)
+    decision.case = case
+    decision.save(update_fields=["case"])

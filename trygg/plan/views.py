@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from trygg.core.guards import member_required
 from trygg.core.params import id_param, year_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.tenancy import public_municipality
@@ -48,7 +49,6 @@ from trygg.plan.models import (
     Pledge,
     Problem,
 )
-from trygg.web.views import member_required
 
 
 def _plan_or_none(municipality, pk=None):

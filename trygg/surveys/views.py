@@ -1,9 +1,9 @@
 from django.shortcuts import render
 
+from trygg.core.guards import member_required
 from trygg.surveys.models import Survey
 from trygg.surveys.questions import QUESTION_SET_NAMES, QUESTION_SETS
 from trygg.surveys.services import MIN_N, index_table
-from trygg.web.views import member_required
 
 
 @member_required()

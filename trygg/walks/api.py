@@ -20,6 +20,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from trygg.core.guards import require_member
 from trygg.core.permissions import Permission
 from trygg.walks import services
 from trygg.walks.models import Finding, Walk
@@ -39,10 +40,11 @@ def _as_http(forbidden: str):
 
 
 def _member(request: HttpRequest):
-    principal = request.principal
-    if not principal.has(Permission.CREATE):
-        raise HttpError(403, "Capturing findings needs a membership that may create records.")
-    return principal
+    return require_member(
+        request,
+        Permission.CREATE,
+        "Capturing findings needs a membership that may create records.",
+    )
 
 
 class CaptureWalk(Schema):

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from trygg.core.guards import member_required
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
 from trygg.core.tenancy import public_municipality
 from trygg.walks import services
 from trygg.walks.forms import ParticipantsForm, TemplateForm, WalkForm
 from trygg.walks.models import ChecklistTemplate, Finding, FindingPhoto, Walk, WalkStatus
-from trygg.web.views import member_required
 
 
 def _walk(request, pk: int, *, edit: bool = False) -> Walk:

@@ -1,9 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Notice, Organisation, Sensitivity
-from trygg.core.params import error_messages
 
 
 class NoticeForm(forms.ModelForm):
@@ -54,12 +52,3 @@ class NoticeForm(forms.ModelForm):
             self.instance.municipality = self.principal.municipality
             self.instance.owner_organisation = self.principal.organisation
         super()._post_clean()
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on a form: each message on its field, or at the
-    top of the form when the field is not shown (hidden inputs such as a map's lat/lon)
-    or the error names no field."""
-    for field, errors in error_messages(exc).items():
-        shown = field in form.fields and not form.fields[field].widget.is_hidden
-        form.add_error(field if shown else None, errors)

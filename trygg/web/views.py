@@ -3,8 +3,6 @@ organisation switcher. Thin views: rules live in trygg.core.services/permissions
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from trygg.core import services
+from trygg.core.guards import member_required
 from trygg.core.middleware import SESSION_KEY
 from trygg.core.models import (
     Area,
@@ -32,25 +31,6 @@ from trygg.core.models import (
 from trygg.core.permissions import Permission, Principal, can_edit
 from trygg.core.tenancy import public_municipality
 from trygg.web.forms import NoticeForm
-
-
-def member_required(permission: Permission = Permission.VIEW):
-    """Login required, an active membership, and the role's ``permission``."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            principal: Principal = request.principal
-            if not principal.is_member:
-                return render(request, "web/no_membership.html", status=403)
-            if not principal.has(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _map_context(principal: Principal) -> dict:

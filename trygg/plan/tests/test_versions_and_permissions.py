@@ -128,13 +128,15 @@ def test_a_forum_decision_becomes_a_case(pw, world, client):
     client.force_login(pw.coordinator.user)
     assert (
         "Belysningen vid tunneln"
-        in client.get(f"/cases/new/?decision={decision.pk}").content.decode()
+        in client.get(f"/cases/new/?origin=plan.decision:{decision.pk}").content.decode()
     )
     response = client.post(
-        f"/cases/new/?decision={decision.pk}",
+        f"/cases/new/?origin=plan.decision:{decision.pk}",
         {"category": world.categories["belysning"].pk, "lat": 59.515, "lon": 17.645,
          "description": "Belysningen vid tunneln ska bytas", "sensitivity": "partners"},
     )  # fmt: skip
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.case.owner_organisation == world.teknik
+    assert decision.case.origin_ref == f"plan.decision:{decision.pk}"
+    assert f"?origin=plan.decision:{decision.pk}" not in client.get("/plan/forum/").content.decode()

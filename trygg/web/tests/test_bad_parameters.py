@@ -13,8 +13,9 @@ BAD_GETS = [
     ("/plan/activities/?year=1", "year"),
     ("/plan/measures/new/?decision=abc", "decision"),
     ("/plan/measures/new/?problem=abc", "problem"),
-    ("/cases/new/?decision=abc", "decision"),
-    ("/cases/new/?decision=99999999999999999999999", "decision"),
+    ("/cases/new/?origin=plan.decision:abc", "origin"),
+    ("/cases/new/?origin=plan.decision:99999999999999999999999", "origin"),
+    ("/cases/new/?origin=nothing:1", "origin"),
     ("/cases/cases.geojson?id=%D9%A3", "id"),  # an Arabic-Indic digit
 ]
 BAD_POSTS = [

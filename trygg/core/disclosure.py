@@ -1,0 +1,25 @@
+"""The public small-count rule (docs/privacy.md §3), in one place.
+
+Every public output — public pages, the public lägesbild, the public plan, public API
+answers — shows every count below the threshold (``TRYGG["PUBLIC_MIN_COUNT"]``, 5) as
+"<5", zero included (a zero beside "<5" cells would narrow them down). Every output asks
+here, so changing the setting changes all of them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def threshold() -> int:
+    return int(settings.TRYGG["PUBLIC_MIN_COUNT"])
+
+
+def is_suppressed(count: int | float) -> bool:
+    """True for a count that a public output may not show as it is."""
+    return count < threshold()
+
+
+def shown(count: int, public: bool = True) -> int | str:
+    """``count``, or "<5" where a public output must suppress it."""
+    return f"<{threshold()}" if public and is_suppressed(count) else count

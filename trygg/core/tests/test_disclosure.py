@@ -1,0 +1,31 @@
+"""The public small-count rule is one function: changing the setting changes every
+public output that uses it."""
+
+import datetime as dt
+
+from trygg.core import disclosure
+from trygg.plan import services as plan_services
+
+
+def test_counts_below_the_threshold_are_suppressed():
+    assert [disclosure.shown(n) for n in (0, 1, 4, 5, 12)] == ["<5", "<5", "<5", 5, 12]
+    assert disclosure.shown(3, public=False) == 3
+
+
+def test_the_setting_moves_every_output(settings):
+    settings.TRYGG = {**settings.TRYGG, "PUBLIC_MIN_COUNT": 10}
+    assert disclosure.shown(7) == "<10" and disclosure.shown(10) == 10
+    assert plan_services.suppress(7) == "<10"
+    from trygg.assessment.document import _change, _n
+
+    assert _n(9, True) == "<10" and _n(9, False) == 9
+    assert _change(12, 9, public=True) == "–"  # a change from a suppressed count
+    assert _change(20, 10, public=True) == "+100 %"
+
+
+def test_the_public_lagesbild_sections_read_public_records_only(bro):
+    from trygg.assessment.sections import SectionRequest
+
+    request = SectionRequest(bro, dt.date(2026, 1, 1), dt.date(2026, 1, 31), public=True)
+    assert request.reader.public_only
+    assert not SectionRequest(bro, request.date_from, request.date_to, False).reader.public_only
