@@ -76,6 +76,8 @@ PG_URL="postgres://trygg@127.0.0.1:$PG_PORT/trygg"
 status=0
 say "ruff"
 "$BIN/ruff" check . || status=1
+say "Layers (import-linter contracts)"
+"$BIN/lint-imports" --no-cache || status=1
 say "Migrations are up to date"
 DJANGO_SETTINGS_MODULE=trygg.test_settings "$BIN/python" manage.py makemigrations --check --dry-run || status=1
 

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.analysis import emerging, grid, hotspots, kde, near_repeat, trends
+from trygg.analysis.evaluation import predictive_accuracy
 from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.assessment.services import _daily, incidents
 from trygg.core.models import Area
 from trygg.core.permissions import Principal
-from trygg.incidents.models import PositionPrecision
+from trygg.incidents.models import Incident, PositionPrecision
 from trygg.incidents.taxonomy import Category
 
 CELL_M = 250.0
@@ -219,8 +220,6 @@ def _sources_covering(f: IncidentFilter, since: dt.date) -> tuple[int, ...]:
     """The filter's sources that already reported on ``since``: a source that joined later
     would make every comparison with the past look like an increase."""
     from django.db.models import Min
-
-    from trygg.incidents.models import Incident
 
     qs = Incident.objects.filter(municipality_id=f.municipality_id)
     if f.sources:
@@ -533,7 +532,6 @@ def predictive_check(
 ) -> PredictiveCheck | None:
     """Does the hotspot map predict? The first half of the period's Gi* map against the
     second half's incidents, compared with simply taking the first half's counts."""
-    from trygg.analysis.evaluation import predictive_accuracy
 
     g = _municipality_grid(f)
     if g is None or f.days < 28:

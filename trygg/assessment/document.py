@@ -25,6 +25,8 @@ from trygg.documents.rendering import render_pdf
 from trygg.documents.svgmap import area_map
 from trygg.incidents.models import FieldReport, Incident, Source
 from trygg.incidents.taxonomy import Category
+from trygg.surveys.models import SurveyResult
+from trygg.surveys.questions import QUESTION_SETS
 
 
 @dataclass
@@ -297,8 +299,6 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
 
 
 def _surveys_table(m):
-    from trygg.surveys.models import SurveyResult
-    from trygg.surveys.questions import QUESTION_SETS
 
     latest = SurveyResult.objects.filter(
         survey__municipality=m, group="all", area=None

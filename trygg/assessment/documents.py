@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from trygg.assessment.models import LagesbildDocument
+from trygg.assessment.tasks import generate_document
 from trygg.core.permissions import Permission, Principal
 
 
@@ -23,8 +24,6 @@ def _require_writer(principal: Principal, doc: LagesbildDocument | None = None) 
 
 
 def _enqueue(doc: LagesbildDocument) -> None:
-    from trygg.assessment.tasks import generate_document  # tasks import this module's app
-
     doc_id = doc.pk
     transaction.on_commit(lambda: generate_document.enqueue(doc_id))
 

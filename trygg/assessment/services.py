@@ -19,7 +19,14 @@ from django.db.models import Count, Sum
 from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.core.models import Area, Sensitivity
 from trygg.core.permissions import Principal
-from trygg.incidents.models import DailyCount, FieldReport, Incident, PositionPrecision, Source
+from trygg.incidents.models import (
+    DailyCount,
+    FieldReport,
+    Incident,
+    Observation,
+    PositionPrecision,
+    Source,
+)
 from trygg.incidents.taxonomy import Category
 
 GRANULARITIES = ("day", "week", "month")
@@ -310,7 +317,6 @@ class ObservationSummary:
 
 def observations(principal, f: IncidentFilter) -> ObservationSummary:
     """Field workers' rounds in the period: aggregates only."""
-    from trygg.incidents.models import Observation
 
     qs = FieldReport.objects.visible_to(principal).filter(
         municipality_id=f.municipality_id, date__gte=f.date_from, date__lte=f.date_to

@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
+from trygg.assessment import document
+from trygg.assessment.models import LagesbildDocument
 from trygg.core import audit, jobs
 
 log = logging.getLogger(__name__)
@@ -13,16 +15,14 @@ log = logging.getLogger(__name__)
 
 @task()
 def generate_document(document_id: int) -> str:
-    from trygg.assessment.document import LagesbildRequest, generate
-    from trygg.assessment.models import LagesbildDocument
 
     doc = LagesbildDocument.objects.select_related("municipality").get(pk=document_id)
     if doc.is_decided:
         return "frozen"
     with jobs.running(doc):
         audit.update(LagesbildDocument.objects.filter(pk=doc.pk), progress=10)
-        pdf = generate(
-            LagesbildRequest(
+        pdf = document.generate(
+            document.LagesbildRequest(
                 doc.municipality,
                 doc.date_from,
                 doc.date_to,

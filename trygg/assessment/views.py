@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.assessment import charts, exports, services
+from trygg.assessment import analysis, charts, exports, services
 from trygg.assessment import documents as lagesbild_documents
 from trygg.assessment.filters import IncidentFilter
 from trygg.assessment.forms import DecisionForm, DocumentForm
@@ -18,6 +18,7 @@ from trygg.core.forms import add_service_errors
 from trygg.core.guards import member_required
 from trygg.core.models import Area
 from trygg.core.permissions import Permission
+from trygg.core.services import map_extent
 from trygg.incidents.taxonomy import Category
 
 
@@ -102,7 +103,6 @@ def dashboard(request):
 
 
 def _extent(principal):
-    from trygg.core.services import map_extent
 
     return map_extent(principal.municipality)
 
@@ -157,7 +157,6 @@ def export(request, fmt: str):
 @member_required(Permission.VIEW)
 def analysis_page(request):
     """Hotspots, density, trends, near-repeat and emerging hotspots for the filter."""
-    from trygg.assessment import analysis
 
     principal = request.principal
     f = _filter(request)
@@ -187,7 +186,6 @@ def analysis_page(request):
 
 @member_required(Permission.VIEW)
 def analysis_layers(request):
-    from trygg.assessment import analysis
 
     principal = request.principal
     f = _filter(request)

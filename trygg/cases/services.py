@@ -24,7 +24,12 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
-from trygg.cases import origins
+from trygg.cases import origins, tasks
+from trygg.cases.mailing import (  # noqa: F401 - part of the services' interface
+    erase_expired_emails,
+    overdue_by_organisation,
+    responsible_addresses,
+)
 from trygg.cases.models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -43,7 +48,7 @@ from trygg.core import audit, images
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
-from trygg.core.services import locate_area
+from trygg.core.services import locate_area, parse_area_file
 
 # --- Deadlines ----------------------------------------------------------------------
 
@@ -578,8 +583,6 @@ def notifications_muted():
 
 
 def _after_commit_notify_responsible(case: Case) -> None:
-    from trygg.cases import tasks
-
     if _muted.get():
         return
     case_id = case.pk
@@ -587,56 +590,12 @@ def _after_commit_notify_responsible(case: Case) -> None:
 
 
 def _after_commit_notify_reporters(case: Case, update: CaseUpdate) -> None:
-    from trygg.cases import tasks
-
     if _muted.get():
         return
     if not (case.reporter_email or case.duplicates.exclude(reporter_email="").exists()):
         return
     case_id, update_id = case.pk, update.pk
     transaction.on_commit(lambda: tasks.notify_reporters.enqueue(case_id, update_id))
-
-
-def responsible_addresses(organisation: Organisation) -> list[str]:
-    return sorted(
-        {
-            m.user.email
-            for m in organisation.memberships.filter(is_active=True, user__is_active=True)
-            .exclude(user__email="")
-            .select_related("user")
-        }
-    )
-
-
-def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, list[Case]]:
-    """Open cases past their deadline that have not been reminded of today."""
-    today = today or timezone.localdate()
-    grouped: dict[Organisation, list[Case]] = defaultdict(list)
-    qs = (
-        Case.objects.filter(state__in=OPEN_STATES, deadline__lt=today)
-        .exclude(reminded_on=today)
-        .select_related("category", "owner_organisation")
-        .order_by("deadline", "pk")
-    )
-    for case in qs:
-        grouped[case.owner_organisation].append(case)
-    return grouped
-
-
-def erase_expired_emails(now: dt.datetime | None = None) -> int:
-    """Erase residents' e-mail addresses of cases closed longer than the retention
-    period (docs/privacy.md §2, §6)."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
-    expired = Case.objects.filter(
-        state__in=CLOSED_STATES | {State.HIDDEN}, closed_at__lt=cutoff
-    ).exclude(reporter_email="")
-    count = 0
-    for case in expired:  # one by one, so that each erasure is audited
-        case.reporter_email = ""
-        case.save(update_fields=["reporter_email", "updated_at"])
-        count += 1
-    return count
 
 
 # --- The case dashboard -------------------------------------------------------------
@@ -721,8 +680,6 @@ def import_properties(
     any error); a property is identified by its name, so re-running a file changes
     nothing and an edited boundary is updated in place."""
     from pathlib import Path
-
-    from trygg.core.services import parse_area_file
 
     if owner.municipality_id != municipality.pk:
         raise ValidationError("The owner belongs to another municipality.")

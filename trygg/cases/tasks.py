@@ -6,9 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from trygg.cases.mailing import erase_expired_emails, overdue_by_organisation, responsible_addresses
+from trygg.cases.models import Case, CaseUpdate
 from trygg.core import audit, ratelimit
 from trygg.core.scheduler import daily
 
@@ -20,11 +23,6 @@ def _url(path: str) -> str:
 @task()
 def notify_responsible(case_id: int) -> int:
     """Tell the responsible organisation's members that a case is theirs."""
-    from django.urls import reverse
-
-    from trygg.cases.models import Case
-    from trygg.cases.services import responsible_addresses
-
     case = Case.objects.select_related("category", "owner_organisation", "area").get(pk=case_id)
     recipients = responsible_addresses(case.owner_organisation)
     if not recipients:
@@ -45,10 +43,6 @@ def notify_responsible(case_id: int) -> int:
 @task()
 def notify_reporters(case_id: int, update_id: int) -> int:
     """Tell the residents who reported the case (and its duplicates) what happened."""
-    from django.urls import reverse
-
-    from trygg.cases.models import Case, CaseUpdate
-
     case = Case.objects.select_related("category").get(pk=case_id)
     update = CaseUpdate.objects.get(pk=update_id, case=case)
     addresses = {case.reporter_email} | set(
@@ -79,10 +73,6 @@ def notify_reporters(case_id: int, update_id: int) -> int:
 def send_overdue_reminders() -> int:
     """One e-mail per member of each organisation with overdue cases, listing them.
     A case is reminded of at most once a day (``Case.reminded_on``)."""
-    from django.urls import reverse
-
-    from trygg.cases.models import Case
-    from trygg.cases.services import overdue_by_organisation, responsible_addresses
 
     today = timezone.localdate()
     sent = 0
@@ -118,7 +108,6 @@ def send_overdue_reminders() -> int:
 @task()
 def housekeeping() -> dict:
     """Erase residents' e-mails past retention; drop old rate-limit counters."""
-    from trygg.cases.services import erase_expired_emails
 
     with audit.acting(label="scheduler: housekeeping"):
         return {"emails_erased": erase_expired_emails(), "counters_purged": ratelimit.purge()}

@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from trygg.core import services
 from trygg.core.guards import require_member
+from trygg.core.permissions import active_memberships
 
 router = Router(tags=["core"])
 
@@ -27,7 +28,6 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The signed-in user and their memberships")
 def me(request: HttpRequest):
-    from trygg.core.permissions import active_memberships
 
     principal = request.principal
     current = principal.membership.pk if principal.membership else None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.querysets import AuditEntryQuerySet, SensitiveQuerySet
+from trygg.core.roles import Role, Sensitivity
 
 
 class Municipality(models.Model):
@@ -83,15 +84,6 @@ class Organisation(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Administrator")
-    COORDINATOR = "coordinator", _("Coordinator")
-    ANALYST = "analyst", _("Analyst")
-    MEMBER = "member", _("Member")
-    FIELD_WORKER = "field_worker", _("Field worker")
-    READ_ONLY = "read_only", _("Read only")
-
-
 class Membership(models.Model):
     """A staff account's membership of an organisation, with its role there."""
 
@@ -127,14 +119,6 @@ class Membership(models.Model):
     @property
     def municipality(self) -> Municipality:
         return self.organisation.municipality
-
-
-class Sensitivity(models.TextChoices):
-    """Who may read a record (docs/privacy.md §5)."""
-
-    PUBLIC = "public", _("Public")
-    PARTNERS = "partners", _("Partners")
-    RESTRICTED = "restricted", _("Restricted to named organisations")
 
 
 class SensitiveRecord(models.Model):

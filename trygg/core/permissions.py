@@ -25,117 +25,19 @@ The rule, in words:
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
-from trygg.core.models import Membership, Organisation, Role, Sensitivity
+from trygg.core import audit
+from trygg.core.models import Membership, Organisation
+from trygg.core.roles import ROLE_PERMISSIONS, Permission, Role, Sensitivity
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from trygg.core.models import Municipality, SensitiveRecord
-
-
-class Permission(enum.StrEnum):
-    """What a role allows, each named after what it allows. The one table mapping them to
-    roles is ``ROLE_PERMISSIONS`` below; code asks ``principal.has(Permission.X)``, never
-    which role someone has."""
-
-    # Records in general (the row-level rule: see the module docstring).
-    VIEW = "view"
-    CREATE = "create"
-    EDIT_OWN_ORGANISATION = "edit_own_organisation"
-    EDIT_ANY = "edit_any"  # change records of every organisation one may read
-    # The collaboration.
-    MANAGE_MEMBERS = "manage_members"
-    MANAGE_AREAS = "manage_areas"
-    VIEW_AUDIT_LOG = "view_audit_log"
-    IMPORT_DATA = "import_data"
-    ANALYSE = "analyse"
-    # Approve or withhold what the public wrote, hide spam, merge duplicates.
-    MODERATE = "moderate"
-    # The weekly joint picture: the review queue (recategorise, merge, needs action,
-    # feedback), the weekly assessment per area, the weekly meeting and its decisions,
-    # the tertial analysis' ranking.
-    REVIEW_REPORTS = "review_reports"
-    ASSESS_AREAS = "assess_areas"
-    RUN_WEEKLY_MEETING = "run_weekly_meeting"
-    WRITE_TERTIAL_ANALYSIS = "write_tertial_analysis"
-    # The action plan: plans, every organisation's measures, pledges, the forum; and
-    # recording a plan version as decided.
-    MANAGE_PLAN = "manage_plan"
-    DECIDE_PLAN = "decide_plan"
-    # The statutory lägesbild document: generate versions, write its texts, decide.
-    WRITE_LAGESBILD = "write_lagesbild"
-    # Safety walks' checklist templates.
-    MANAGE_CHECKLISTS = "manage_checklists"
-
-
-# What the coordinating function does (lag 2023:196): run the joint work.
-_COORDINATION = frozenset(
-    {
-        Permission.REVIEW_REPORTS,
-        Permission.ASSESS_AREAS,
-        Permission.RUN_WEEKLY_MEETING,
-        Permission.WRITE_TERTIAL_ANALYSIS,
-        Permission.MANAGE_PLAN,
-        Permission.DECIDE_PLAN,
-        Permission.WRITE_LAGESBILD,
-        Permission.MANAGE_CHECKLISTS,
-    }
-)
-
-ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.ADMINISTRATOR: frozenset(
-        {
-            Permission.VIEW,
-            Permission.CREATE,
-            Permission.EDIT_OWN_ORGANISATION,
-            Permission.EDIT_ANY,
-            Permission.MANAGE_MEMBERS,
-            Permission.MANAGE_AREAS,
-            Permission.VIEW_AUDIT_LOG,
-            Permission.IMPORT_DATA,
-            Permission.ANALYSE,
-            Permission.MODERATE,
-        }
-    )
-    | _COORDINATION,
-    Role.COORDINATOR: frozenset(
-        {
-            Permission.VIEW,
-            Permission.CREATE,
-            Permission.EDIT_OWN_ORGANISATION,
-            Permission.EDIT_ANY,
-            Permission.MANAGE_AREAS,
-            Permission.IMPORT_DATA,
-            Permission.ANALYSE,
-            Permission.MODERATE,
-        }
-    )
-    | _COORDINATION,
-    Role.ANALYST: frozenset(
-        {
-            Permission.VIEW,
-            Permission.CREATE,
-            Permission.EDIT_OWN_ORGANISATION,
-            Permission.ANALYSE,
-        }
-    ),
-    Role.MEMBER: frozenset({Permission.VIEW, Permission.CREATE, Permission.EDIT_OWN_ORGANISATION}),
-    Role.FIELD_WORKER: frozenset(
-        {Permission.VIEW, Permission.CREATE, Permission.EDIT_OWN_ORGANISATION}
-    ),
-    Role.READ_ONLY: frozenset({Permission.VIEW}),
-}
-
-
-def roles_with(permission: Permission) -> list[str]:
-    """The roles that allow ``permission`` (for picking an account to act as)."""
-    return [role for role, allowed in ROLE_PERMISSIONS.items() if permission in allowed]
 
 
 @dataclass(frozen=True)
@@ -201,6 +103,17 @@ class Principal:
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
+
+    # The permission layer as the querysets ask it (core.querysets never imports this
+    # module: the models need those querysets, and this module needs the models).
+    def visibility_filter(self, model) -> Q | None:
+        return visibility_filter(model, self)
+
+    def edit_filter(self, model) -> Q | None:
+        return edit_filter(model, self)
+
+    def record_reads(self, objects) -> None:
+        audit.record_reads(self, objects)
 
     @property
     def label(self) -> str:

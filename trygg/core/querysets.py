@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query import ModelIterable
 
+from trygg.core.roles import Sensitivity
+
 
 class SensitiveQuerySet(models.QuerySet):
     """A queryset of ``SensitiveRecord`` rows that knows who is reading.
@@ -24,17 +26,13 @@ class SensitiveQuerySet(models.QuerySet):
         return clone
 
     def visible_to(self, principal) -> SensitiveQuerySet:
-        from trygg.core.permissions import visibility_filter
-
-        condition = visibility_filter(self.model, principal)
+        condition = principal.visibility_filter(self.model)
         qs = self.none() if condition is None else self.filter(condition)
         qs._reader = principal
         return qs
 
     def editable_by(self, principal) -> SensitiveQuerySet:
-        from trygg.core.permissions import edit_filter
-
-        condition = edit_filter(self.model, principal)
+        condition = principal.edit_filter(self.model)
         qs = self.none() if condition is None else self.filter(condition)
         qs._reader = principal
         return qs
@@ -43,14 +41,11 @@ class SensitiveQuerySet(models.QuerySet):
         first_fetch = self._result_cache is None
         super()._fetch_all()
         if first_fetch and self._reader is not None and self._iterable_class is ModelIterable:
-            from trygg.core import audit
-            from trygg.core.models import Sensitivity
-
             restricted = [
                 obj for obj in self._result_cache if obj.sensitivity == Sensitivity.RESTRICTED
             ]
             if restricted:
-                audit.record_reads(self._reader, restricted)
+                self._reader.record_reads(restricted)
 
     def iterator(self, chunk_size=None):
         if self._reader is not None:

@@ -15,6 +15,7 @@ from trygg.core.models import Area
 from trygg.core.params import error_text
 from trygg.est import services
 from trygg.est.models import Observation, ObservationCategory, ObservationSource, Place
+from trygg.est.weeks import Week
 
 router = Router(tags=["weekly picture (EST)"])
 
@@ -112,8 +113,6 @@ def list_observations(request: HttpRequest, week: str | None = None, limit: int 
         "category", "area", "owner_organisation"
     )
     if week:
-        from trygg.est.weeks import Week
-
         try:
             w = Week.parse(week)
         except ValueError as exc:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.cases.models import CaseCategory
 from trygg.core.models import Area, Organisation
 from trygg.est.models import ObservationCategory, Place, ScaleKind, Status
+from trygg.est.services import scale
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -55,7 +56,6 @@ class ReportForm(forms.Form):
             municipality=municipality, kind="district"
         )
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        from trygg.est.services import scale
 
         self.fields["severity"].choices = scale(municipality, ScaleKind.SEVERITY)
 
@@ -100,7 +100,6 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(municipality=municipality)
-        from trygg.est.services import scale
 
         self.fields["level"].choices = scale(municipality, ScaleKind.ASSESSMENT)
 

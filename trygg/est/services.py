@@ -20,6 +20,9 @@ from trygg.analysis import grid as grids
 from trygg.analysis import hotspots, trends
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
+from trygg.cases import services as cases
+from trygg.cases.models import Origin
+from trygg.cases.services import distance_m
 from trygg.core import audit, images
 from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
@@ -39,6 +42,7 @@ from trygg.est.models import (
     TertialAnalysis,
     WeeklyMeeting,
 )
+from trygg.est.tasks import send_feedback, share_decisions
 from trygg.est.weeks import Week, tertial_range
 from trygg.incidents.taxonomy import Category
 
@@ -218,8 +222,6 @@ def review(
     if status == Status.ACTION and observation.case_id is None:
         if case_category is None:
             raise ValidationError({"case_category": _("Choose the kind of case.")})
-        from trygg.cases import services as cases
-        from trygg.cases.models import Origin
 
         lat, lon = observation.lat, observation.lon
         if lat is None and observation.area is not None:
@@ -242,8 +244,6 @@ def review(
     observation.reviewed_at = timezone.now()
     observation.save()
     if feedback and observation.reporter and observation.reporter.email:
-        from trygg.est.tasks import send_feedback
-
         observation_id = observation.pk
         transaction.on_commit(lambda: send_feedback.enqueue(observation_id))
     return observation
@@ -276,7 +276,6 @@ def possible_duplicates_of(
     length: the municipality's category tree, then every candidate in the queue's time
     span; the matching (same group, within ``radius_m``, or the same area when a report
     has no position) is done here."""
-    from trygg.cases.services import distance_m
 
     found: dict[int, list[Observation]] = {o.pk: [] for o in observations}
     if not observations:
@@ -594,7 +593,6 @@ def share(meeting: WeeklyMeeting, principal: Principal) -> int:
         raise PermissionDenied
     meeting.shared_at = timezone.now()
     meeting.save(update_fields=["shared_at"])
-    from trygg.est.tasks import share_decisions
 
     meeting_id = meeting.pk
     transaction.on_commit(lambda: share_decisions.enqueue(meeting_id))

@@ -6,10 +6,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from trygg.core.models import Membership
+from trygg.est.models import Observation, WeeklyMeeting
+
 
 @task()
 def send_feedback(observation_id: int) -> int:
-    from trygg.est.models import Observation
 
     observation = Observation.objects.select_related("reporter", "category").get(pk=observation_id)
     if not (observation.reporter and observation.reporter.email and observation.feedback):
@@ -25,8 +27,6 @@ def send_feedback(observation_id: int) -> int:
 def share_decisions(meeting_id: int) -> int:
     """The meeting's focus places and actions to every active member of every active
     partner organisation with an e-mail address."""
-    from trygg.core.models import Membership
-    from trygg.est.models import WeeklyMeeting
 
     meeting = WeeklyMeeting.objects.get(pk=meeting_id)
     addresses = sorted(

@@ -33,7 +33,7 @@ from trygg.est.forms import (
     UploadForm,
 )
 from trygg.est.importers import upload as upload_observations
-from trygg.est.models import Action, ActionStatus, Observation, ScaleKind, Status
+from trygg.est.models import Action, ActionStatus, Observation, ScaleKind, Status, TertialAnalysis
 from trygg.est.weeks import Week
 from trygg.incidents.importers.base import ImportRefused
 
@@ -318,7 +318,6 @@ def tertial(request):
     today = timezone.localdate()
     year = year_param(request.GET, "year", today.year)
     number = int_param(request.GET, "t", (today.month - 1) // 4 + 1, minimum=1, maximum=3)
-    from trygg.est.models import TertialAnalysis
 
     saved = TertialAnalysis.objects.filter(
         municipality=principal.municipality, year=year, tertial=number

@@ -36,6 +36,7 @@ from trygg.incidents.models import (
     SourceKind,
     TimePrecision,
 )
+from trygg.incidents.services import run_import_job, start_import, write_incidents
 from trygg.incidents.taxonomy import Category
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -407,7 +408,6 @@ def demo_end_date() -> dt.date:
 
 
 def load(stdout=None, end: dt.date | None = None) -> None:
-    from trygg.incidents.services import run_import_job, start_import, write_incidents
 
     municipality = Municipality.objects.get(code="0139")
     end = end or demo_end_date()

@@ -16,8 +16,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from trygg.core import audit, geo
-from trygg.core.models import AreaKind, AuditAction, Municipality, OrganisationKind, Sensitivity
+from trygg.core.models import AreaKind, AuditAction, Municipality
 from trygg.core.services import area_index
+from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
+    IMPORTERS,
+    polisen_source,
+)
 from trygg.incidents.importers.base import (
     MAX_ISSUES_KEPT,
     ImportRefused,
@@ -33,7 +37,6 @@ from trygg.incidents.models import (
     IncidentRevision,
     PositionPrecision,
     Source,
-    SourceKind,
     TimePrecision,
 )
 
@@ -68,30 +71,6 @@ class WriteResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def polisen_source(municipality: Municipality) -> Source:
-    """The municipality's source for the police's public events, created on first use
-    and owned by its police organisation."""
-    source = Source.objects.filter(municipality=municipality, slug="polisen").first()
-    if source:
-        return source
-    owner = (
-        municipality.organisations.filter(kind=OrganisationKind.POLICE, is_active=True).first()
-        or municipality.organisations.filter(is_active=True).order_by("id").first()
-    )
-    if owner is None:
-        raise ImportRefused(
-            [RowIssue(0, "", f"{municipality.name} has no organisation to own the police feed")]
-        )
-    return Source.objects.create(
-        municipality=municipality,
-        slug="polisen",
-        name="Polisens händelser",
-        kind=SourceKind.POLICE_FEED,
-        owner_organisation=owner,
-        default_sensitivity=Sensitivity.PUBLIC,
-    )
 
 
 def _nullable(array: np.ndarray, decimals: int | None = None) -> list:
@@ -400,8 +379,6 @@ class JobProgress:
 def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
     """Run an import job: parse and validate the whole file, then write all or nothing.
     The job records the outcome either way."""
-    from trygg.incidents.importers import IMPORTERS
-
     job.mark_running()
     tracker = JobProgress(job)
 

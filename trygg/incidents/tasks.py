@@ -4,11 +4,11 @@
 from django_tasks import task
 
 from trygg.incidents.models import ImportJob
+from trygg.incidents.services import run_import_job
 
 
 @task()
 def run_import(job_id: int) -> str:
-    from trygg.incidents.services import run_import_job
 
     job = ImportJob.objects.select_related("municipality", "started_by").get(pk=job_id)
     return run_import_job(job).status

@@ -10,6 +10,8 @@ from html import escape
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from trygg.assessment import services as assessment
+from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, Origin, State
 from trygg.core.models import Sensitivity
 from trygg.core.permissions import Principal
@@ -260,9 +262,6 @@ def public_data(municipality, plan: ActionPlan) -> dict:
 def _public_trend(municipality) -> list[dict]:
     """Public incidents per quarter over the last two years (counts < 5 suppressed)."""
     import datetime as dt
-
-    from trygg.assessment import services as assessment
-    from trygg.assessment.filters import IncidentFilter
 
     today = timezone.localdate()
     quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)

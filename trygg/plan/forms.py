@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.cases.models import CaseCategory
 from trygg.core.models import Area, Organisation, Sensitivity
+from trygg.core.permissions import Permission
 from trygg.incidents.taxonomy import Category
 from trygg.plan.models import (
     ActionPlan,
@@ -123,7 +124,6 @@ class MeasureForm(MunicipalForm):
 
     def __init__(self, *args, principal, **kwargs):
         super().__init__(*args, principal=principal, **kwargs)
-        from trygg.core.permissions import Permission
 
         if not principal.has(Permission.MANAGE_PLAN):
             # Members plan measures for their own organisation.

@@ -18,6 +18,7 @@ from trygg.core.guards import member_required
 from trygg.core.params import id_param, year_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.tenancy import public_municipality
+from trygg.est.models import TertialAnalysis
 from trygg.incidents.importers.base import ImportRefused
 from trygg.plan import exports, services
 from trygg.plan.forms import (
@@ -41,6 +42,7 @@ from trygg.plan.models import (
     ActionPlan,
     Activity,
     ActivityType,
+    Agreement,
     Decision,
     IndicatorKind,
     Measure,
@@ -168,7 +170,6 @@ def problems(request):
             messages.success(request, _("The problem was added."))
             return redirect("plan_problem", pk=problem.pk)
     items = Problem.objects.visible_to(principal).prefetch_related("causes", "evidence", "areas")
-    from trygg.est.models import TertialAnalysis
 
     tertial = TertialAnalysis.objects.filter(municipality=principal.municipality).first()
     return render(
@@ -457,7 +458,6 @@ def forum(request):
                         decision.save()
             messages.success(request, _("The meeting was saved."))
             return redirect("plan_forum")
-    from trygg.plan.models import Agreement
 
     return render(
         request,

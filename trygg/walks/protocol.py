@@ -8,20 +8,43 @@ from __future__ import annotations
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from trygg.cases import services as cases
 from trygg.documents import svgmap
 from trygg.documents.rendering import render_pdf
-from trygg.walks import services
-from trygg.walks.models import Walk
+from trygg.walks.models import Finding, Walk
+
+
+def findings_for_protocol(walk: Walk) -> list[Finding]:
+    return list(
+        # The case's updates come along: the protocol shows each finding's public response
+        # (cases.status_notes), one query for all findings.
+        walk.findings.select_related("category", "case__owner_organisation").prefetch_related(
+            "photos", "case__updates"
+        )
+    )
+
+
+def finding_outcome(finding: Finding) -> dict:
+    """Who is responsible and what was decided, in words for the protocol."""
+    case = finding.case
+    if case is None:
+        return {"responsible": "", "status": _("Not yet routed"), "action": ""}
+    return {
+        "responsible": case.owner_organisation.name,
+        "status": case.get_state_display(),
+        "action": cases.status_notes(case),
+        "case_id": case.pk,
+    }
 
 
 def build(walk: Walk, lang: str = "sv") -> tuple[dict, dict[str, bytes | str]]:
     with translation.override(lang):
-        findings = services.findings_for_protocol(walk)
+        findings = findings_for_protocol(walk)
         labels = {i["key"]: i["label"] for i in walk.template.items}
         files: dict[str, bytes | str] = {}
         rows = []
         for number, f in enumerate(findings, start=1):
-            outcome = services.finding_outcome(f)
+            outcome = finding_outcome(f)
             photos = []
             for k, photo in enumerate(f.photos.all()[:4]):
                 name = f"photo-{number}-{k}.jpg"

@@ -32,6 +32,7 @@ from trygg.walks.models import (
     Walk,
     WalkStatus,
 )
+from trygg.walks.tasks import generate_protocol
 
 # What Swedish safety-walk practice looks at (Boverket, BRÅ, the municipalities' own
 # guides): a point is ticked when it is a problem at the place.
@@ -353,29 +354,6 @@ def add_finding_photo(
 # --- The protocol -------------------------------------------------------------------
 
 
-def findings_for_protocol(walk: Walk) -> list[Finding]:
-    return list(
-        # The case's updates come along: the protocol shows each finding's public response
-        # (cases.status_notes), one query for all findings.
-        walk.findings.select_related("category", "case__owner_organisation").prefetch_related(
-            "photos", "case__updates"
-        )
-    )
-
-
-def finding_outcome(finding: Finding) -> dict:
-    """Who is responsible and what was decided, in words for the protocol."""
-    case = finding.case
-    if case is None:
-        return {"responsible": "", "status": _("Not yet routed"), "action": ""}
-    return {
-        "responsible": case.owner_organisation.name,
-        "status": case.get_state_display(),
-        "action": cases.status_notes(case),
-        "case_id": case.pk,
-    }
-
-
 @transaction.atomic
 def publish(walk: Walk, principal: Principal) -> None:
     if not can_edit(principal, walk):
@@ -395,8 +373,6 @@ def unpublish(walk: Walk, principal: Principal) -> None:
 
 
 def request_protocol(walk: Walk) -> None:
-    from trygg.walks.tasks import generate_protocol
-
     job, created = ProtocolJob.objects.get_or_create(walk=walk)
     if not created:
         job.mark_queued()

@@ -7,13 +7,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from trygg.core import jobs
+from trygg.walks import protocol
+from trygg.walks.models import ProtocolJob
 
 
 @task()
 def generate_protocol(walk_id: int) -> int:
-    from trygg.walks import protocol
-    from trygg.walks.models import ProtocolJob
-
     job = ProtocolJob.objects.select_related(
         "walk__area", "walk__template", "walk__municipality", "walk__owner_organisation"
     ).get(walk_id=walk_id)

@@ -22,6 +22,7 @@ from trygg.core.guards import member_required
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
 from trygg.core.tenancy import public_municipality
+from trygg.walks import protocol as walk_protocol
 from trygg.walks import services
 from trygg.walks.forms import ParticipantsForm, TemplateForm, WalkForm
 from trygg.walks.models import ChecklistTemplate, Finding, FindingPhoto, Walk, WalkStatus
@@ -107,7 +108,7 @@ def walk_detail(request, pk: int):
             walk.save()
             messages.success(request, _("Participants and summary were saved."))
             return redirect("walk_detail", pk=walk.pk)
-    findings = services.findings_for_protocol(walk)
+    findings = walk_protocol.findings_for_protocol(walk)
     return render(
         request,
         "walks/detail.html",
@@ -115,7 +116,7 @@ def walk_detail(request, pk: int):
             "walk": walk,
             "form": form,
             "editable": editable,
-            "findings": [(f, services.finding_outcome(f)) for f in findings],
+            "findings": [(f, walk_protocol.finding_outcome(f)) for f in findings],
             "route_json": walk.route and json.dumps(walk.route),
         },
     )
@@ -126,8 +127,8 @@ def walk_detail(request, pk: int):
 def walk_findings_geojson(request, pk: int):
     walk = _walk(request, pk)
     features = []
-    for number, f in enumerate(services.findings_for_protocol(walk), start=1):
-        outcome = services.finding_outcome(f)
+    for number, f in enumerate(walk_protocol.findings_for_protocol(walk), start=1):
+        outcome = walk_protocol.finding_outcome(f)
         features.append(
             {
                 "type": "Feature",
@@ -188,13 +189,13 @@ def protocol(request, pk: int):
 
 
 def _protocol_context(walk: Walk) -> dict:
-    findings = services.findings_for_protocol(walk)
+    findings = walk_protocol.findings_for_protocol(walk)
     labels = {i["key"]: i["label"] for i in walk.template.items}
     rows = [
         {
             "number": n,
             "finding": f,
-            "outcome": services.finding_outcome(f),
+            "outcome": walk_protocol.finding_outcome(f),
             "checks": [labels.get(k, k) for k in f.checks],
             "scores": [(labels.get(k, k), v) for k, v in f.scores.items()],
         }
@@ -384,11 +385,11 @@ def public_findings_geojson(request, pk: int):
             "geometry": {"type": "Point", "coordinates": [f.lon, f.lat]},
             "properties": {
                 "title": f"{n}. {f.category.label}",
-                "status": services.finding_outcome(f)["status"],
+                "status": walk_protocol.finding_outcome(f)["status"],
                 "open": bool(f.case and f.case.is_open),
                 "url": f"#finding-{n}",
             },
         }
-        for n, f in enumerate(services.findings_for_protocol(walk), start=1)
+        for n, f in enumerate(walk_protocol.findings_for_protocol(walk), start=1)
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -112,3 +112,46 @@ def test_no_bare_queryset_update_on_an_audited_model():
         "QuerySet.update() on an audited model bypasses the audit log; use "
         "trygg.core.audit.update(queryset, **values) instead: " + ", ".join(found)
     )
+
+
+def lazy_trygg_imports(source: str) -> list[int]:
+    """Lines importing a Trygg module inside a function, other than an app's ``ready()``
+    (where Django wants them) or with a comment on that line or the one above saying why:
+    a function-level import hides an import cycle or an upward dependency."""
+    lines = source.splitlines()
+    found = []
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) or fn.name == "ready":
+            continue
+        for node in ast.walk(fn):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+            elif isinstance(node, ast.Import):
+                module = node.names[0].name
+            else:
+                continue
+            if not module.startswith("trygg"):
+                continue
+            here, above = lines[node.lineno - 1], lines[node.lineno - 2]
+            if "#" not in here and not above.strip().startswith("#"):
+                found.append(node.lineno)
+    return found
+
+
+def test_lazy_import_examples():
+    bad = "def f():\n    from trygg.cases import services\n    return services\n"
+    assert lazy_trygg_imports(bad) == [2]
+    commented = "def f():\n    # optional: plan may be absent\n    import trygg.plan\n"
+    assert lazy_trygg_imports(commented) == []
+    ready = "class C:\n    def ready(self):\n        from trygg.core import audit\n"
+    assert lazy_trygg_imports(ready) == []
+    assert lazy_trygg_imports("from trygg.core import audit\n") == []
+
+
+def test_no_function_level_import_of_a_trygg_module():
+    found = [
+        f"{path.relative_to(TRYGG.parent)}:{line}"
+        for path in _sources()
+        for line in lazy_trygg_imports(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "import Trygg modules at the top of the module: " + ", ".join(found)

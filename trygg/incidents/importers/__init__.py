@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+from trygg.core.models import Municipality, OrganisationKind, Sensitivity
 from trygg.incidents.importers import polisen, tabular
 from trygg.incidents.importers.base import ImportRefused, RowIssue
-from trygg.incidents.models import Source
+from trygg.incidents.models import Source, SourceKind
+
+
+def polisen_source(municipality: Municipality) -> Source:
+    """The municipality's source for the police's public events, created on first use
+    and owned by its police organisation."""
+    source = Source.objects.filter(municipality=municipality, slug="polisen").first()
+    if source:
+        return source
+    owner = (
+        municipality.organisations.filter(kind=OrganisationKind.POLICE, is_active=True).first()
+        or municipality.organisations.filter(is_active=True).order_by("id").first()
+    )
+    if owner is None:
+        raise ImportRefused(
+            [RowIssue(0, "", f"{municipality.name} has no organisation to own the police feed")]
+        )
+    return Source.objects.create(
+        municipality=municipality,
+        slug="polisen",
+        name="Polisens händelser",
+        kind=SourceKind.POLICE_FEED,
+        owner_organisation=owner,
+        default_sensitivity=Sensitivity.PUBLIC,
+    )
 
 
 class PolisenImporter:
@@ -16,8 +41,6 @@ class PolisenImporter:
 
     @staticmethod
     def source(job):
-        from trygg.incidents.services import polisen_source
-
         return polisen_source(job.municipality)
 
 

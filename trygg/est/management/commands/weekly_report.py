@@ -6,7 +6,8 @@ from django.core.management.base import CommandError
 
 from trygg.core.management.base import TryggCommand
 from trygg.core.models import Membership
-from trygg.core.permissions import Permission, Principal, roles_with
+from trygg.core.permissions import Permission, Principal
+from trygg.core.roles import roles_with
 from trygg.est import report
 from trygg.est.weeks import Week
 
