@@ -23,7 +23,7 @@ from trygg.assessment.filters import IncidentFilter
 from trygg.cases import services as cases
 from trygg.cases.models import Origin
 from trygg.cases.services import distance_m
-from trygg.core import audit, images
+from trygg.core import audit, images, records
 from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_view
@@ -32,6 +32,7 @@ from trygg.est.models import (
     Action,
     ActionStatus,
     AreaAssessment,
+    FocusPlace,
     Observation,
     ObservationCategory,
     ObservationSource,
@@ -585,6 +586,45 @@ def meeting_for(principal: Principal, week: Week) -> WeeklyMeeting:
         defaults={"held_on": min(timezone.localdate(), week.end)},
     )
     return meeting
+
+
+def _require_meeting(principal: Principal, meeting: WeeklyMeeting) -> None:
+    if (
+        not principal.has(Permission.RUN_WEEKLY_MEETING)
+        or meeting.municipality_id != principal.municipality.pk
+    ):
+        raise PermissionDenied
+
+
+def add_focus(principal: Principal, meeting: WeeklyMeeting, **fields) -> FocusPlace:
+    """A focus place of the week (an area or a named place, and why)."""
+    _require_meeting(principal, meeting)
+    if not (fields.get("area") or fields.get("place")):
+        raise ValidationError(_("Choose an area or name a place."))
+    return records.write(FocusPlace(meeting=meeting, **fields))
+
+
+def add_action(principal: Principal, meeting: WeeklyMeeting, **fields) -> Action:
+    """An action decided at the meeting: what, who, by when (open ones return next week)."""
+    _require_meeting(principal, meeting)
+    return records.write(Action(meeting=meeting, **fields))
+
+
+def set_attendees(
+    principal: Principal, meeting: WeeklyMeeting, attendees, notes: str = ""
+) -> WeeklyMeeting:
+    _require_meeting(principal, meeting)
+    meeting.notes = notes
+    return records.write(meeting, {"attendees": attendees})
+
+
+def follow_up_action(principal: Principal, action: Action, status: str, outcome: str) -> Action:
+    """How an open action went: its status (unchanged if not a known one) and outcome."""
+    _require_meeting(principal, action.meeting)
+    if status in ActionStatus.values:
+        action.status = status
+    action.outcome = outcome[:300]
+    return records.write(action)
 
 
 def share(meeting: WeeklyMeeting, principal: Principal) -> int:

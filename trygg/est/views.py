@@ -244,37 +244,38 @@ def meeting(request, week: str):
             raise PermissionDenied
         m = services.meeting_for(principal, w)
         what = request.POST.get("action")
-        if what == "focus":
-            form = FocusForm(request.POST, municipality=municipality)
-            if form.is_valid() and (form.cleaned_data["area"] or form.cleaned_data["place"]):
-                m.focus.create(**form.cleaned_data)
-        elif what == "action":
-            form = ActionForm(request.POST, municipality=municipality)
-            if form.is_valid():
-                Action.objects.create(meeting=m, **form.cleaned_data)
-            else:
-                messages.error(request, _("Give the action, who and by when."))
-        elif what == "attendees":
-            form = AttendeesForm(request.POST, municipality=municipality)
-            if form.is_valid():
-                m.attendees.set(form.cleaned_data["attendees"])
-                m.notes = form.cleaned_data["notes"]
-                m.save()
-        elif what == "follow_up":
-            action = get_object_or_404(
-                Action, pk=request.POST.get("item"), meeting__municipality=municipality
-            )
-            action.status = (
-                request.POST.get("status")
-                if request.POST.get("status") in ActionStatus.values
-                else action.status
-            )
-            action.outcome = request.POST.get("outcome", "")[:300]
-            action.full_clean()
-            action.save()
-        elif what == "share":
-            services.share(m, principal)
-            messages.success(request, _("The decisions were sent to all partners."))
+        try:
+            if what == "focus":
+                form = FocusForm(request.POST, municipality=municipality)
+                if form.is_valid():
+                    services.add_focus(principal, m, **form.cleaned_data)
+            elif what == "action":
+                form = ActionForm(request.POST, municipality=municipality)
+                if form.is_valid():
+                    services.add_action(principal, m, **form.cleaned_data)
+                else:
+                    messages.error(request, _("Give the action, who and by when."))
+            elif what == "attendees":
+                form = AttendeesForm(request.POST, municipality=municipality)
+                if form.is_valid():
+                    services.set_attendees(
+                        principal, m, form.cleaned_data["attendees"], form.cleaned_data["notes"]
+                    )
+            elif what == "follow_up":
+                action = get_object_or_404(
+                    Action, pk=id_param(request.POST, "item"), meeting__municipality=municipality
+                )
+                services.follow_up_action(
+                    principal,
+                    action,
+                    request.POST.get("status", ""),
+                    request.POST.get("outcome", ""),
+                )
+            elif what == "share":
+                services.share(m, principal)
+                messages.success(request, _("The decisions were sent to all partners."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("est_meeting", week=str(w))
     return render(
         request,

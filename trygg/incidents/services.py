@@ -12,11 +12,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from trygg.core import audit, geo
+from trygg.core import audit, geo, records
 from trygg.core.models import AreaKind, AuditAction, Municipality
+from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
 from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
     IMPORTERS,
@@ -31,6 +33,7 @@ from trygg.incidents.importers.base import (
 )
 from trygg.incidents.models import (
     DailyCount,
+    FieldReport,
     ImportJob,
     ImportStatus,
     Incident,
@@ -471,3 +474,16 @@ def start_import(
         options=options or {},
         upload=upload,
     )
+
+
+# --- Field workers' rounds ------------------------------------------------------------
+
+
+def report_field_round(principal: Principal, report: FieldReport) -> FieldReport:
+    """A field worker's round, reported for the principal's organisation (counts only)."""
+    if not principal.has(Permission.CREATE):
+        raise PermissionDenied
+    report.municipality = principal.municipality
+    report.owner_organisation = principal.organisation
+    report.created_by = principal.user
+    return records.write(report)

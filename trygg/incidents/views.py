@@ -75,9 +75,7 @@ def field_report_create(request):
         request.POST or None, principal=principal, initial={"date": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        report = form.save(commit=False)
-        report.created_by = request.user
-        report.save()
+        services.report_field_round(principal, form.instance)
         messages.success(request, _("The round was reported. Thank you!"))
         return redirect("field_reports")
     return render(request, "incidents/field_report_form.html", {"form": form})

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from trygg.core import records
 from trygg.core.guards import member_required
 from trygg.core.params import id_param, year_param
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.tenancy import public_municipality
 from trygg.est.models import TertialAnalysis
 from trygg.incidents.importers.base import ImportRefused
-from trygg.plan import exports, services
+from trygg.plan import editing, exports, services
 from trygg.plan.forms import (
     ActivityForm,
     ActivityImportForm,
@@ -111,10 +111,7 @@ def overview(request, pk: int | None = None):
 def plan_new(request):
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = form.save(commit=False)
-        plan.municipality = request.principal.municipality
-        plan.full_clean()
-        plan.save()
+        plan = editing.create_plan(request.principal, form.instance)
         return redirect("plan_overview_pk", pk=plan.pk)
     return render(request, "plan/form.html", {"form": form, "title": _("New action plan")})
 
@@ -166,7 +163,7 @@ def problems(request):
         if not principal.has(Permission.CREATE):
             raise PermissionDenied
         if form.is_valid():
-            problem = form.save()
+            problem = editing.create_problem(principal, form.instance, records.relations(form))
             messages.success(request, _("The problem was added."))
             return redirect("plan_problem", pk=problem.pk)
     items = Problem.objects.visible_to(principal).prefetch_related("causes", "evidence", "areas")
@@ -190,17 +187,12 @@ def problem_detail(request, pk: int):
         if request.POST.get("action") == "evidence":
             evidence_form = EvidenceForm(request.POST, prefix="evidence")
             if evidence_form.is_valid():
-                evidence = evidence_form.save(commit=False)
-                evidence.problem = problem
-                evidence.full_clean()
-                evidence.save()
+                editing.add_evidence(principal, problem, evidence_form.instance)
                 return redirect("plan_problem", pk=pk)
         elif request.POST.get("action") == "cause":
             cause_form = CauseForm(request.POST, prefix="cause")
             if cause_form.is_valid():
-                cause = cause_form.save(commit=False)
-                cause.problem = problem
-                cause.save()
+                editing.add_cause(principal, problem, cause_form.instance)
                 return redirect("plan_problem", pk=pk)
     return render(
         request,
@@ -237,10 +229,9 @@ def measure_new(request):
         initial["title"] = decision.text[:200]
     form = MeasureForm(request.POST or None, principal=principal, initial=initial)
     if request.method == "POST" and form.is_valid():
-        measure = form.save()
-        if decision is not None:
-            decision.measure = measure
-            decision.save(update_fields=["measure"])
+        measure = editing.create_measure(
+            principal, form.instance, records.relations(form), decision
+        )
         messages.success(request, _("The measure was added. Now give it an indicator."))
         return redirect("plan_measure", pk=measure.pk)
     return render(request, "plan/form.html", {"form": form, "title": _("New measure")})
@@ -268,7 +259,7 @@ def measure_detail(request, pk: int):
         if action == "status":
             status_form = StatusForm(request.POST, instance=measure, prefix="status")
             if status_form.is_valid():
-                status_form.save()
+                editing.update_measure(principal, status_form.instance)
                 messages.success(request, _("The status was updated."))
                 return redirect("plan_measure", pk=pk)
         elif action == "indicator":
@@ -276,10 +267,7 @@ def measure_detail(request, pk: int):
                 request.POST, prefix="indicator", municipality=principal.municipality
             )
             if indicator_form.is_valid():
-                indicator = indicator_form.save(commit=False)
-                indicator.measure = measure
-                indicator.save()
-                services.refresh(indicator)
+                editing.add_indicator(principal, measure, indicator_form.instance)
                 messages.success(request, _("The indicator was added."))
                 return redirect("plan_measure", pk=pk)
         elif action == "measurement":
@@ -326,7 +314,7 @@ def measure_edit(request, pk: int):
     services.require_edit(request.principal, measure)
     form = MeasureForm(request.POST or None, instance=measure, principal=request.principal)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        editing.update_measure(request.principal, form.instance, records.relations(form))
         messages.success(request, _("The measure was saved."))
         return redirect("plan_measure", pk=pk)
     return render(request, "plan/form.html", {"form": form, "title": measure.title})
@@ -367,7 +355,7 @@ def activities(request):
                         messages.warning(request, str(warning))
                     return redirect("plan_activities")
         elif form.is_valid():
-            form.save()
+            editing.register_activity(principal, form.instance, records.relations(form))
             messages.success(request, _("The activity was registered."))
             return redirect("plan_activities")
     items = (
@@ -405,23 +393,17 @@ def pledges(request):
             raise PermissionDenied
         if request.POST.get("action") == "follow_up":
             pledge = get_object_or_404(
-                Pledge, pk=request.POST.get("pledge"), municipality=principal.municipality
+                Pledge, pk=id_param(request.POST, "pledge"), municipality=principal.municipality
             )
             follow_form = FollowUpForm(request.POST, prefix=f"f{pledge.pk}")
             if follow_form.is_valid():
-                data = follow_form.cleaned_data
-                pledge.follow_ups.update_or_create(
-                    half=data["half"],
-                    defaults={"status": data["status"], "public_text": data["public_text"]},
-                )
+                editing.follow_up_pledge(principal, pledge, **follow_form.cleaned_data)
                 messages.success(request, _("The follow-up was saved."))
             else:
                 messages.error(request, _("Give the half-year, status and text."))
             return redirect("plan_pledges")
         if form.is_valid():
-            pledge = form.save(commit=False)
-            pledge.municipality = principal.municipality
-            pledge.save()
+            editing.create_pledge(principal, form.instance)
             messages.success(request, _("The pledge was saved."))
             return redirect("plan_pledges")
     items = Pledge.objects.filter(municipality=principal.municipality).prefetch_related(
@@ -446,16 +428,12 @@ def forum(request):
         if not principal.has(Permission.MANAGE_PLAN):
             raise PermissionDenied
         if form.is_valid():
-            with transaction.atomic():
-                meeting = form.save(commit=False)
-                meeting.municipality = principal.municipality
-                meeting.save()
-                form.save_m2m()
-                for line in form.cleaned_data["decisions"].splitlines():
-                    if line.strip():
-                        decision = Decision(meeting=meeting, text=line.strip())
-                        decision.full_clean()
-                        decision.save()
+            editing.record_meeting(
+                principal,
+                form.instance,
+                records.relations(form),
+                form.cleaned_data["decisions"].splitlines(),
+            )
             messages.success(request, _("The meeting was saved."))
             return redirect("plan_forum")
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from trygg.cases import services as cases
 from trygg.cases.models import CaseCategory, Origin
-from trygg.core import audit, images
+from trygg.core import audit, images, records
 from trygg.core.models import Municipality
 from trygg.core.pdguard import mask_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
@@ -108,6 +108,34 @@ def items_from_lines(checks: str, scores: str, previous: list[dict] | None = Non
 
 
 # --- Capture and sync ---------------------------------------------------------------
+
+
+def plan_walk(principal: Principal, walk: Walk, related: dict) -> Walk:
+    """A new walk, planned by ``principal``'s organisation."""
+    if not principal.has(Permission.CREATE):
+        raise PermissionDenied
+    walk.municipality = principal.municipality
+    if not walk.owner_organisation_id:
+        walk.owner_organisation = principal.organisation
+    walk.created_by = principal.user
+    return records.write(walk, related)
+
+
+def update_walk(principal: Principal, walk: Walk, related: dict) -> Walk:
+    """The walk as its form changed it (in memory)."""
+    if not can_edit(principal, walk):
+        raise PermissionDenied
+    return records.write(walk, related)
+
+
+def record_participants(principal: Principal, walk: Walk) -> Walk:
+    """Participants (counts per kind) and the summary, as the form changed them. A planned
+    walk whose day has come is now walked."""
+    if not can_edit(principal, walk):
+        raise PermissionDenied
+    if walk.status == WalkStatus.PLANNED and walk.date <= timezone.localdate():
+        walk.status = WalkStatus.WALKED
+    return records.write(walk)
 
 
 @transaction.atomic

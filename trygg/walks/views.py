@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from trygg.core import records
 from trygg.core.guards import member_required
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
@@ -65,10 +66,7 @@ def walk_create(request):
         initial={"template": template, "date": timezone.localdate(), "start_time": "19:00"},
     )
     if request.method == "POST" and form.is_valid():
-        walk = form.save(commit=False)
-        walk.created_by = request.user
-        walk.save()
-        form.save_m2m()
+        walk = services.plan_walk(principal, form.instance, records.relations(form))
         messages.success(request, _("The walk was planned."))
         return redirect("walk_detail", pk=walk.pk)
     return render(
@@ -83,7 +81,7 @@ def walk_edit(request, pk: int):
     walk = _walk(request, pk, edit=True)
     form = WalkForm(request.POST or None, instance=walk, principal=request.principal)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_walk(request.principal, form.instance, records.relations(form))
         messages.success(request, _("The walk was saved."))
         return redirect("walk_detail", pk=walk.pk)
     return render(
@@ -102,10 +100,7 @@ def walk_detail(request, pk: int):
         if not editable:
             raise PermissionDenied
         if form.is_valid():
-            walk = form.save(commit=False)
-            if walk.status == WalkStatus.PLANNED and walk.date <= timezone.localdate():
-                walk.status = WalkStatus.WALKED
-            walk.save()
+            services.record_participants(request.principal, form.instance)
             messages.success(request, _("Participants and summary were saved."))
             return redirect("walk_detail", pk=walk.pk)
     findings = walk_protocol.findings_for_protocol(walk)

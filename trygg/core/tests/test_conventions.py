@@ -155,3 +155,61 @@ def test_no_function_level_import_of_a_trygg_module():
         for line in lazy_trygg_imports(path.read_text(encoding="utf-8"))
     ]
     assert not found, "import Trygg modules at the top of the module: " + ", ".join(found)
+
+
+WRITES = {"save", "create", "delete", "get_or_create", "update_or_create", "bulk_create", "set"}
+
+
+def writes_in_view(source: str) -> list[int]:
+    """Lines of a views.py / api.py that write to the database themselves: ``.save()``,
+    ``.create()``, ``.delete()``, ``get_or_create``, a many-to-many ``.set()``, a queryset's
+    ``.update()``. Views parse, call a service, render; the service writes."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        if name in WRITES or (name == "update" and _queryset_root(node.func.value)[0]):
+            found.append(node.lineno)
+    return found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "form.save()",
+        "walk = form.save(commit=False)",
+        "Action.objects.create(meeting=m)",
+        "m.attendees.set(people)",
+        "pledge.follow_ups.update_or_create(half=1)",
+        "Case.objects.filter(pk=1).update(state='new')",
+        "notice.delete()",
+    ],
+)
+def test_writes_in_views_are_found(line):
+    assert writes_in_view(line) == [1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "services.create_case(municipality, category=c)",
+        "initial.update(plan=plan)",
+        "editing.update_measure(principal, form.instance)",
+        "records.relations(form)",
+    ],
+)
+def test_service_calls_in_views_pass(line):
+    assert writes_in_view(line) == []
+
+
+def test_views_and_apis_write_only_through_services():
+    found = [
+        f"{path.relative_to(TRYGG.parent)}:{line}"
+        for path in _sources()
+        if path.name in {"views.py", "api.py"}
+        for line in writes_in_view(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "a view or API writes itself; move the write into a service: " + ", ".join(
+        found
+    )

@@ -1,0 +1,34 @@
+"""Writing one record that a validated ModelForm described: the last step of a service.
+
+The views validate input with ModelForms; a service checks who may do it and sets what the
+form must not (municipality, owner), then writes here: the row after ``full_clean()``, then
+its many-to-many relations. ``relations(form)`` takes those from a validated form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import models, transaction
+
+
+def relations(form) -> dict[str, Iterable]:
+    """The many-to-many values of a validated ModelForm, by field name."""
+    names = {f.name for f in form._meta.model._meta.many_to_many}
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+
+@transaction.atomic
+def write(
+    instance: models.Model,
+    related: Mapping[str, Iterable] | None = None,
+    *,
+    exclude: Iterable[str] = (),
+) -> models.Model:
+    """Validate and save ``instance``, then set its many-to-many ``related`` values."""
+    names = set(related or {})
+    instance.full_clean(exclude=[*exclude, *names])
+    instance.save()
+    for name, values in (related or {}).items():
+        getattr(instance, name).set(values)
+    return instance
