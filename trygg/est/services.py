@@ -543,7 +543,10 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
 
 
 def assess(principal: Principal, area: Area, week: Week, level: int, justification: str = ""):
-    if not principal.has(Permission.ASSESS_AREAS):
+    if (
+        not principal.has(Permission.ASSESS_AREAS)
+        or area.municipality_id != principal.municipality.pk
+    ):
         raise PermissionDenied
     if level not in dict(scale(principal.municipality, ScaleKind.ASSESSMENT)):
         raise ValidationError({"level": _("Choose a step of the assessment scale.")})

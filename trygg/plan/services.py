@@ -238,7 +238,10 @@ def decide(
     plan: ActionPlan, principal: Principal, *, decided_by: str, decided_on: dt.date, minute_ref=""
 ) -> PlanVersion:
     """Freeze the plan as it is now as the next decided version."""
-    if not principal.has(Permission.DECIDE_PLAN):
+    if (
+        not principal.has(Permission.DECIDE_PLAN)
+        or plan.municipality_id != principal.municipality.pk
+    ):
         raise PermissionDenied
     if not decided_by.strip():
         raise ValidationError({"decided_by": _("Say which body decided the plan.")})

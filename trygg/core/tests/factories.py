@@ -64,3 +64,21 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     def restricted_to(self, create, extracted, **kwargs):
         if create and extracted:
             self.restricted_to.set(extracted)
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    """A small square district (WGS84) in the municipality."""
+
+    class Meta:
+        model = "core.Area"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Område {n}")
+    kind = "district"
+    geometry = {
+        "type": "Polygon",
+        "coordinates": [
+            [[17.60, 59.49], [17.66, 59.49], [17.66, 59.53], [17.60, 59.53], [17.60, 59.49]]
+        ],
+    }
+    min_lon, min_lat, max_lon, max_lat = 17.60, 59.49, 17.66, 59.53
