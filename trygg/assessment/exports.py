@@ -10,12 +10,12 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo
 
+from trygg.core.dates import local_tz
 from trygg.incidents.models import Incident, PositionPrecision
 from trygg.incidents.taxonomy import Category
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCAL_TZ = local_tz()
 CHUNK = 5000
 
 COLUMNS = [
@@ -57,7 +57,7 @@ def to_record(incident: Incident, labels: dict) -> dict:
         "category": incident.category,
         "category_label": str(labels.get(incident.category, incident.category)),
         "source_type": incident.source_type,
-        "occurred_at": incident.occurred_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
+        "occurred_at": incident.occurred_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
         "occurred_precision": incident.occurred_precision,
         "area": incident.area.name if incident.area else "",
         "lat": None if centroid else incident.lat,

@@ -6,18 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
+from trygg.core.dates import local_tz
 from trygg.core.models import Area, Municipality
 from trygg.incidents.models import Source
 from trygg.incidents.taxonomy import Category
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCAL_TZ = local_tz()
 MAX_DAYS = 366 * 10
 
 
 def today() -> dt.date:
-    return dt.datetime.now(STOCKHOLM).date()
+    return dt.datetime.now(LOCAL_TZ).date()
 
 
 def shift_year(day: dt.date, years: int = -1) -> dt.date:

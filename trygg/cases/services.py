@@ -4,7 +4,6 @@ these; none of them writes a case with the ORM directly."""
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import contextvars
 import datetime as dt
@@ -45,19 +44,14 @@ from trygg.cases.models import (
     State,
 )
 from trygg.core import audit, images
+from trygg.core.dates import add_months
+from trygg.core.geo import distance_m
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
 from trygg.core.services import locate_area, parse_area_file
 
 # --- Deadlines ----------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (31 Aug + 6 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def deadline_for(category: CaseCategory, created: dt.date) -> dt.date:
@@ -128,15 +122,6 @@ def route(
 
 
 # --- Duplicates ---------------------------------------------------------------------
-
-EARTH_RADIUS_M = 6_371_000
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def find_duplicates(

@@ -7,6 +7,7 @@ area changes) answers "which area is this point in" — one point or a million a
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -177,3 +178,14 @@ class AreaIndex:
             first[1:] = point_idx[1:] != point_idx[:-1]
             out[point_idx[first]] = candidate_ids[first]
         return out
+
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in metres between two WGS84 points (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))

@@ -15,33 +15,16 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from trygg.core import geo
+from trygg.core.importing import ImportRefused, RowIssue
 from trygg.core.models import Area, AreaKind, Municipality, Notice, Sensitivity
 from trygg.core.permissions import Permission, Principal, can_edit
 
 # --- Areas -----------------------------------------------------------------------------
 
 
-@dataclass
-class RowError:
-    """One problem in an imported file: where (row/feature number and field) and why."""
-
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"feature {self.row}" if self.row else "file"
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-class ImportFailed(Exception):
-    """The file was refused; nothing was written. ``errors`` says where and why."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors[:10]))
+def _feature_issue(feature: int, field: str, message: str) -> RowIssue:
+    """A problem with one feature of an area file (numbered as the file lists them)."""
+    return RowIssue(feature, field, message, unit="feature")
 
 
 @dataclass
@@ -80,22 +63,30 @@ def _read_geojson(data: bytes) -> dict:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(0, "", f"the file is not UTF-8 text ({exc.reason})")]) from exc
+        raise ImportRefused(
+            [_feature_issue(0, "", f"the file is not UTF-8 text ({exc.reason})")]
+        ) from exc
     if not text.strip():
-        raise ImportFailed([RowError(0, "", "the file is empty")])
+        raise ImportRefused([_feature_issue(0, "", "the file is empty")])
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFailed(
-            [RowError(0, "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
+        raise ImportRefused(
+            [
+                _feature_issue(
+                    0, "", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                )
+            ]
         ) from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        raise ImportFailed(
-            [RowError(0, "", f"expected a GeoJSON FeatureCollection, found {found!r}")]
+        raise ImportRefused(
+            [_feature_issue(0, "", f"expected a GeoJSON FeatureCollection, found {found!r}")]
         )
     if not isinstance(doc.get("features"), list) or not doc["features"]:
-        raise ImportFailed([RowError(0, "features", "the FeatureCollection has no features")])
+        raise ImportRefused(
+            [_feature_issue(0, "features", "the FeatureCollection has no features")]
+        )
     return doc
 
 
@@ -112,16 +103,16 @@ def parse_area_file(
     try:
         crs = geo.crs_of(doc)
     except geo.GeometryError as exc:
-        raise ImportFailed([RowError(0, "crs", str(exc))]) from exc
+        raise ImportRefused([_feature_issue(0, "crs", str(exc))]) from exc
 
-    errors: list[RowError] = []
+    errors: list[RowIssue] = []
     parsed: list[_ParsedArea] = []
     seen: dict[str, int] = {}
     for number, feature in enumerate(doc["features"], start=1):
         if progress:
             progress(1)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            errors.append(RowError(number, "", "not a GeoJSON Feature"))
+            errors.append(_feature_issue(number, "", "not a GeoJSON Feature"))
             continue
         props = feature.get("properties") or {}
         raw_name = props.get(name_field)
@@ -129,13 +120,15 @@ def parse_area_file(
         label = f"{name!r}" if name else "(no name)"
         if not name:
             errors.append(
-                RowError(number, name_field, f"missing name: property {name_field!r} is empty")
+                _feature_issue(
+                    number, name_field, f"missing name: property {name_field!r} is empty"
+                )
             )
         elif len(name) > 200:
-            errors.append(RowError(number, name_field, "name longer than 200 characters"))
+            errors.append(_feature_issue(number, name_field, "name longer than 200 characters"))
         elif name.casefold() in seen:
             errors.append(
-                RowError(
+                _feature_issue(
                     number,
                     name_field,
                     f"duplicate name {name!r} (also feature {seen[name.casefold()]})",
@@ -146,7 +139,7 @@ def parse_area_file(
         try:
             geom = geo.parse_area_geometry(feature.get("geometry"), crs)
         except geo.GeometryError as exc:
-            errors.append(RowError(number, "geometry", f"{label}: {exc}"))
+            errors.append(_feature_issue(number, "geometry", f"{label}: {exc}"))
             continue
         population = None
         if population_field and props.get(population_field) not in (None, ""):
@@ -156,7 +149,7 @@ def parse_area_file(
                     raise ValueError
             except (TypeError, ValueError):
                 errors.append(
-                    RowError(
+                    _feature_issue(
                         number,
                         population_field,
                         f"{label}: population {props[population_field]!r} is not a whole "
@@ -175,7 +168,7 @@ def parse_area_file(
             )
         )
     if errors:
-        raise ImportFailed(errors)
+        raise ImportRefused(errors)
     return parsed, crs
 
 
@@ -196,12 +189,12 @@ def import_areas(
     changes nothing; an edited boundary updates the area in place.
     """
     if kind not in AreaKind.values:
-        raise ImportFailed([RowError(0, "kind", f"unknown area kind {kind!r}")])
+        raise ImportRefused([_feature_issue(0, "kind", f"unknown area kind {kind!r}")])
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFailed([RowError(0, "", f"cannot read {path}: {exc.strerror}")]) from exc
+        raise ImportRefused([_feature_issue(0, "", f"cannot read {path}: {exc.strerror}")]) from exc
     parsed, crs = parse_area_file(
         data,
         name_field=name_field,

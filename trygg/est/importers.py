@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from trygg.core.importing import parse_date, parse_number, parse_time, read_table
 from trygg.core.models import Area
 from trygg.core.permissions import Principal
 from trygg.est import services
 from trygg.est.models import ObservationCategory, ObservationSource, Place
 from trygg.incidents.importers.base import ImportRefused, RowIssue
-from trygg.incidents.importers.tabular import parse_date, parse_number, parse_time, read_table
 
 HEADINGS = {
     "ref": "ref", "referens": "ref", "id": "ref",

@@ -22,8 +22,8 @@ from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.cases import services as cases
 from trygg.cases.models import Origin
-from trygg.cases.services import distance_m
 from trygg.core import audit, images, records
+from trygg.core.geo import distance_m
 from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_view

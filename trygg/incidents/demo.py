@@ -20,12 +20,12 @@ import datetime as dt
 import json
 import tempfile
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
 from shapely.geometry import Point, shape
 
+from trygg.core.dates import local_tz
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
 from trygg.incidents.importers.base import IncidentRow
 from trygg.incidents.models import (
@@ -39,7 +39,7 @@ from trygg.incidents.models import (
 from trygg.incidents.services import run_import_job, start_import, write_incidents
 from trygg.incidents.taxonomy import Category
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCAL_TZ = local_tz()
 SEED = 139
 
 # (name, lat, lon, spread in metres, weight)
@@ -191,7 +191,7 @@ class _Sampler:
         else:
             hour = int(self.rng.integers(7, 18))
         minute = int(self.rng.integers(0, 60))
-        when = dt.datetime.combine(day, dt.time(hour, minute), STOCKHOLM)
+        when = dt.datetime.combine(day, dt.time(hour, minute), LOCAL_TZ)
         return when + dt.timedelta(days=1) if hour < 5 else when
 
 
@@ -242,7 +242,7 @@ def generate(areas: list[Area], end: dt.date) -> dict[str, list[IncidentRow]]:
         if dt.date(2025, 8, 4) <= day <= dt.date(2025, 10, 26) and rng.random() < 0.3:
             lat, lon = sampler.point_near(*fire_centre, 200)
             when = dt.datetime.combine(
-                day, dt.time(int(rng.integers(0, 4)), int(rng.integers(0, 60))), STOCKHOLM
+                day, dt.time(int(rng.integers(0, 4)), int(rng.integers(0, 60))), LOCAL_TZ
             )
             rows["polisen-lagesbild"].append(
                 _row(
@@ -260,7 +260,7 @@ def generate(areas: list[Area], end: dt.date) -> dict[str, list[IncidentRow]]:
         if dt.date(2024, 11, 1) <= day <= dt.date(2025, 1, 31) and rng.random() < 0.45:
             lat, lon = sampler.point_near(*wave_centre, 350)
             when = dt.datetime.combine(
-                day, dt.time(int(rng.integers(10, 20)), int(rng.integers(0, 60))), STOCKHOLM
+                day, dt.time(int(rng.integers(10, 20)), int(rng.integers(0, 60))), LOCAL_TZ
             )
             rows["polisen-lagesbild"].append(
                 _row(
@@ -315,11 +315,11 @@ def polisen_feed(municipality: Municipality, end: dt.date, n_days: int = 120) ->
         for j in range(int(rng.poisson(1.6))):
             category = categories[rng.choice(len(categories), p=weights / weights.sum())]
             when = dt.datetime.combine(
-                day, dt.time(int(rng.integers(0, 24)), int(rng.integers(0, 60))), STOCKHOLM
+                day, dt.time(int(rng.integers(0, 24)), int(rng.integers(0, 60))), LOCAL_TZ
             )
             published = min(
                 when + dt.timedelta(minutes=int(rng.integers(20, 300))),
-                dt.datetime.combine(end, dt.time(23, 59), STOCKHOLM),
+                dt.datetime.combine(end, dt.time(23, 59), LOCAL_TZ),
             )
             kind = POLISEN_TYPE[category]
             events.append(
@@ -404,7 +404,7 @@ def field_reports(municipality: Municipality, areas: list[Area], end: dt.date) -
 
 def demo_end_date() -> dt.date:
     """Yesterday: the demo always ends where 'now' is."""
-    return dt.datetime.now(STOCKHOLM).date() - dt.timedelta(days=1)
+    return dt.datetime.now(LOCAL_TZ).date() - dt.timedelta(days=1)
 
 
 def load(stdout=None, end: dt.date | None = None) -> None:

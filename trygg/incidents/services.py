@@ -9,7 +9,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from trygg.core import audit, geo, records
+from trygg.core.dates import local_tz
 from trygg.core.models import AreaKind, AuditAction, Municipality
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
@@ -44,7 +44,7 @@ from trygg.incidents.models import (
 )
 
 log = logging.getLogger(__name__)
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCAL_TZ = local_tz()
 CELL_M = 250
 BATCH = 2000
 
@@ -115,7 +115,7 @@ def _derive(municipality: Municipality, rows: list[IncidentRow]) -> list[tuple]:
     out = []
     for i, r in enumerate(rows):
         occurred = r.occurred_at
-        local = occurred if occurred.tzinfo is STOCKHOLM else occurred.astimezone(STOCKHOLM)
+        local = occurred if occurred.tzinfo is LOCAL_TZ else occurred.astimezone(LOCAL_TZ)
         area_id = r.area_id if r.area_id is not None else area_list[i]
         out.append(
             (

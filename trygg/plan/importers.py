@@ -19,10 +19,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from trygg.core.importing import parse_date, parse_number, read_table
 from trygg.core.models import Area, Municipality, Organisation
 from trygg.core.pdguard import mask_personal_data
 from trygg.incidents.importers.base import ImportRefused, RowIssue
-from trygg.incidents.importers.tabular import parse_date, parse_number, read_table
 from trygg.plan.models import AGE_FIELDS, GENDER_FIELDS, Activity, ActivityType, Measure
 
 HEADINGS = {

@@ -19,8 +19,8 @@ from trygg.analysis import evaluation
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, State
-from trygg.cases.services import add_months
 from trygg.core import disclosure
+from trygg.core.dates import add_months
 from trygg.core.models import Area, Municipality
 from trygg.core.permissions import (
     Permission,

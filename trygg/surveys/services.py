@@ -18,10 +18,10 @@ from trygg.analysis.surveys import (
     share_change_p,
     share_estimate,
 )
+from trygg.core.importing import parse_number, read_table
 from trygg.core.models import Area, Municipality
 from trygg.core.pdguard import find_personal_data
 from trygg.incidents.importers.base import ImportRefused, RowIssue
-from trygg.incidents.importers.tabular import parse_number, read_table
 from trygg.surveys.models import Survey, SurveyKind, SurveyResult
 from trygg.surveys.questions import MEAN, QUESTION_SETS
 

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from trygg.core.importing import ImportRefused, RowIssue  # noqa: F401 - the importers' vocabulary
 from trygg.core.pdguard import describe, mask_personal_data
 from trygg.incidents.models import DESCRIPTION_MAX
 
@@ -15,24 +16,6 @@ MAX_REF = 100
 MAX_ISSUES_KEPT = 500
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """An error or warning about one row (1-based as the user sees it; 0 = the file)."""
-
-    row: int
-    field: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "field": self.field, "message": self.message}
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
 
 
 @dataclass(slots=True)
@@ -72,14 +55,6 @@ class ParseResult:
     def skip(self, reason: str) -> None:
         self.skipped += 1
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported; nothing was written."""
-
-    def __init__(self, errors: list[RowIssue]):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors[:5]))
 
 
 def clean_free_text(result: ParseResult, row: int, field_name: str, value: str) -> str:

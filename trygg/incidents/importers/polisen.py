@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from zoneinfo import ZoneInfo
 
 from trygg.core import geo
+from trygg.core.dates import local_tz
+from trygg.core.importing import MONTHS
 from trygg.incidents.importers.base import (
     MAX_FIELD,
     MAX_REF,
@@ -40,30 +41,9 @@ from trygg.incidents.importers.base import (
 from trygg.incidents.models import PositionPrecision, TimePrecision
 from trygg.incidents.taxonomy import POLISEN_TYPES, SUMMARY_PREFIX, Category
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCAL_TZ = local_tz()
 FEED_URL = "https://polisen.se/api/events"
 MIN_SECONDS_BETWEEN_CALLS = 10
-
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
 
 _NAME = re.compile(
     r"^\s*(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)\s+(?P<hour>\d{1,2})[.:](?P<minute>\d{2})"
@@ -106,11 +86,11 @@ def parse_occurred(name: str, published: dt.datetime) -> tuple[dt.datetime, str]
     day, hour, minute = int(m["day"]), int(m["hour"]), int(m["minute"])
     if hour > 23 or minute > 59:
         raise ValueError(f"impossible time {m['hour']}.{m['minute']}")
-    local_published = published.astimezone(STOCKHOLM)
+    local_published = published.astimezone(LOCAL_TZ)
     year = local_published.year
     for candidate_year in (year, year - 1):
         try:
-            occurred = dt.datetime(candidate_year, month, day, hour, minute, tzinfo=STOCKHOLM)
+            occurred = dt.datetime(candidate_year, month, day, hour, minute, tzinfo=LOCAL_TZ)
         except ValueError:
             if candidate_year == year - 1:
                 raise ValueError(f"impossible date {day} {m['month']}") from None

@@ -9,14 +9,11 @@ be WGS84 latitude/longitude, SWEREF 99 TM east/north, or an area's name.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
-import zipfile
-from zoneinfo import ZoneInfo
 
 from trygg.core import geo
+from trygg.core.dates import local_tz
+from trygg.core.importing import parse_date, parse_number, parse_time, read_table
 from trygg.core.models import Area, Municipality
 from trygg.incidents.importers.base import (
     MAX_FIELD,
@@ -28,11 +25,10 @@ from trygg.incidents.importers.base import (
     RowIssue,
     clean_free_text,
 )
-from trygg.incidents.importers.polisen import MONTHS
 from trygg.incidents.models import PositionPrecision, TimePrecision
 from trygg.incidents.taxonomy import Category, category_for_partner_type
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCAL_TZ = local_tz()
 
 FIELDS = {
     "ref": "the source's own id of the incident (required)",
@@ -88,152 +84,6 @@ PRESETS: dict[str, dict[str, list[str]]] = {
         "reported": ["anmäld", "anmälningsdatum"],
     },
 }
-
-_SWEDISH_DATE = re.compile(
-    r"^(?P<d>\d{1,2})[./ -](?P<m>\d{1,2})[./ -](?P<y>\d{4})$"
-    r"|^(?P<d2>\d{1,2})/(?P<m2>\d{1,2}) (?P<y2>\d{4})$"
-)
-_WORD_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?\s+(?P<y>\d{4})$")
-_TIME = re.compile(r"^(?:kl\.?\s*)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?::(?P<s>\d{2}))?$", re.I)
-_DATE_AND_TIME = re.compile(
-    r"^(?P<date>.+?)(?:[ T]+(?:kl\.?\s*)?)(?P<time>\d{1,2}[:.]\d{2}(?::\d{2})?)$"
-)
-
-
-def parse_date(value) -> tuple[dt.date, dt.time | None]:
-    """(date, time or None) from an ISO or Swedish date, optionally with a time."""
-    if isinstance(value, dt.datetime):
-        has_time = value.time() != dt.time(0, 0)
-        return value.date(), value.time().replace(microsecond=0) if has_time else None
-    if isinstance(value, dt.date):
-        return value, None
-    text = str(value).strip()
-    if not text:
-        raise ValueError("empty")
-    if len(text) == 10:
-        try:
-            return dt.date.fromisoformat(text), None
-        except ValueError:
-            pass
-    elif len(text) > 10:
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-            return parsed.date(), parsed.time().replace(microsecond=0, tzinfo=None)
-        except ValueError:
-            pass
-    m = _DATE_AND_TIME.match(text)
-    if m:
-        day, _ = parse_date(m["date"])
-        return day, parse_time(m["time"])
-    m = _SWEDISH_DATE.match(text)
-    if m:
-        d, mo, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
-        return dt.date(int(y), int(mo), int(d)), None
-    m = _WORD_DATE.match(text)
-    if m and m["month"].casefold() in MONTHS:
-        return dt.date(int(m["y"]), MONTHS[m["month"].casefold()], int(m["d"])), None
-    if re.fullmatch(r"\d{8}", text):
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])), None
-    raise ValueError(f"{text!r} is not a date (use 2026-03-14, 14/3 2026 or 14 mars 2026)")
-
-
-def parse_time(value) -> dt.time:
-    if isinstance(value, dt.time):
-        return value.replace(microsecond=0)
-    if isinstance(value, dt.datetime):
-        return value.time().replace(microsecond=0)
-    m = _TIME.match(str(value).strip())
-    if not m:
-        raise ValueError(f"{value!r} is not a time (use 21:30 or 21.30)")
-    h, mi, s = int(m["h"]), int(m["m"] or 0), int(m["s"] or 0)
-    return dt.time(h, mi, s)  # raises ValueError for 25:00
-
-
-def parse_number(value) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
-
-
-# --- Reading the table ------------------------------------------------------------------
-
-
-def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], list[list]]:
-    if not data.strip():
-        raise ImportRefused([RowIssue(0, "", "the file is empty")])
-    if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    try:
-        text = data.decode(
-            "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
-        )
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            [
-                RowIssue(
-                    0,
-                    "",
-                    f"the file is not {encoding} text (byte {exc.start}); save it as "
-                    "'CSV UTF-8' or give its encoding, e.g. --encoding cp1252",
-                )
-            ]
-        ) from exc
-    except LookupError as exc:
-        raise ImportRefused([RowIssue(0, "", f"unknown encoding {encoding!r}")]) from exc
-    if "\x00" in text:
-        raise ImportRefused([RowIssue(0, "", "the file is not a text (CSV) file")])
-    sample = text[:20_000]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportRefused([RowIssue(0, "", "the file is empty")]) from None
-    except csv.Error as exc:
-        raise ImportRefused([RowIssue(1, "", f"unreadable CSV: {exc}")]) from exc
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ImportRefused([RowIssue(reader.line_num, "", f"unreadable CSV: {exc}")]) from exc
-    return header, rows
-
-
-def read_table(
-    data: bytes, file_name: str, encoding: str = "utf-8"
-) -> tuple[list[str], list[list]]:
-    """(header, rows) of a CSV (any of ; , tab) or XLSX file; ImportRefused when unreadable."""
-    return _read_table(data, file_name, encoding)
-
-
-def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportRefused([RowIssue(0, "", f"not a readable XLSX workbook ({exc})")]) from exc
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header_row = next(rows_iter, None)
-    if header_row is None:
-        raise ImportRefused([RowIssue(0, "", "the first worksheet is empty")])
-    header = ["" if v is None else str(v) for v in header_row]
-    rows = []
-    for values in rows_iter:
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        rows.append(["" if v is None else v for v in values])
-    workbook.close()
-    return header, rows
 
 
 def resolve_columns(header: list[str], preset: str, explicit: dict[str, str]) -> dict[str, int]:
@@ -297,7 +147,7 @@ def parse(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> ParseResult:
-    header, rows = _read_table(data, file_name, encoding)
+    header, rows = read_table(data, file_name, encoding)
     columns = resolve_columns(header, preset, explicit_map or {})
     if not rows:
         raise ImportRefused([RowIssue(0, "", "the file has a header but no rows")])
@@ -305,7 +155,7 @@ def parse(
         a.name.casefold(): a.pk
         for a in Area.objects.filter(municipality=municipality).order_by("-kind")
     }
-    today = today or dt.datetime.now(STOCKHOLM).date()
+    today = today or dt.datetime.now(LOCAL_TZ).date()
     result = ParseResult(total=len(rows))
     context = _Context(columns, len(header), areas, today, {})
     to_wgs84 = geo.transformer(geo.SWEREF99TM, geo.WGS84)
@@ -387,10 +237,10 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
         if day < ctx.earliest:
             raise ValueError(f"{day} is before {ctx.earliest}")
         if time_of_day is None:
-            occurred_at = dt.datetime.combine(day, dt.time(12, 0), STOCKHOLM)
+            occurred_at = dt.datetime.combine(day, dt.time(12, 0), LOCAL_TZ)
             precision = TimePrecision.DAY
         else:
-            occurred_at = dt.datetime.combine(day, time_of_day, STOCKHOLM)
+            occurred_at = dt.datetime.combine(day, time_of_day, LOCAL_TZ)
             precision = (
                 TimePrecision.EXACT
                 if time_of_day.minute or time_of_day.second
@@ -404,7 +254,7 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
     if raw_reported not in ("", None):
         try:
             rday, rtime = parse_date(raw_reported)
-            reported_at = dt.datetime.combine(rday, rtime or dt.time(12, 0), STOCKHOLM)
+            reported_at = dt.datetime.combine(rday, rtime or dt.time(12, 0), LOCAL_TZ)
         except ValueError as exc:
             result.error(row, "reported", f"unreadable date: {exc}")
 

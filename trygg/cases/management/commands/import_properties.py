@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from trygg.cases.services import import_properties
+from trygg.core.importing import ImportRefused
 from trygg.core.management.base import TryggCommand
 from trygg.core.models import Organisation
-from trygg.core.services import ImportFailed
 
 
 class Command(TryggCommand):
@@ -32,7 +32,7 @@ class Command(TryggCommand):
             counts = import_properties(
                 municipality, options["file"], owner=owner, name_field=options["name_field"]
             )
-        except ImportFailed as exc:
+        except ImportRefused as exc:
             for error in exc.errors:
                 self.stderr.write(f"  {error}")
             raise CommandError(f"{options['file']}: nothing was imported.") from exc

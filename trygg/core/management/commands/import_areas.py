@@ -4,9 +4,10 @@ import json
 
 from django.core.management.base import CommandError
 
+from trygg.core.importing import ImportRefused
 from trygg.core.management.base import TryggCommand
 from trygg.core.models import AreaKind
-from trygg.core.services import ImportFailed, import_areas
+from trygg.core.services import import_areas
 
 
 class Command(TryggCommand):
@@ -49,7 +50,7 @@ class Command(TryggCommand):
                     is_demo=options["demo"],
                     progress=advance,
                 )
-        except ImportFailed as exc:
+        except ImportRefused as exc:
             for error in exc.errors:
                 self.stderr.write(f"  {error}")
             what = str(exc.errors[0]) if len(exc.errors) == 1 else f"{len(exc.errors)} errors"

@@ -1,0 +1,211 @@
+"""Importing, as every importer does it: one vocabulary for what is wrong with a file
+(``RowIssue``: where and why; ``ImportRefused``: the file cannot be imported and nothing was
+written), the table reader (CSV in any of ; , tab, or the first sheet of an XLSX), and the
+readers of Swedish dates, times and numbers that partners' files contain."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl import load_workbook
+
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+
+_SWEDISH_DATE = re.compile(
+    r"^(?P<d>\d{1,2})[./ -](?P<m>\d{1,2})[./ -](?P<y>\d{4})$"
+    r"|^(?P<d2>\d{1,2})/(?P<m2>\d{1,2}) (?P<y2>\d{4})$"
+)
+_WORD_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?\s+(?P<y>\d{4})$")
+_TIME = re.compile(r"^(?:kl\.?\s*)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?::(?P<s>\d{2}))?$", re.I)
+_DATE_AND_TIME = re.compile(
+    r"^(?P<date>.+?)(?:[ T]+(?:kl\.?\s*)?)(?P<time>\d{1,2}[:.]\d{2}(?::\d{2})?)$"
+)
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """An error or warning about one row (1-based as the user sees it; 0 = the file)."""
+
+    row: int
+    field: str
+    message: str
+    # What a number counts in this file: rows of a table, features of a GeoJSON layer.
+    unit: str = "row"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"{self.unit} {self.row}" if self.row else "file"
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; nothing was written."""
+
+    def __init__(self, errors: list[RowIssue]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+
+
+# --- Values ------------------------------------------------------------------------------
+
+
+def parse_date(value) -> tuple[dt.date, dt.time | None]:
+    """(date, time or None) from an ISO or Swedish date, optionally with a time."""
+    if isinstance(value, dt.datetime):
+        has_time = value.time() != dt.time(0, 0)
+        return value.date(), value.time().replace(microsecond=0) if has_time else None
+    if isinstance(value, dt.date):
+        return value, None
+    text = str(value).strip()
+    if not text:
+        raise ValueError("empty")
+    if len(text) == 10:
+        try:
+            return dt.date.fromisoformat(text), None
+        except ValueError:
+            pass
+    elif len(text) > 10:
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+            return parsed.date(), parsed.time().replace(microsecond=0, tzinfo=None)
+        except ValueError:
+            pass
+    m = _DATE_AND_TIME.match(text)
+    if m:
+        day, _ = parse_date(m["date"])
+        return day, parse_time(m["time"])
+    m = _SWEDISH_DATE.match(text)
+    if m:
+        d, mo, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
+        return dt.date(int(y), int(mo), int(d)), None
+    m = _WORD_DATE.match(text)
+    if m and m["month"].casefold() in MONTHS:
+        return dt.date(int(m["y"]), MONTHS[m["month"].casefold()], int(m["d"])), None
+    if re.fullmatch(r"\d{8}", text):
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])), None
+    raise ValueError(f"{text!r} is not a date (use 2026-03-14, 14/3 2026 or 14 mars 2026)")
+
+
+def parse_time(value) -> dt.time:
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.datetime):
+        return value.time().replace(microsecond=0)
+    m = _TIME.match(str(value).strip())
+    if not m:
+        raise ValueError(f"{value!r} is not a time (use 21:30 or 21.30)")
+    h, mi, s = int(m["h"]), int(m["m"] or 0), int(m["s"] or 0)
+    return dt.time(h, mi, s)  # raises ValueError for 25:00
+
+
+def parse_number(value) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+# --- Reading the table ------------------------------------------------------------------
+
+
+def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], list[list]]:
+    if not data.strip():
+        raise ImportRefused([RowIssue(0, "", "the file is empty")])
+    if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    try:
+        text = data.decode(
+            "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+        )
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            [
+                RowIssue(
+                    0,
+                    "",
+                    f"the file is not {encoding} text (byte {exc.start}); save it as "
+                    "'CSV UTF-8' or give its encoding, e.g. --encoding cp1252",
+                )
+            ]
+        ) from exc
+    except LookupError as exc:
+        raise ImportRefused([RowIssue(0, "", f"unknown encoding {encoding!r}")]) from exc
+    if "\x00" in text:
+        raise ImportRefused([RowIssue(0, "", "the file is not a text (CSV) file")])
+    sample = text[:20_000]
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportRefused([RowIssue(0, "", "the file is empty")]) from None
+    except csv.Error as exc:
+        raise ImportRefused([RowIssue(1, "", f"unreadable CSV: {exc}")]) from exc
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ImportRefused([RowIssue(reader.line_num, "", f"unreadable CSV: {exc}")]) from exc
+    return header, rows
+
+
+def read_table(
+    data: bytes, file_name: str, encoding: str = "utf-8"
+) -> tuple[list[str], list[list]]:
+    """(header, rows) of a CSV (any of ; , tab) or XLSX file; ImportRefused when unreadable."""
+    return _read_table(data, file_name, encoding)
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportRefused([RowIssue(0, "", f"not a readable XLSX workbook ({exc})")]) from exc
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)
+    header_row = next(rows_iter, None)
+    if header_row is None:
+        raise ImportRefused([RowIssue(0, "", "the first worksheet is empty")])
+    header = ["" if v is None else str(v) for v in header_row]
+    rows = []
+    for values in rows_iter:
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        rows.append(["" if v is None else v for v in values])
+    workbook.close()
+    return header, rows
