@@ -106,6 +106,8 @@ def test_members_read_but_do_not_create(client, with_incidents):
     )
 
 
+# A failing task makes the worker drop its database connections: a real transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_document_that_fails_shows_why_and_can_be_made_again(
     client, bro, run_worker, django_capture_on_commit_callbacks, monkeypatch
 ):
