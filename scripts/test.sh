@@ -78,6 +78,8 @@ say "ruff"
 "$BIN/ruff" check . || status=1
 say "Layers (import-linter contracts)"
 "$BIN/lint-imports" --no-cache || status=1
+say "Types (mypy, strict on trygg/core and trygg/analysis)"
+"$BIN/mypy" trygg/core trygg/analysis || status=1
 say "Migrations are up to date"
 DJANGO_SETTINGS_MODULE=trygg.test_settings "$BIN/python" manage.py makemigrations --check --dry-run || status=1
 

@@ -20,6 +20,7 @@ at least 90 % of the slices:
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from trygg.analysis.hotspots import gi_star
 from trygg.analysis.trends import mann_kendall
@@ -72,7 +73,7 @@ def _pattern(hot: np.ndarray, cold: np.ndarray, z: np.ndarray) -> str:
     return "sporadic"
 
 
-def emerging_hotspots(cube, distance: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
+def emerging_hotspots(cube: npt.ArrayLike, distance: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
     """``cube``: counts of shape (time slices, ny, nx). Returns (patterns, signs): for each
     cell the pattern name (see the module docstring) and +1 for a hot, −1 for a cold,
     0 for no pattern."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 
@@ -35,7 +36,11 @@ class DiDResult:
 
 
 def difference_in_differences(
-    target_before, target_after, comparison_before, comparison_after, confidence: float = 0.95
+    target_before: npt.ArrayLike,
+    target_after: npt.ArrayLike,
+    comparison_before: npt.ArrayLike,
+    comparison_after: npt.ArrayLike,
+    confidence: float = 0.95,
 ) -> DiDResult:
     """Each argument: counts per period (e.g. per week), all periods of equal length.
 
@@ -79,7 +84,9 @@ class WDQResult:
     interpretation: str
 
 
-def weighted_displacement_quotient(Ra, Rb, Da, Db, Ca, Cb) -> WDQResult:
+def weighted_displacement_quotient(
+    Ra: float, Rb: float, Da: float, Db: float, Ca: float, Cb: float
+) -> WDQResult:
     """Counts after (a) and before (b) in the target area R, the buffer D around it and
     the control area C.
 
@@ -115,7 +122,9 @@ class PredictiveAccuracy:
     coverage: float  # a / A
 
 
-def predictive_accuracy(surface, later_counts, coverage: float = 0.05) -> PredictiveAccuracy:
+def predictive_accuracy(
+    surface: npt.ArrayLike, later_counts: npt.ArrayLike, coverage: float = 0.05
+) -> PredictiveAccuracy:
     """How much of a later period's crime falls in the top ``coverage`` share of cells of a
     hotspot surface (any score: Gi* z, KDE, last period's counts)."""
     surface = np.asarray(surface, dtype=float).ravel()

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
+from pyproj import Transformer
 
 DEFAULT_CELL_M = 250.0
 
 
 @lru_cache(maxsize=4)
-def _transformer(source: str, target: str):
-    from pyproj import Transformer
-
+def _transformer(source: str, target: str) -> Transformer:
     return Transformer.from_crs(source, target, always_xy=True)
 
 
-def to_sweref(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+def to_sweref(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """(easting, northing) in metres, SWEREF 99 TM, for WGS84 longitudes and latitudes."""
     x, y = _transformer("EPSG:4326", "EPSG:3006").transform(
         np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
@@ -30,7 +30,7 @@ def to_sweref(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-def to_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
+def to_wgs84(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """(longitude, latitude) for SWEREF 99 TM eastings and northings."""
     lon, lat = _transformer("EPSG:3006", "EPSG:4326").transform(
         np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -50,7 +50,9 @@ class Grid:
     ny: int
 
     @classmethod
-    def covering(cls, x, y, cell: float = DEFAULT_CELL_M, pad: int = 0) -> Grid:
+    def covering(
+        cls, x: npt.ArrayLike, y: npt.ArrayLike, cell: float = DEFAULT_CELL_M, pad: int = 0
+    ) -> Grid:
         """The smallest grid covering the points, ``pad`` empty cells on every side."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if x.size == 0:
@@ -65,7 +67,7 @@ class Grid:
     def shape(self) -> tuple[int, int]:
         return (self.ny, self.nx)
 
-    def cell_index(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+    def cell_index(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(ix, iy) of each point; points outside the grid get −1."""
         ix = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell).astype(np.int64)
         iy = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell).astype(np.int64)
@@ -78,9 +80,12 @@ class Grid:
         """x and y of every cell centre, each of shape ``self.shape``."""
         xs = self.x0 + (np.arange(self.nx) + 0.5) * self.cell
         ys = self.y0 + (np.arange(self.ny) + 0.5) * self.cell
-        return np.meshgrid(xs, ys)
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        return grid_x, grid_y
 
-    def aggregate(self, x, y, weights=None) -> np.ndarray:
+    def aggregate(
+        self, x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike | None = None
+    ) -> np.ndarray:
         """Counts (or summed weights) per cell, shape ``self.shape``; points outside the
         grid are ignored."""
         ix, iy = self.cell_index(x, y)
@@ -91,7 +96,9 @@ class Grid:
         return counts.reshape(self.shape)
 
 
-def aggregate_to_areas(area_index, n_areas: int, weights=None) -> np.ndarray:
+def aggregate_to_areas(
+    area_index: npt.ArrayLike, n_areas: int, weights: npt.ArrayLike | None = None
+) -> np.ndarray:
     """Counts per area from each point's area index (0 … n_areas−1; −1 = in no area)."""
     area_index = np.asarray(area_index, dtype=np.int64)
     inside = area_index >= 0

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import ndimage, stats
 
 CONFIDENCE_LEVELS = (0.90, 0.95, 0.99)
@@ -85,7 +86,7 @@ class GiStarResult:
         return np.where(self.z < 0, -levels, levels).astype(np.int8)
 
 
-def gi_star(counts, distance: float = 1.5) -> GiStarResult:
+def gi_star(counts: npt.ArrayLike, distance: float = 1.5) -> GiStarResult:
     """Getis-Ord Gi* z-scores and two-sided p-values for a 2-D array of cell counts;
     neighbours are the cells whose centres lie within ``distance`` cell widths."""
     x = np.asarray(counts, dtype=float)

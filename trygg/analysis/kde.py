@@ -16,13 +16,14 @@ municipality into one blob).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy import ndimage
 
 MIN_CELLS = 2.0
 MAX_BANDWIDTH_M = 2000.0
 
 
-def default_bandwidth(x, y, cell: float) -> float:
+def default_bandwidth(x: npt.ArrayLike, y: npt.ArrayLike, cell: float) -> float:
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     n = x.size
     if n < 2:
@@ -41,9 +42,10 @@ def quartic_kernel(bandwidth: float, cell: float) -> np.ndarray:
     return np.where(u2 < 1, 3 / (np.pi * bandwidth * bandwidth) * (1 - u2) ** 2, 0.0)
 
 
-def density(counts, cell: float, bandwidth: float) -> np.ndarray:
+def density(counts: npt.ArrayLike, cell: float, bandwidth: float) -> np.ndarray:
     """Events per square metre at every cell centre of a count grid."""
     counts = np.asarray(counts, dtype=float)
     if bandwidth <= 0 or cell <= 0:
         raise ValueError("bandwidth and cell must be > 0")
-    return ndimage.convolve(counts, quartic_kernel(bandwidth, cell), mode="constant", cval=0.0)
+    kernel = quartic_kernel(bandwidth, cell)
+    return np.asarray(ndimage.convolve(counts, kernel, mode="constant", cval=0.0), dtype=float)

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 
@@ -80,22 +81,22 @@ def _pairs_per_time_band(t: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Number of pairs (i < j) with |t_i − t_j| in each time band, for all pairs."""
     ts = np.sort(t)
     n = ts.size
-    cumulative = []
+    within: list[int] = []
     for bound in bounds:
         # pairs with difference ≤ bound: for each i, events j > i with t_j ≤ t_i + bound
         upto = np.searchsorted(ts, ts + bound, side="right")
-        cumulative.append(int((upto - np.arange(1, n + 1)).sum()))
+        within.append(int((upto - np.arange(1, n + 1)).sum()))
     total = n * (n - 1) // 2
-    cumulative = np.array([*cumulative, total], dtype=np.int64)
+    cumulative = np.array([*within, total], dtype=np.int64)
     return np.diff(np.concatenate([[0], cumulative]))
 
 
 def knox(
-    x_m,
-    y_m,
-    t_days,
-    space_bands,
-    time_bands,
+    x_m: npt.ArrayLike,
+    y_m: npt.ArrayLike,
+    t_days: npt.ArrayLike,
+    space_bands: npt.ArrayLike,
+    time_bands: npt.ArrayLike,
     permutations: int = 999,
     seed: int = 0,
 ) -> KnoxResult:

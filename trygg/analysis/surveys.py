@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 MIN_N = 30  # cells with fewer respondents are not shown (docs/privacy.md §3)
@@ -27,7 +28,7 @@ class Estimate:
     ci_high: float
 
 
-def mean_estimate(values) -> Estimate:
+def mean_estimate(values: npt.ArrayLike) -> Estimate:
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     n = x.size

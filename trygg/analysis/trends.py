@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 
@@ -27,7 +28,7 @@ class MannKendallResult:
     intercept: float  # of the Kendall–Theil line (Conover 1980)
 
 
-def mann_kendall(x, alpha: float = 0.05) -> MannKendallResult:
+def mann_kendall(x: npt.ArrayLike, alpha: float = 0.05) -> MannKendallResult:
     """The original Mann–Kendall test with tie correction and continuity correction, as
     ``pymannkendall.original_test``. NaN values are dropped."""
     x = np.asarray(x, dtype=float).ravel()
@@ -118,7 +119,7 @@ def rate_change(
     )
 
 
-def seasonal_baseline(series, period: int, years: int) -> np.ndarray:
+def seasonal_baseline(series: npt.ArrayLike, period: int, years: int) -> np.ndarray:
     """For each of the last ``period`` values (e.g. the last 52 weeks), the mean of the same
     position in the ``years`` periods before — a baseline that knows the season."""
     x = np.asarray(series, dtype=float)
@@ -127,7 +128,7 @@ def seasonal_baseline(series, period: int, years: int) -> np.ndarray:
     past = np.stack(
         [x[x.size - period * (k + 1) : x.size - period * k] for k in range(1, years + 1)]
     )
-    return past.mean(axis=0)
+    return np.asarray(past.mean(axis=0), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class ExceedanceAlert:
 
 
 def exceedance_alerts(
-    observed, expected, alpha: float = 0.01, min_count: int = 3
+    observed: npt.ArrayLike, expected: npt.ArrayLike, alpha: float = 0.01, min_count: int = 3
 ) -> list[ExceedanceAlert]:
     """Weeks with unusually many events: observed at or above the Poisson upper control
     limit, i.e. P(X ≥ observed | expected) < alpha (one-sided: only increases alert), and

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from trygg.core.params import error_messages
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on a form: each message on its field, or at the
     top of the form when the field is not shown (hidden inputs such as a map's lat/lon)
     or the error names no field."""

@@ -59,7 +59,7 @@ class BackgroundJob(models.Model):
     def has_failed(self) -> bool:
         return self.status == JobStatus.FAILED
 
-    def _set(self, **values) -> None:
+    def _set(self, **values: object) -> None:
         """Write the status fields alone (the work may have changed others in memory)."""
         for name, value in values.items():
             setattr(self, name, value)

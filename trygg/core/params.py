@@ -24,7 +24,7 @@ MAX_ID = 2**63 - 1
 _ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
 
 
-def _raw(query: Mapping, name: str) -> str | None:
+def _raw(query: Mapping[str, object], name: str) -> str | None:
     value = query.get(name)
     if value is None:
         return None
@@ -32,7 +32,9 @@ def _raw(query: Mapping, name: str) -> str | None:
     return value or None
 
 
-def parse_int(value: str, *, name: str, minimum: int | None = None, maximum: int | None = None):
+def parse_int(
+    value: str, *, name: str, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """An ASCII whole number within bounds, or BadRequest naming ``name``."""
     if not _ASCII_INT.fullmatch(value):
         raise BadRequest(_("%(name)s must be a whole number.") % {"name": name})
@@ -46,7 +48,7 @@ def parse_int(value: str, *, name: str, minimum: int | None = None, maximum: int
 
 
 def int_param(
-    query: Mapping,
+    query: Mapping[str, object],
     name: str,
     default: int | None = None,
     *,
@@ -59,18 +61,20 @@ def int_param(
     return parse_int(raw, name=name, minimum=minimum, maximum=maximum)
 
 
-def id_param(query: Mapping, name: str) -> int | None:
+def id_param(query: Mapping[str, object], name: str) -> int | None:
     """A database id (1 … 2⁶³−1), or None when absent."""
     return int_param(query, name, minimum=1, maximum=MAX_ID)
 
 
-def year_param(query: Mapping, name: str, default: int) -> int:
+def year_param(query: Mapping[str, object], name: str, default: int) -> int:
     value = int_param(query, name, default, minimum=MIN_DATE.year, maximum=MAX_DATE.year)
     assert value is not None
     return value
 
 
-def date_param(query: Mapping, name: str, default: dt.date | None = None) -> dt.date | None:
+def date_param(
+    query: Mapping[str, object], name: str, default: dt.date | None = None
+) -> dt.date | None:
     raw = _raw(query, name)
     if raw is None:
         return default

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django import forms
 from django.db import models, transaction
 
 
-def relations(form) -> dict[str, Iterable]:
+def relations(form: forms.BaseModelForm[models.Model]) -> dict[str, Iterable[object]]:
     """The many-to-many values of a validated ModelForm, by field name."""
     names = {f.name for f in form._meta.model._meta.many_to_many}
     return {name: value for name, value in form.cleaned_data.items() if name in names}
@@ -21,7 +22,7 @@ def relations(form) -> dict[str, Iterable]:
 @transaction.atomic
 def write(
     instance: models.Model,
-    related: Mapping[str, Iterable] | None = None,
+    related: Mapping[str, Iterable[object]] | None = None,
     *,
     exclude: Iterable[str] = (),
 ) -> models.Model:

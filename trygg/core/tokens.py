@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.db import models
 from django.utils import timezone
 
 from trygg.core import audit
@@ -27,7 +28,7 @@ def new_secret(prefix: str, nbytes: int = 32) -> tuple[str, str]:
     return key, key[len(prefix) : len(prefix) + 8]
 
 
-def mark_used(record) -> None:
+def mark_used(record: models.Model) -> None:
     """Note when a key was last used — at most one write a minute per key."""
     now = timezone.now()
     if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:

@@ -3,13 +3,14 @@ allows what it leads to (core.roles.Permission names)."""
 
 from django import template
 
+from trygg.core.permissions import Principal
 from trygg.core.roles import Permission
 
 register = template.Library()
 
 
 @register.filter
-def may(principal, permission: str) -> bool:
+def may(principal: Principal | None, permission: str) -> bool:
     if principal is None:
         return False
     return principal.has(Permission(permission))
