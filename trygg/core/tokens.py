@@ -29,10 +29,12 @@ def new_secret(prefix: str, nbytes: int = 32) -> tuple[str, str]:
 
 
 def mark_used(record: models.Model) -> None:
-    """Note when a key was last used — at most one write a minute per key."""
+    """Note when a key (a record with ``last_used_at``: an API token, an Open311 key) was
+    last used — at most one write a minute per key."""
     now = timezone.now()
-    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
-        audit.update(type(record).objects.filter(pk=record.pk), last_used_at=now)
+    last_used = getattr(record, "last_used_at", None)
+    if last_used is None or (now - last_used).total_seconds() > 60:
+        audit.update(type(record)._default_manager.filter(pk=record.pk), last_used_at=now)
 
 
 def create_token(membership: Membership, name: str) -> tuple[ApiToken, str]:
