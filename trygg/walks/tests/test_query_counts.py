@@ -35,3 +35,20 @@ def test_walk_pages_do_not_grow_with_findings(world, walk, client, page_queries)
     add_findings(world, walk, 10)
     after = {url: page_queries(url) for url in urls}
     assert after == before
+
+
+def test_the_protocol_pdf_builder_does_not_grow_with_findings(world, walk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trygg.walks import protocol
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            protocol.build(walk)
+        return len(captured)
+
+    add_findings(world, walk, 2)
+    before = queries()
+    add_findings(world, walk, 10)
+    assert queries() == before
