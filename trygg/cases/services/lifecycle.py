@@ -1,29 +1,19 @@
-"""The rules of cases: routing, the state machine, deadlines, duplicates, merging,
-moderation, notifications and reminders. Views, the API, Open311 and the walks app call
-these; none of them writes a case with the ORM directly."""
+"""Cases: creating (routed, announced), the state machine, notes, decided actions,
+"not ours", merging duplicates and moderating what the public wrote."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
-import math
-import statistics
-from collections import defaultdict
-from dataclasses import dataclass
 
-import shapely
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone, translation
-from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from shapely.geometry import shape
+from django.utils.translation import gettext_noop
 
-from trygg.cases import origins, tasks
+from trygg.cases import origins
 from trygg.cases.mailing import (  # noqa: F401 - part of the services' interface
     erase_expired_emails,
     overdue_by_organisation,
@@ -36,129 +26,20 @@ from trygg.cases.models import (
     CaseCategory,
     CasePhoto,
     CaseUpdate,
-    Land,
     Moderation,
     Origin,
-    PropertyArea,
-    RoutingRule,
     State,
 )
+from trygg.cases.services.notify import (
+    _after_commit_notify_reporters,
+    _after_commit_notify_responsible,
+)
+from trygg.cases.services.routing import deadline_for, route
 from trygg.core import audit, images
-from trygg.core.dates import add_months
-from trygg.core.geo import distance_m
-from trygg.core.models import Area, Municipality, Organisation, Sensitivity
+from trygg.core.models import Municipality, Organisation, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
-from trygg.core.services import locate_area, parse_area_file
-
-# --- Deadlines ----------------------------------------------------------------------
-
-
-def deadline_for(category: CaseCategory, created: dt.date) -> dt.date:
-    return add_months(created, category.deadline_months)
-
-
-# --- Routing ------------------------------------------------------------------------
-
-
-class RoutingError(ValidationError):
-    pass
-
-
-@dataclass(frozen=True)
-class Route:
-    organisation: Organisation
-    rule: RoutingRule
-    property: PropertyArea | None
-
-
-def property_at(municipality: Municipality, lat: float, lon: float) -> PropertyArea | None:
-    """The property (housing company's land, …) the point lies in, if any."""
-    candidates = PropertyArea.objects.filter(
-        municipality=municipality,
-        min_lat__lte=lat,
-        max_lat__gte=lat,
-        min_lon__lte=lon,
-        max_lon__gte=lon,
-    ).select_related("owner")
-    point = shapely.Point(lon, lat)
-    for candidate in sorted(candidates, key=lambda p: p.pk):
-        if shape(candidate.geometry).covers(point):
-            return candidate
-    return None
-
-
-def route(
-    municipality: Municipality,
-    category: CaseCategory,
-    lat: float,
-    lon: float,
-    area: Area | None = None,
-) -> Route:
-    """The organisation responsible for ``category`` at (lat, lon): the most specific
-    matching rule (category, then area, then land) wins."""
-    prop = property_at(municipality, lat, lon)
-    rules = RoutingRule.objects.filter(
-        Q(category=category) | Q(category__isnull=True),
-        Q(area=area) | Q(area__isnull=True) if area else Q(area__isnull=True),
-        municipality=municipality,
-    ).select_related("organisation")
-    matching = []
-    for rule in rules:
-        if rule.land == Land.PROPERTY and prop is None:
-            continue
-        if rule.land == Land.MUNICIPAL and prop is not None:
-            continue
-        matching.append(rule)
-    if not matching:
-        raise RoutingError(
-            _("No routing rule covers this category here: ask the coordinator to add one.")
-        )
-    best = max(matching, key=lambda r: (r.specificity, -r.pk))
-    organisation = best.organisation or (prop.owner if prop else None)
-    if organisation is None:
-        raise RoutingError(_("The routing rule names no organisation."))
-    return Route(organisation=organisation, rule=best, property=prop)
-
-
-# --- Duplicates ---------------------------------------------------------------------
-
-
-def find_duplicates(
-    municipality: Municipality,
-    category: CaseCategory,
-    lat: float,
-    lon: float,
-    *,
-    radius_m: float | None = None,
-    days: int | None = None,
-    exclude: Case | None = None,
-    now: dt.datetime | None = None,
-) -> list[Case]:
-    """Open cases of the same category within ``radius_m`` reported in the last
-    ``days`` days, nearest first — suggested before a new case is created."""
-    radius_m = settings.CASE_DUPLICATE_RADIUS_M if radius_m is None else radius_m
-    days = settings.CASE_DUPLICATE_DAYS if days is None else days
-    now = now or timezone.now()
-    dlat = radius_m / 111_320
-    dlon = radius_m / (111_320 * max(0.01, math.cos(math.radians(lat))))
-    qs = Case.objects.filter(
-        municipality=municipality,
-        category=category,
-        state__in=OPEN_STATES,
-        created_at__gte=now - dt.timedelta(days=days),
-        lat__range=(lat - dlat, lat + dlat),
-        lon__range=(lon - dlon, lon + dlon),
-    ).select_related("owner_organisation", "category")
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    found = [(distance_m(lat, lon, c.lat, c.lon), c) for c in qs]
-    found = [(d, c) for d, c in found if d <= radius_m]
-    found.sort(key=lambda pair: (pair[0], pair[1].pk))
-    for d, case in found:
-        case.distance_m = round(d)
-    return [c for _, c in found]
-
+from trygg.core.services import locate_area
 
 # --- Creating -----------------------------------------------------------------------
 
@@ -507,187 +388,3 @@ def moderate(
         is_public=False,
         **_actor(principal),
     )
-
-
-# --- Reading ------------------------------------------------------------------------
-
-STATUS_FILTERS = ("open", "overdue", "closed", "all")
-
-
-def with_status(qs, status: str, today: dt.date | None = None):
-    """Cases by status group: open, overdue (open past the deadline), closed; any other
-    value (all) leaves ``qs`` as it is."""
-    if status == "open":
-        return qs.filter(state__in=OPEN_STATES)
-    if status == "overdue":
-        return qs.filter(state__in=OPEN_STATES, deadline__lt=today or timezone.localdate())
-    if status == "closed":
-        return qs.filter(state__in=CLOSED_STATES)
-    return qs
-
-
-def public_cases(municipality: Municipality):
-    """What the public site and Open311 show: the public cases that are not hidden (their
-    text only once approved — see Case.public_description). Residents' and other apps'
-    reports are public; staff decide for theirs."""
-    return (
-        Case.objects.filter(municipality=municipality, sensitivity=Sensitivity.PUBLIC)
-        .exclude(state=State.HIDDEN)
-        .select_related("category", "owner_organisation", "area")
-        # An area's boundary is large JSON; lists need only its name.
-        .defer("area__geometry")
-    )
-
-
-def public_updates(case: Case):
-    return [u for u in case.updates.all() if u.is_public]
-
-
-def status_notes(case: Case) -> str:
-    """The municipality's response, for the public: the decided action, else the latest
-    public note."""
-    if case.decided_action:
-        return case.decided_action
-    notes = [u.text for u in public_updates(case) if u.text]
-    return notes[-1] if notes else ""
-
-
-# --- Notifications ------------------------------------------------------------------
-
-_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("trygg_cases_muted", default=False)
-
-
-@contextlib.contextmanager
-def notifications_muted():
-    """No e-mail for what happens inside (loading demo data, bulk corrections)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def _after_commit_notify_responsible(case: Case) -> None:
-    if _muted.get():
-        return
-    case_id = case.pk
-    transaction.on_commit(lambda: tasks.notify_responsible.enqueue(case_id))
-
-
-def _after_commit_notify_reporters(case: Case, update: CaseUpdate) -> None:
-    if _muted.get():
-        return
-    if not (case.reporter_email or case.duplicates.exclude(reporter_email="").exists()):
-        return
-    case_id, update_id = case.pk, update.pk
-    transaction.on_commit(lambda: tasks.notify_reporters.enqueue(case_id, update_id))
-
-
-# --- The case dashboard -------------------------------------------------------------
-
-
-def _median_days(durations: list[float]) -> float | None:
-    return round(statistics.median(durations), 1) if durations else None
-
-
-def dashboard(
-    municipality: Municipality, principal: Principal, today: dt.date | None = None
-) -> dict:
-    """Open and overdue per organisation, median days to fix per category and
-    organisation, fixed this month, walk findings by status."""
-    today = today or timezone.localdate()
-    cases = Case.objects.visible_to(principal).filter(municipality=municipality)
-    per_org = (
-        cases.filter(state__in=OPEN_STATES)
-        .values("owner_organisation__name")
-        .annotate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(deadline__lt=today)),
-        )
-        .order_by("-open", "owner_organisation__name")
-    )
-    fixed = list(
-        cases.filter(state=State.FIXED, closed_at__isnull=False).values_list(
-            "category__name",
-            "category__name_en",
-            "owner_organisation__name",
-            "created_at",
-            "closed_at",
-        )
-    )
-    by_category: dict[str, list[float]] = defaultdict(list)
-    by_org: dict[str, list[float]] = defaultdict(list)
-    for cat_sv, cat_en, org, created, closed in fixed:
-        days = (closed - created).total_seconds() / 86400
-        label = cat_en if cat_en and (get_language() or "sv").startswith("en") else cat_sv
-        by_category[label].append(days)
-        by_org[org].append(days)
-    walk_states = dict(
-        cases.filter(origin=Origin.WALK).values_list("state").annotate(n=Count("id")).order_by()
-    )
-    month_start = today.replace(day=1)
-    start = timezone.make_aware(dt.datetime.combine(month_start, dt.time()))
-    return {
-        "per_organisation": list(per_org),
-        "open_total": sum(r["open"] for r in per_org),
-        "overdue_total": sum(r["overdue"] for r in per_org),
-        "fixed_this_month": cases.filter(state=State.FIXED, closed_at__gte=start).count(),
-        "median_by_category": sorted(
-            (
-                {"label": k, "median_days": _median_days(v), "n": len(v)}
-                for k, v in by_category.items()
-            ),
-            key=lambda r: r["label"],
-        ),
-        "median_by_organisation": sorted(
-            ({"label": k, "median_days": _median_days(v), "n": len(v)} for k, v in by_org.items()),
-            key=lambda r: r["label"],
-        ),
-        "walk_findings": [
-            {"state": State(s).label, "n": walk_states[s]} for s in State.values if s in walk_states
-        ],
-        "walk_findings_total": sum(walk_states.values()),
-        "moderation_pending": cases.filter(moderation=Moderation.PENDING)
-        .exclude(state=State.HIDDEN)
-        .count(),
-    }
-
-
-# --- Properties (for routing) -------------------------------------------------------
-
-
-@transaction.atomic
-def import_properties(
-    municipality: Municipality, path, *, owner: Organisation, name_field: str = "name"
-) -> dict:
-    """A housing company's (or other owner's) land from a GeoJSON FeatureCollection, for
-    routing. Validated like areas (every feature, all errors at once, nothing written on
-    any error); a property is identified by its name, so re-running a file changes
-    nothing and an edited boundary is updated in place."""
-    from pathlib import Path
-
-    if owner.municipality_id != municipality.pk:
-        raise ValidationError("The owner belongs to another municipality.")
-    parsed, _crs = parse_area_file(Path(path).read_bytes(), name_field=name_field)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for item in parsed:
-        values = {
-            "owner": owner,
-            "geometry": item.geometry,
-            "min_lon": item.bounds[0],
-            "min_lat": item.bounds[1],
-            "max_lon": item.bounds[2],
-            "max_lat": item.bounds[3],
-        }
-        existing = PropertyArea.objects.filter(municipality=municipality, name=item.name).first()
-        if existing is None:
-            PropertyArea.objects.create(municipality=municipality, name=item.name, **values)
-            counts["created"] += 1
-        elif existing.geometry != item.geometry or existing.owner_id != owner.pk:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            existing.save()
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
-    return counts
