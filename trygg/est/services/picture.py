@@ -1,0 +1,289 @@
+"""The weekly picture: the week per area and category against the weeks before and the
+same week last year, its map and hotspots, events, open actions, assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.analysis import grid as grids
+from trygg.analysis import hotspots
+from trygg.assessment import services as assessment
+from trygg.assessment.filters import IncidentFilter
+from trygg.core.models import Area, Municipality
+from trygg.core.pdguard import validate_no_personal_data
+from trygg.core.permissions import Permission, Principal
+from trygg.est.models import (
+    Action,
+    ActionStatus,
+    AreaAssessment,
+    Observation,
+    ScaleKind,
+    Status,
+    WeeklyMeeting,
+)
+from trygg.est.services.scales import scale
+from trygg.est.weeks import Week
+from trygg.incidents.taxonomy import Category
+
+# --- The weekly picture -------------------------------------------------------------
+
+COUNTED = (Status.INFO, Status.ACTION)
+
+
+@dataclass
+class AreaRow:
+    area: Area | None
+    observations: int = 0
+    incidents: int = 0
+    previous_mean: float = 0.0
+    last_year: int = 0
+    categories: Counter = field(default_factory=Counter)
+    assessment: AreaAssessment | None = None
+    assessment_label: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.observations + self.incidents
+
+    @property
+    def change_vs_previous(self) -> float | None:
+        return (
+            None if not self.previous_mean else round(100 * (self.total / self.previous_mean - 1))
+        )
+
+
+@dataclass
+class WeeklyPicture:
+    week: Week
+    rows: list[AreaRow]
+    totals: dict
+    by_category: list[tuple[str, int, int]]  # (label, this week, same week last year)
+    hotspots_new: list[dict]
+    hotspots_persistent: list[dict]
+    events: list[Observation]
+    open_actions: list[Action]
+    meeting: WeeklyMeeting | None
+    previous_meeting: WeeklyMeeting | None
+    unreviewed: int
+
+
+def observations_in(principal: Principal, start: dt.date, end: dt.date):
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return Observation.objects.visible_to(principal).filter(
+        occurred_at__gte=lo, occurred_at__lt=hi, status__in=COUNTED
+    )
+
+
+def _incident_counts(principal: Principal, start: dt.date, end: dt.date) -> Counter:
+    f = IncidentFilter(municipality_id=principal.municipality.pk, date_from=start, date_to=end)
+    return assessment.counts(principal, f, "area_id", "category")
+
+
+def _week_counts(principal: Principal, week: Week) -> tuple[Counter, Counter, Counter]:
+    """(observations per area, incidents per area, per (kind, category label))."""
+    obs_area: Counter = Counter()
+    by_category: Counter = Counter()
+    for area_id, group, name in observations_in(principal, week.start, week.end).values_list(
+        "area_id", "category__parent__name", "category__name"
+    ):
+        obs_area[area_id] += 1
+        by_category[group or name] += 1
+    inc_area: Counter = Counter()
+    labels = dict(Category.choices)
+    for (area_id, category), n in _incident_counts(principal, week.start, week.end).items():
+        inc_area[area_id] += n
+        by_category[str(labels.get(category, category))] += n
+    return obs_area, inc_area, by_category
+
+
+def _points(principal: Principal, week: Week) -> list[tuple[float, float]]:
+    pts = list(
+        observations_in(principal, week.start, week.end)
+        .exclude(lat__isnull=True)
+        .values_list("lon", "lat")
+    )
+    f = IncidentFilter(
+        municipality_id=principal.municipality.pk, date_from=week.start, date_to=week.end
+    )
+    pts += [
+        tuple(feature["geometry"]["coordinates"])
+        for feature in assessment.map_points(principal, f, limit=20000)["features"]
+    ]
+    return pts
+
+
+def _hot_cells(points: list[tuple[float, float]], g: grids.Grid) -> set[tuple[int, int]]:
+    if len(points) < 3:
+        return set()
+    lon, lat = np.array(points).T
+    x, y = grids.to_sweref(lon, lat)
+    counts = g.aggregate(x, y)
+    classes = hotspots.gi_star(counts).classify()
+    iy, ix = np.nonzero(classes >= 2)  # hot at 95 % or more
+    # A hotspot needs more than a single event in the cell itself.
+    return {(int(i), int(j)) for i, j in zip(ix, iy, strict=True) if counts[j, i] >= 2}
+
+
+def _cell_feature(g: grids.Grid, cell: tuple[int, int]) -> dict:
+    ix, iy = cell
+    x0, y0 = g.x0 + ix * g.cell, g.y0 + iy * g.cell
+    xs = np.array([x0, x0 + g.cell, x0 + g.cell, x0, x0])
+    ys = np.array([y0, y0, y0 + g.cell, y0 + g.cell, y0])
+    lon, lat = grids.to_wgs84(xs, ys)
+    return {
+        "type": "Polygon",
+        "coordinates": [[[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]],
+    }
+
+
+def week_hotspots(principal: Principal, week: Week) -> tuple[list[dict], list[dict]]:
+    """The week's hotspot cells (GeoJSON polygons) against the week before, on a 250 m
+    grid over both weeks' points: (new this week, persistent since last week)."""
+    this_points = _points(principal, week)
+    if not this_points:
+        return [], []
+    last_points = _points(principal, week.shift(-1))
+    lon, lat = np.array(this_points + last_points).T
+    x, y = grids.to_sweref(lon, lat)
+    g = grids.Grid.covering(x, y, pad=2)
+    now_hot = _hot_cells(this_points, g)
+    before_hot = _hot_cells(last_points, g)
+    return (
+        [_cell_feature(g, c) for c in sorted(now_hot - before_hot)],
+        [_cell_feature(g, c) for c in sorted(now_hot & before_hot)],
+    )
+
+
+def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
+    municipality = principal.municipality
+    areas = list(Area.objects.filter(municipality=municipality, kind="district").order_by("name"))
+    obs, inc, cats = _week_counts(principal, week)
+    previous = [_week_counts(principal, week.shift(-k)) for k in range(1, 5)]
+    ly_obs, ly_inc, ly_cats = _week_counts(principal, week.same_week_last_year())
+    levels = dict(scale(municipality, ScaleKind.ASSESSMENT))
+    assessments = {
+        a.area_id: a
+        for a in AreaAssessment.objects.filter(
+            municipality=municipality, iso_year=week.year, iso_week=week.week
+        )
+    }
+    rows = []
+    for area in [*areas, None]:
+        key = area.pk if area else None
+        row = AreaRow(
+            area=area,
+            observations=obs.get(key, 0),
+            incidents=inc.get(key, 0),
+            previous_mean=round(sum(p[0].get(key, 0) + p[1].get(key, 0) for p in previous) / 4, 1),
+            last_year=ly_obs.get(key, 0) + ly_inc.get(key, 0),
+            assessment=assessments.get(key),
+        )
+        if row.assessment is not None:
+            row.assessment_label = levels.get(row.assessment.level, str(row.assessment.level))
+        if area is not None or row.total:
+            rows.append(row)
+    new_cells, persistent_cells = week_hotspots(principal, week)
+    tz = timezone.get_current_timezone()
+    events = list(
+        Observation.objects.visible_to(principal)
+        .filter(
+            category__is_event=True,
+            occurred_at__gte=dt.datetime.combine(
+                week.end + dt.timedelta(days=1), dt.time(), tzinfo=tz
+            ),
+            occurred_at__lt=dt.datetime.combine(
+                week.end + dt.timedelta(days=15), dt.time(), tzinfo=tz
+            ),
+        )
+        .exclude(status=Status.DUPLICATE)
+        .select_related("category", "area")
+    )
+    previous_meeting = (
+        WeeklyMeeting.objects.filter(municipality=municipality)
+        .filter(Q(iso_year__lt=week.year) | Q(iso_year=week.year, iso_week__lt=week.week))
+        .order_by("-iso_year", "-iso_week")
+        .first()
+    )
+    open_actions = list(
+        Action.objects.filter(
+            meeting__municipality=municipality,
+            status=ActionStatus.OPEN,
+            meeting__in=WeeklyMeeting.objects.filter(municipality=municipality).filter(
+                Q(iso_year__lt=week.year) | Q(iso_year=week.year, iso_week__lte=week.week)
+            ),
+        ).select_related("owner", "area", "meeting")
+    )
+    unreviewed = (
+        Observation.objects.visible_to(principal)
+        .filter(status=Status.NEW, occurred_at__date__lte=week.end)
+        .count()
+    )
+    return WeeklyPicture(
+        week=week,
+        rows=rows,
+        totals={
+            "observations": sum(obs.values()),
+            "incidents": sum(inc.values()),
+            "previous_mean": round(
+                sum(sum(p[0].values()) + sum(p[1].values()) for p in previous) / 4, 1
+            ),
+            "last_year": sum(ly_obs.values()) + sum(ly_inc.values()),
+        },
+        by_category=sorted(
+            ((label, n, ly_cats.get(label, 0)) for label, n in cats.items()),
+            key=lambda r: (-r[1], r[0]),
+        ),
+        hotspots_new=new_cells,
+        hotspots_persistent=persistent_cells,
+        events=events,
+        open_actions=open_actions,
+        meeting=WeeklyMeeting.objects.filter(
+            municipality=municipality, iso_year=week.year, iso_week=week.week
+        ).first(),
+        previous_meeting=previous_meeting,
+        unreviewed=unreviewed,
+    )
+
+
+def assess(principal: Principal, area: Area, week: Week, level: int, justification: str = ""):
+    if (
+        not principal.has(Permission.ASSESS_AREAS)
+        or area.municipality_id != principal.municipality.pk
+    ):
+        raise PermissionDenied
+    if level not in dict(scale(principal.municipality, ScaleKind.ASSESSMENT)):
+        raise ValidationError({"level": _("Choose a step of the assessment scale.")})
+    validate_no_personal_data(justification)
+    obj, _created = AreaAssessment.objects.update_or_create(
+        municipality=principal.municipality,
+        area=area,
+        iso_year=week.year,
+        iso_week=week.week,
+        defaults={"level": level, "justification": justification, "assessed_by": principal.user},
+    )
+    return obj
+
+
+def assessment_history(municipality: Municipality, week: Week, weeks: int = 12):
+    """Per area, the assessments of the last ``weeks`` weeks (None where none)."""
+    wanted = [week.shift(-k) for k in range(weeks - 1, -1, -1)]
+    found = {
+        (a.area_id, a.iso_year, a.iso_week): a.level
+        for a in AreaAssessment.objects.filter(
+            municipality=municipality, iso_year__gte=wanted[0].year
+        )
+    }
+    return wanted, [
+        (area, [found.get((area.pk, w.year, w.week)) for w in wanted])
+        for area in Area.objects.filter(municipality=municipality, kind="district").order_by("name")
+    ]

@@ -1,0 +1,139 @@
+"""The weekly picture: partners' reports — validated, idempotent by their reference, from
+the phone form, the API or a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.core import images
+from trygg.core.models import Area, Municipality, Sensitivity
+from trygg.core.pdguard import validate_no_personal_data
+from trygg.core.permissions import Permission, Principal
+from trygg.core.services import locate_area
+from trygg.est.models import (
+    Observation,
+    ObservationCategory,
+    ObservationSource,
+    Place,
+    ScaleKind,
+)
+from trygg.est.services.scales import scale
+
+# --- Reporting ----------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    category: ObservationCategory | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place: Place | None = None
+    area: Area | None = None
+    occurred_at: dt.datetime | None = None
+    occurred_until: dt.datetime | None = None
+    severity: int = 1
+    description: str = ""
+    photo: bytes | None = None
+    sensitivity: str = Sensitivity.PARTNERS
+    client_ref: str = ""
+    source: str = ObservationSource.FORM
+
+
+def validate(municipality: Municipality, report: Report, now: dt.datetime | None = None) -> dict:
+    """Every problem of a report, by field (empty: fine)."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = defaultdict(list)
+    if report.category is None or report.category.municipality_id != municipality.pk:
+        errors["category"].append(_("Choose what you saw."))
+    elif not report.category.is_active:
+        errors["category"].append(_("That category is no longer used."))
+    if report.lat is None and report.place is None and report.area is None:
+        errors["lat"].append(_("Say where: your position, a place from the list, or an area."))
+    if (
+        report.lat is not None
+        and report.area is None
+        and report.place is None
+        and locate_area(municipality, report.lat, report.lon) is None
+    ):
+        errors["lat"].append(_("The position is outside the municipality."))
+    if report.occurred_at is None:
+        errors["occurred_at"].append(_("Say when."))
+    elif report.occurred_at > now + dt.timedelta(minutes=10):
+        errors["occurred_at"].append(_("The time is in the future."))
+    elif report.occurred_at < now - dt.timedelta(days=366):
+        errors["occurred_at"].append(_("The time is more than a year ago."))
+    if report.occurred_until and report.occurred_at and report.occurred_until < report.occurred_at:
+        errors["occurred_until"].append(_("It ends before it starts."))
+    if report.severity not in dict(scale(municipality, ScaleKind.SEVERITY)):
+        errors["severity"].append(_("Choose how serious it is."))
+    if len(report.description) > 1000:
+        errors["description"].append(_("At most 1000 characters."))
+    try:
+        validate_no_personal_data(report.description)
+    except ValidationError as exc:
+        errors["description"] += exc.messages
+    return dict(errors)
+
+
+@transaction.atomic
+def report(principal: Principal, report: Report) -> tuple[Observation, bool]:
+    """Store a partner's report (validated; nothing is stored when anything is wrong).
+    With a ``client_ref`` a repeat returns the stored report instead of a second one."""
+    if not principal.has(Permission.CREATE):
+        raise PermissionDenied
+    municipality = principal.municipality
+    if report.client_ref:
+        existing = Observation.objects.filter(
+            owner_organisation=principal.organisation, client_ref=report.client_ref
+        ).first()
+        if existing is not None:
+            return existing, False
+    errors = validate(municipality, report)
+    clean = None
+    if report.photo is not None:  # size, format and metadata: core.images
+        try:
+            clean = images.clean_photo(report.photo)
+        except ValidationError as exc:
+            errors["photo"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    lat, lon, area = report.lat, report.lon, report.area
+    if report.place is not None:
+        lat, lon, area = report.place.lat, report.place.lon, report.place.area
+    if area is None and lat is not None:
+        area = locate_area(municipality, lat, lon)
+    observation = Observation(
+        municipality=municipality,
+        owner_organisation=principal.organisation,
+        sensitivity=report.sensitivity,
+        category=report.category,
+        lat=lat,
+        lon=lon,
+        area=area,
+        place=report.place,
+        occurred_at=report.occurred_at,
+        occurred_until=report.occurred_until,
+        severity=report.severity,
+        description=report.description.strip(),
+        reporter=principal.user,
+        source=report.source,
+        client_ref=report.client_ref,
+    )
+    if clean is not None:
+        observation.photo.save("observation.jpg", ContentFile(clean.content), save=False)
+    try:
+        with transaction.atomic():
+            observation.save()
+    except IntegrityError:
+        return Observation.objects.get(
+            owner_organisation=principal.organisation, client_ref=report.client_ref
+        ), False
+    return observation, True
