@@ -124,86 +124,101 @@ def _visible_case(request, pk: int) -> Case:
     return get_object_or_404(qs, pk=pk)
 
 
+def _case_forms(case: Case, principal, data=None, action: str | None = None) -> dict:
+    """The case page's three forms; the one ``action`` names is bound to ``data``."""
+
+    def bound(name: str):
+        return data if action == name else None
+
+    return {
+        "update": UpdateForm(
+            bound("update"),
+            states=services.allowed_transitions(case, principal),
+            case=case,
+            prefix="update",
+        ),
+        "reassign": ReassignForm(bound("reassign"), case=case, prefix="reassign"),
+        "merge": MergeForm(bound("merge"), prefix="merge"),
+    }
+
+
+def _update(request, case: Case, principal, form):
+    """A new state, a note, a decided action — any of them."""
+    data = form.cleaned_data
+    services.update_case(
+        case,
+        principal,
+        state=data["state"] or None,
+        text=data["text"],
+        is_public=data["is_public"],
+        decided_action=data["decided_action"],
+    )
+    messages.success(request, _("The case was updated."))
+    return redirect("case_detail", pk=case.pk)
+
+
+def _reassign(request, case: Case, principal, form):
+    """ "Not ours": to the organisation that is responsible."""
+    services.reassign(case, principal, form.cleaned_data["organisation"], form.cleaned_data["text"])
+    messages.success(request, _("The case was passed on."))
+    return redirect("case_detail", pk=case.pk)
+
+
+def _merge(request, case: Case, principal, form):
+    """A duplicate merged into the case it repeats."""
+    into = Case.objects.visible_to(principal).filter(pk=form.cleaned_data["into"]).first()
+    if into is None:
+        form.add_error("into", _("No such case."))
+        return None
+    services.merge(case, into, principal)
+    messages.success(request, _("The case was merged."))
+    return redirect("case_detail", pk=into.pk)
+
+
+CASE_ACTIONS = {"update": _update, "reassign": _reassign, "merge": _merge}
+
+
+def _case_page(case: Case, principal, editable: bool, forms: dict) -> dict:
+    return {
+        "case": case,
+        "updates": case.updates.select_related("author", "organisation", "reassigned_to"),
+        "photos": case.photos.all(),
+        "editable": editable,
+        "update_form": forms["update"],
+        "reassign_form": forms["reassign"],
+        "merge_form": forms["merge"],
+        "can_moderate": principal.has(Permission.MODERATE),
+        "nearby": services.find_duplicates(
+            case.municipality, case.category, case.lat, case.lon, exclude=case
+        )
+        if case.is_open
+        else [],
+        "finding": getattr(case, "walk_finding", None),
+        "case_extent": [case.lat - 0.002, case.lon - 0.004, case.lat + 0.002, case.lon + 0.004],
+    }
+
+
 @member_required()
 def case_detail(request, pk: int):
     principal = request.principal
     case = _visible_case(request, pk)
-    states = services.allowed_transitions(case, principal)
     editable = can_edit(principal, case)
-    update_form = UpdateForm(states=states, case=case, prefix="update")
-    reassign_form = ReassignForm(case=case, prefix="reassign")
-    merge_form = MergeForm(prefix="merge")
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = _case_forms(case, principal, request.POST, action)
     if request.method == "POST":
+        # Moderators merge duplicates of cases they may not otherwise change.
         if not editable and "moderate" not in request.POST and "merge-into" not in request.POST:
             raise PermissionDenied
-        action = request.POST.get("action")
-        try:
-            if action == "update":
-                update_form = UpdateForm(request.POST, states=states, case=case, prefix="update")
-                if update_form.is_valid():
-                    data = update_form.cleaned_data
-                    services.update_case(
-                        case,
-                        principal,
-                        state=data["state"] or None,
-                        text=data["text"],
-                        is_public=data["is_public"],
-                        decided_action=data["decided_action"],
-                    )
-                    messages.success(request, _("The case was updated."))
-                    return redirect("case_detail", pk=case.pk)
-            elif action == "reassign":
-                reassign_form = ReassignForm(request.POST, case=case, prefix="reassign")
-                if reassign_form.is_valid():
-                    services.reassign(
-                        case,
-                        principal,
-                        reassign_form.cleaned_data["organisation"],
-                        reassign_form.cleaned_data["text"],
-                    )
-                    messages.success(request, _("The case was passed on."))
-                    return redirect("case_detail", pk=case.pk)
-            elif action == "merge":
-                merge_form = MergeForm(request.POST, prefix="merge")
-                if merge_form.is_valid():
-                    into = (
-                        Case.objects.visible_to(principal)
-                        .filter(pk=merge_form.cleaned_data["into"])
-                        .first()
-                    )
-                    if into is None:
-                        merge_form.add_error("into", _("No such case."))
-                    else:
-                        services.merge(case, into, principal)
-                        messages.success(request, _("The case was merged."))
-                        return redirect("case_detail", pk=into.pk)
-        except ValidationError as exc:
-            target = {"update": update_form, "reassign": reassign_form, "merge": merge_form}.get(
-                action, update_form
-            )
-            add_service_errors(target, exc)
-    updates = case.updates.select_related("author", "organisation", "reassigned_to")
-    return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "updates": updates,
-            "photos": case.photos.all(),
-            "editable": editable,
-            "update_form": update_form,
-            "reassign_form": reassign_form,
-            "merge_form": merge_form,
-            "can_moderate": principal.has(Permission.MODERATE),
-            "nearby": services.find_duplicates(
-                case.municipality, case.category, case.lat, case.lon, exclude=case
-            )
-            if case.is_open
-            else [],
-            "finding": getattr(case, "walk_finding", None),
-            "case_extent": [case.lat - 0.002, case.lon - 0.004, case.lat + 0.002, case.lon + 0.004],
-        },
-    )
+        handler = CASE_ACTIONS.get(action or "")
+        if handler is not None and forms[action].is_valid():
+            try:
+                response = handler(request, case, principal, forms[action])
+            except ValidationError as exc:
+                add_service_errors(forms[action], exc)
+            else:
+                if response is not None:
+                    return response
+    return render(request, "cases/detail.html", _case_page(case, principal, editable, forms))
 
 
 @member_required(Permission.CREATE)

@@ -403,3 +403,9 @@ def test_unsupported_methods_and_formats(world, client):
     assert client.delete(f"{BASE}/requests.json").status_code == 405
     assert client.post(f"{BASE}/services.json").status_code == 405
     assert client.get(f"{BASE}/services.csv").status_code == 404
+
+
+def test_a_key_prefix_never_reads_as_a_command_line_option():
+    from trygg.core.tokens import new_secret
+
+    assert not any(new_secret("o311_")[1].startswith("-") for _ in range(2000))
