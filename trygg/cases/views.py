@@ -32,7 +32,7 @@ from trygg.cases.models import (
     Origin,
     State,
 )
-from trygg.core import ratelimit
+from trygg.core import geojson, ratelimit
 from trygg.core.forms import add_service_errors
 from trygg.core.guards import member_required
 from trygg.core.middleware import client_ip
@@ -99,22 +99,20 @@ def cases_geojson(request):
         qs = qs.filter(pk=case_id)
     else:
         qs = services.with_status(qs, request.GET.get("status") or "open")
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-            "properties": {
-                "id": c.pk,
-                "title": f"#{c.pk} {c.category.label}",
-                "status": c.get_state_display(),
-                "open": c.is_open,
-                "overdue": c.is_overdue,
-                "url": reverse("case_detail", args=[c.pk]),
-            },
-        }
+    features = (
+        geojson.point(
+            c.lon,
+            c.lat,
+            title=f"#{c.pk} {c.category.label}",
+            status=c.get_state_display(),
+            is_open=c.is_open,
+            url=reverse("case_detail", args=[c.pk]),
+            id=c.pk,
+            overdue=c.is_overdue,
+        )
         for c in qs[:5000]
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    )
+    return JsonResponse(geojson.collection(features))
 
 
 def _visible_case(request, pk: int) -> Case:
@@ -440,17 +438,15 @@ def public_cases_geojson(request):
     status = request.GET.get("status", "open")
     qs = services.with_status(services.public_cases(municipality), status)
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(c.lon, 6), round(c.lat, 6)]},
-            "properties": {
-                "id": c.pk,
-                "title": f"#{c.pk} {c.category.label}",
-                "status": c.get_state_display(),
-                "open": c.is_open,
-                "url": reverse("public_case", args=[c.pk]),
-            },
-        }
+        geojson.point(
+            round(c.lon, 6),
+            round(c.lat, 6),
+            title=f"#{c.pk} {c.category.label}",
+            status=c.get_state_display(),
+            is_open=c.is_open,
+            url=reverse("public_case", args=[c.pk]),
+            id=c.pk,
+        )
         for c in qs.order_by("-created_at")[:2000]
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})

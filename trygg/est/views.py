@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from trygg.core import geojson
 from trygg.core.forms import add_service_errors
 from trygg.core.guards import member_required
 from trygg.core.models import Area
@@ -195,37 +196,24 @@ def points(request):
     principal = request.principal
     week = _week(request)
     new_cells, persistent_cells = services.week_hotspots(principal, week)
+    reports = (
+        services.observations_in(principal, week.start, week.end)
+        .exclude(lat__isnull=True)
+        .select_related("category__parent")
+    )
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
-            "properties": {"title": str(o.category), "status": o.get_status_display(), "open": True,
-                           "url": reverse("est_mine")},
-        }
-        for o in services.observations_in(principal, week.start, week.end).exclude(lat__isnull=True).select_related("category__parent")  # noqa: E501
+        geojson.point(
+            o.lon, o.lat, title=str(o.category), status=o.get_status_display(),
+            url=reverse("est_mine"),
+        )
+        for o in reports
     ]  # fmt: skip
+    features += [geojson.feature(cell, title=_("New hotspot")) for cell in new_cells]
     features += [
-        {
-            "type": "Feature",
-            "geometry": cell,
-            "properties": {"title": _("New hotspot"), "status": "", "open": True, "url": "#"},
-        }
-        for cell in new_cells
-    ]
-    features += [
-        {
-            "type": "Feature",
-            "geometry": cell,
-            "properties": {
-                "title": _("Persistent hotspot"),
-                "status": "",
-                "open": False,
-                "url": "#",
-            },
-        }
+        geojson.feature(cell, title=_("Persistent hotspot"), is_open=False)
         for cell in persistent_cells
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(geojson.collection(features))
 
 
 @member_required()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from trygg.core import records
+from trygg.core import geojson, records
 from trygg.core.guards import member_required
 from trygg.core.permissions import Permission, can_edit
 from trygg.core.services import map_extent
@@ -121,22 +121,25 @@ def walk_detail(request, pk: int):
 @require_GET
 def walk_findings_geojson(request, pk: int):
     walk = _walk(request, pk)
-    features = []
+    return JsonResponse(geojson.collection(_finding_points(walk, public=False)))
+
+
+def _finding_points(walk: Walk, *, public: bool):
+    """The walk's findings, numbered as in the protocol: to the case (staff) or to the
+    finding on the public protocol page."""
     for number, f in enumerate(walk_protocol.findings_for_protocol(walk), start=1):
-        outcome = walk_protocol.finding_outcome(f)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [f.lon, f.lat]},
-                "properties": {
-                    "title": f"{number}. {f.category.label}",
-                    "status": outcome["status"],
-                    "open": bool(f.case and f.case.is_open),
-                    "url": reverse("case_detail", args=[f.case_id]) if f.case_id else "#",
-                },
-            }
+        if public:
+            url = f"#finding-{number}"
+        else:
+            url = reverse("case_detail", args=[f.case_id]) if f.case_id else "#"
+        yield geojson.point(
+            f.lon,
+            f.lat,
+            title=f"{number}. {f.category.label}",
+            status=walk_protocol.finding_outcome(f)["status"],
+            is_open=bool(f.case and f.case.is_open),
+            url=url,
         )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
 @member_required(Permission.CREATE)
@@ -374,17 +377,4 @@ def public_finding_photo(request, pk: int):
 @require_GET
 def public_findings_geojson(request, pk: int):
     walk = get_object_or_404(_public_walks(), pk=pk)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [f.lon, f.lat]},
-            "properties": {
-                "title": f"{n}. {f.category.label}",
-                "status": walk_protocol.finding_outcome(f)["status"],
-                "open": bool(f.case and f.case.is_open),
-                "url": f"#finding-{n}",
-            },
-        }
-        for n, f in enumerate(walk_protocol.findings_for_protocol(walk), start=1)
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(geojson.collection(_finding_points(walk, public=True)))
