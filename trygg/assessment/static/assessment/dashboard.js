@@ -18,19 +18,7 @@
 
   function init(el) {
     var d = el.dataset;
-    var map = L.map(el, { zoomControl: false, maxZoom: 19 });
-    el.leafletMap = map;
-    L.control.zoom({ zoomInTitle: d.labelZoomIn, zoomOutTitle: d.labelZoomOut }).addTo(map);
-    map.attributionControl.setPrefix(false);
-    if (d.tileUrl) {
-      L.tileLayer(d.tileUrl, { maxZoom: 19, attribution: d.tileAttribution || "" }).addTo(map);
-    }
-    if (d.extent) {
-      var e = d.extent.split(",").map(Number);
-      map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: [12, 12] });
-    } else {
-      map.setView([62.0, 15.0], 4);
-    }
+    var map = TryggMap.create(el);
     Promise.all([getJSON(d.areasUrl), getJSON(d.dataUrl)]).then(function (results) {
       var areas = results[0], data = results[1];
       var max = 0;

@@ -6,25 +6,7 @@
   var palette = ["#1f5f8b", "#8a3b12", "#2e6b30", "#6b2e6b", "#7a5c00", "#005f5f", "#8b1f3f"];
 
   function initMap(el) {
-    var map = L.map(el, { zoomControl: false, attributionControl: true, maxZoom: 19 });
-    el.leafletMap = map; // for tests and other components on the page
-    L.control.zoom({
-      zoomInTitle: el.dataset.labelZoomIn || "Zoom in",
-      zoomOutTitle: el.dataset.labelZoomOut || "Zoom out",
-    }).addTo(map);
-    map.attributionControl.setPrefix(false);
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, {
-        maxZoom: 19,
-        attribution: el.dataset.tileAttribution || "",
-      }).addTo(map);
-    }
-    if (el.dataset.extent) {
-      var e = el.dataset.extent.split(",").map(Number);
-      map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: [12, 12] });
-    } else {
-      map.setView([62.0, 15.0], 4); // Sweden
-    }
+    var map = TryggMap.create(el);
     fetch(el.dataset.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }

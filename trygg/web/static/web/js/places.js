@@ -5,22 +5,9 @@
   "use strict";
 
   function baseMap(el) {
-    var map = L.map(el, { zoomControl: false, maxZoom: 19, keyboard: true });
-    el.leafletMap = map;
-    L.control.zoom({
-      zoomInTitle: el.dataset.labelZoomIn || "Zoom in",
-      zoomOutTitle: el.dataset.labelZoomOut || "Zoom out",
-    }).addTo(map);
-    map.attributionControl.setPrefix(false);
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
-    }
-    if (el.dataset.extent) {
-      var e = el.dataset.extent.split(",").map(Number);
-      map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: [8, 8] });
-    } else {
-      map.setView([59.53, 17.64], 12);
-    }
+    var map = TryggMap.create(el, {
+      padding: [8, 8], fallback: { center: [59.53, 17.64], zoom: 12 },
+    });
     if (el.dataset.areasUrl) {
       fetch(el.dataset.areasUrl, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })

@@ -1,0 +1,33 @@
+// The one Leaflet map setup every map in Trygg starts from: zoom buttons with translated
+// titles, the background tiles and their attribution, the first view (the page's extent,
+// else a fallback). Configuration from data-* attributes on the map element (no inline
+// script). Loaded after leaflet.js and before the page's own map script.
+(function () {
+  "use strict";
+
+  function create(el, options) {
+    options = options || {};
+    var d = el.dataset;
+    var map = L.map(el, { zoomControl: false, maxZoom: 19, keyboard: true });
+    el.leafletMap = map; // for tests and other components on the page
+    L.control.zoom({
+      zoomInTitle: d.labelZoomIn || "Zoom in",
+      zoomOutTitle: d.labelZoomOut || "Zoom out",
+    }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    if (d.tileUrl) {
+      L.tileLayer(d.tileUrl, { maxZoom: 19, attribution: d.tileAttribution || "" }).addTo(map);
+    }
+    var padding = options.padding || [12, 12];
+    if (d.extent) {
+      var e = d.extent.split(",").map(Number);
+      map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: padding });
+    } else {
+      var fallback = options.fallback || { center: [62.0, 15.0], zoom: 4 }; // Sweden
+      map.setView(fallback.center, fallback.zoom);
+    }
+    return map;
+  }
+
+  window.TryggMap = { create: create };
+})();
