@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,36 +64,77 @@ def _change(now: int, before: int, public: bool) -> str:
     return _pct(now, before)
 
 
-def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
-    """The document's data (for the Typst template) and its image files."""
+@dataclass
+class _Figures:
+    """The period's counts the document is built from, read once from the summary table:
+    this period, the previous period of the same length and the same period last year."""
+
+    request: LagesbildRequest
+    f: IncidentFilter
+    previous: IncidentFilter
+    last_year: IncidentFilter
+    sensitivities: tuple[str, ...]
+    areas: list[Area]
+    by_area: dict
+    by_area_ly: dict
+    by_cat: dict
+    by_cat_prev: dict
+    by_cat_ly: dict
+
+    @property
+    def public(self) -> bool:
+        return self.request.public
+
+    def counts(self, flt: IncidentFilter, *fields: str) -> dict:
+        return services.summary_counts(flt, *fields, sensitivities=self.sensitivities)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_cat.values())
+
+    @property
+    def total_prev(self) -> int:
+        return sum(self.by_cat_prev.values())
+
+    @property
+    def total_ly(self) -> int:
+        return sum(self.by_cat_ly.values())
+
+
+def _figures(request: LagesbildRequest) -> _Figures:
     m = request.municipality
-    public = request.public
-    sens = (Sensitivity.PUBLIC,) if public else (Sensitivity.PUBLIC, Sensitivity.PARTNERS)
+    public_only = (Sensitivity.PUBLIC,)
+    sens = public_only if request.public else (Sensitivity.PUBLIC, Sensitivity.PARTNERS)
     f = IncidentFilter(m.pk, request.date_from, request.date_to)
     previous, last_year = f.previous_period(), f.last_year()
 
-    def counts(flt, *fields):
+    def counts(flt: IncidentFilter, *fields: str) -> dict:
         return services.summary_counts(flt, *fields, sensitivities=sens)
 
-    total = sum(counts(f, "category").values())
-    total_prev = sum(counts(previous, "category").values())
-    total_ly = sum(counts(last_year, "category").values())
-    areas = list(Area.objects.filter(municipality=m).order_by("name"))
-    by_area = counts(f, "area_id")
-    by_area_ly = counts(last_year, "area_id")
-    by_cat = counts(f, "category")
-    by_cat_prev = counts(previous, "category")
-    by_cat_ly = counts(last_year, "category")
-    labels = dict(Category.choices)
+    return _Figures(
+        request=request,
+        f=f,
+        previous=previous,
+        last_year=last_year,
+        sensitivities=sens,
+        areas=list(Area.objects.filter(municipality=m).order_by("name")),
+        by_area=counts(f, "area_id"),
+        by_area_ly=counts(last_year, "area_id"),
+        by_cat=counts(f, "category"),
+        by_cat_prev=counts(previous, "category"),
+        by_cat_ly=counts(last_year, "category"),
+    )
 
-    # Time series chart
-    granularity = services.granularity_for(f)
+
+def _chart(fig: _Figures) -> str:
+    """Incidents per day, week or month, against the same period last year."""
+    granularity = services.granularity_for(fig.f)
     points = services.with_last_year(
-        services.bucket(counts(f, "day"), f, granularity),
-        services.bucket(counts(last_year, "day"), last_year, granularity),
+        services.bucket(fig.counts(fig.f, "day"), fig.f, granularity),
+        services.bucket(fig.counts(fig.last_year, "day"), fig.last_year, granularity),
         granularity,
     )
-    chart = charts.line_chart(
+    return charts.line_chart(
         points,
         title=_("Incidents per %(period)s") % {"period": _(granularity)},
         description="",
@@ -101,7 +143,11 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         date_format={"day": "%d/%m", "week": "%d/%m", "month": "%b %y"}[granularity],
     )
 
-    # Map: areas shaded by count, hot cells (Gi*, 95 %+) on top
+
+def _map(fig: _Figures) -> tuple[str, str]:
+    """(the map: areas shaded by count, hot cells of Gi* at 95 %+ on top; the hotspot
+    statement). The public version has no hot cells."""
+    m = fig.request.municipality
     geo = core_services.areas_geojson(m)
     map_areas = [
         {"id": feat["id"], "name": feat["properties"]["name"], "geometry": feat["geometry"]}
@@ -109,9 +155,9 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     ]
     hot_cells = []
     hotspot_sentence = ""
-    if not public:
+    if not fig.public:
         colours = {3: "#b2182b", 2: "#ef8a62"}
-        layers = analysis.spatial_layers(Principal.partners_view(m), f)
+        layers = analysis.spatial_layers(Principal.partners_view(m), fig.f)
         if layers["events"]:
             hotspot_sentence = _(
                 "%(hot)s squares of 250 m are significant hotspots and %(cold)s cold spots "
@@ -123,9 +169,13 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
             for feat in layers["hotspots"]["features"]
             if feat["properties"]["class"] in colours
         ]
-    map_svg = area_map(map_areas, {a.pk: by_area.get((a.pk,), 0) for a in areas}, hot_cells)
+    shading = {a.pk: fig.by_area.get((a.pk,), 0) for a in fig.areas}
+    return area_map(map_areas, shading, hot_cells), hotspot_sentence
 
-    areas_table = {
+
+def _areas_table(fig: _Figures) -> dict:
+    public = fig.public
+    return {
         "header": [
             _("Area"),
             _("Incidents"),
@@ -136,108 +186,135 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "rows": [
             [
                 a.name,
-                _n(by_area.get((a.pk,), 0), public),
-                _rate(by_area.get((a.pk,), 0), a.population, public),
-                _n(by_area_ly.get((a.pk,), 0), public),
-                _change(by_area.get((a.pk,), 0), by_area_ly.get((a.pk,), 0), public),
+                _n(fig.by_area.get((a.pk,), 0), public),
+                _rate(fig.by_area.get((a.pk,), 0), a.population, public),
+                _n(fig.by_area_ly.get((a.pk,), 0), public),
+                _change(fig.by_area.get((a.pk,), 0), fig.by_area_ly.get((a.pk,), 0), public),
             ]
-            for a in areas
+            for a in fig.areas
         ]
         + [
             [
                 _("Somewhere in the municipality"),
-                _n(by_area.get((None,), 0), public),
+                _n(fig.by_area.get((None,), 0), public),
                 "–",
-                _n(by_area_ly.get((None,), 0), public),
+                _n(fig.by_area_ly.get((None,), 0), public),
                 "–",
             ]
         ],
     }
-    categories_table = {
+
+
+def _categories_table(fig: _Figures) -> dict:
+    public, labels = fig.public, dict(Category.choices)
+    return {
         "header": [_("Category"), _("Incidents"), _("Previous period"), _("Last year")],
         "rows": [
             [
                 str(labels[c]),
-                _n(by_cat.get((c,), 0), public),
-                _n(by_cat_prev.get((c,), 0), public),
-                _n(by_cat_ly.get((c,), 0), public),
+                _n(fig.by_cat.get((c,), 0), public),
+                _n(fig.by_cat_prev.get((c,), 0), public),
+                _n(fig.by_cat_ly.get((c,), 0), public),
             ]
             for c in Category.values
         ]
-        + [[_("Total"), _n(total, public), _n(total_prev, public), _n(total_ly, public)]],
+        + [
+            [
+                _("Total"),
+                _n(fig.total, public),
+                _n(fig.total_prev, public),
+                _n(fig.total_ly, public),
+            ]
+        ],
     }
+
+
+def _changes_table(fig: _Figures) -> dict:
+    """The five categories that changed most against the same period last year."""
+    public, labels = fig.public, dict(Category.choices)
     changes = sorted(
-        Category.values, key=lambda c: -abs(by_cat.get((c,), 0) - by_cat_ly.get((c,), 0))
+        Category.values, key=lambda c: -abs(fig.by_cat.get((c,), 0) - fig.by_cat_ly.get((c,), 0))
     )[:5]
-    changes_table = {
+    return {
         "header": [_("Category"), _("Now"), _("Last year"), _("Change")],
         "rows": [
             [
                 str(labels[c]),
-                _n(by_cat.get((c,), 0), public),
-                _n(by_cat_ly.get((c,), 0), public),
-                _change(by_cat.get((c,), 0), by_cat_ly.get((c,), 0), public),
+                _n(fig.by_cat.get((c,), 0), public),
+                _n(fig.by_cat_ly.get((c,), 0), public),
+                _change(fig.by_cat.get((c,), 0), fig.by_cat_ly.get((c,), 0), public),
             ]
             for c in changes
         ],
     }
 
-    # Other relevant information
-    surveys_table = _surveys_table(m)
-    observations_table = None
-    if not public:
-        reports = FieldReport.objects.filter(
-            municipality=m, date__gte=f.date_from, date__lte=f.date_to
-        ).exclude(sensitivity=Sensitivity.RESTRICTED)
-        per_area: dict[str, list[int]] = {}
-        for r in reports.select_related("area"):
-            entry = per_area.setdefault(r.area.name, [0, 0])
-            entry[0] += 1
-            entry[1] += r.young_people_met
-        if per_area:
-            observations_table = {
-                "header": [_("Area"), _("Rounds"), _("Young people met")],
-                "rows": [[name, v[0], v[1]] for name, v in sorted(per_area.items())],
-            }
-    contributed = sections.build_all(
-        sections.SectionRequest(m, request.date_from, request.date_to, public)
+
+def _field_rounds_table(fig: _Figures) -> dict | None:
+    """Field workers' rounds per area (partners' version only), read as every partner may."""
+    if fig.public:
+        return None
+    reader = Principal.partners_view(fig.request.municipality)
+    reports = FieldReport.objects.visible_to(reader).filter(
+        date__gte=fig.f.date_from, date__lte=fig.f.date_to
     )
-    sources = Source.objects.filter(municipality=m, default_sensitivity__in=sens).select_related(
-        "owner_organisation"
+    per_area: dict[str, list[int]] = {}
+    for r in reports.select_related("area"):
+        entry = per_area.setdefault(r.area.name, [0, 0])
+        entry[0] += 1
+        entry[1] += r.young_people_met
+    if not per_area:
+        return None
+    return {
+        "header": [_("Area"), _("Rounds"), _("Young people met")],
+        "rows": [[name, v[0], v[1]] for name, v in sorted(per_area.items())],
+    }
+
+
+def _sources_table(fig: _Figures) -> dict:
+    """The sources the version counts, with their incidents in the period."""
+    m = fig.request.municipality
+    sources = Source.objects.filter(
+        municipality=m, default_sensitivity__in=fig.sensitivities
+    ).select_related("owner_organisation")
+    per_source = dict(
+        Incident.objects.filter(
+            municipality=m,
+            occurred_date__gte=fig.f.date_from,
+            occurred_date__lte=fig.f.date_to,
+            counts_in_statistics=True,
+            sensitivity__in=fig.sensitivities,
+        )
+        .values_list("source_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    sources_table = {
+    return {
         "header": [_("Source"), _("Organisation"), _("Incidents in the period")],
         "rows": [
-            [
-                s.name,
-                s.owner_organisation.name,
-                _n(
-                    Incident.objects.filter(
-                        source=s,
-                        occurred_date__gte=f.date_from,
-                        occurred_date__lte=f.date_to,
-                        counts_in_statistics=True,
-                        sensitivity__in=sens,
-                    ).count(),
-                    public,
-                ),
-            ]
+            [s.name, s.owner_organisation.name, _n(per_source.get(s.pk, 0), fig.public)]
             for s in sources
         ],
     }
 
-    # Analysis (partners' version: the engine's statements; public: only totals-based ones)
-    findings = []
-    if not public:
-        system = Principal.partners_view(m)
-        if hotspot_sentence:
-            findings.append(hotspot_sentence)
-        findings += [t.sentence for t in analysis.trend_findings(system, f)]
-        findings += [t.sentence for t in analysis.monthly_trends(system, f)]
-        # The document states the near-repeat pattern of the period's last year.
-        findings.append(
-            analysis.near_repeat_finding(system, f, max_events=5000, last_days=365).sentence
-        )
+
+def _findings(fig: _Figures, hotspot_sentence: str) -> list[str]:
+    """The analysis (partners' version): the engine's statements in words."""
+    if fig.public:
+        return []
+    reader = Principal.partners_view(fig.request.municipality)
+    findings = [hotspot_sentence] if hotspot_sentence else []
+    findings += [t.sentence for t in analysis.trend_findings(reader, fig.f)]
+    findings += [t.sentence for t in analysis.monthly_trends(reader, fig.f)]
+    # The document states the near-repeat pattern of the period's last year.
+    findings.append(
+        analysis.near_repeat_finding(reader, fig.f, max_events=5000, last_days=365).sentence
+    )
+    return findings
+
+
+def _summary(fig: _Figures) -> tuple[list[str], dict]:
+    """The summary's sentences (the coordinator's text after Trygg's) and the key figures."""
+    request, public, m = fig.request, fig.public, fig.request.municipality
     summary = [
         _(
             "From %(from)s to %(to)s, %(n)s incidents were recorded in %(municipality)s: "
@@ -245,12 +322,12 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
             "last year."
         )
         % {
-            "from": f.date_from,
-            "to": f.date_to,
-            "n": _n(total, public),
+            "from": fig.f.date_from,
+            "to": fig.f.date_to,
+            "n": _n(fig.total, public),
             "municipality": m.name,
-            "prev": _n(total_prev, public),
-            "ly": _n(total_ly, public),
+            "prev": _n(fig.total_prev, public),
+            "ly": _n(fig.total_ly, public),
         }
     ]
     if request.texts.get("summary"):
@@ -258,31 +335,44 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
     kpis = {
         "header": [_("Key figure"), _("Value")],
         "rows": [
-            [_("Incidents in the period"), _n(total, public)],
-            [_("Change from the same period last year"), _pct(total, total_ly)],
-            [_("Incidents per 1 000 residents"), _rate(total, m.population, public)],
+            [_("Incidents in the period"), _n(fig.total, public)],
+            [_("Change from the same period last year"), _pct(fig.total, fig.total_ly)],
+            [_("Incidents per 1 000 residents"), _rate(fig.total, m.population, public)],
         ],
     }
+    return summary, kpis
+
+
+def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
+    """The document's data (for the Typst template) and its image files."""
+    m, public = request.municipality, request.public
+    fig = _figures(request)
+    chart = _chart(fig)
+    map_svg, hotspot_sentence = _map(fig)
+    summary, kpis = _summary(fig)
+    labels = dict(Category.choices)
     demo = Area.objects.filter(municipality=m, is_demo=True).exists()
     data = {
         "lang": translation.get_language()[:2],
         "title": _("Situation picture"),
         "municipality": f"{m.name} ({m.code})",
-        "period": f"{f.date_from} – {f.date_to}",
+        "period": f"{fig.f.date_from} – {fig.f.date_to}",
         "version_line": _("Version %(v)s, generated %(when)s")
         % {"v": request.version, "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
         "audience_label": _("Public version") if public else _("Version for the partners"),
         "demo_note": _("The data in this document are synthetic demo data.") if demo else "",
         "summary": summary,
         "kpis": kpis,
-        "areas_table": areas_table,
-        "categories_table": categories_table,
-        "changes_table": changes_table,
-        "surveys_table": surveys_table,
-        "observations_table": observations_table,
-        **contributed,
-        "sources_table": sources_table,
-        "findings": findings,
+        "areas_table": _areas_table(fig),
+        "categories_table": _categories_table(fig),
+        "changes_table": _changes_table(fig),
+        "surveys_table": _surveys_table(m),
+        "observations_table": _field_rounds_table(fig),
+        **sections.build_all(
+            sections.SectionRequest(m, request.date_from, request.date_to, public)
+        ),
+        "sources_table": _sources_table(fig),
+        "findings": _findings(fig, hotspot_sentence),
         "coordinator_analysis": request.texts.get("analysis", ""),
         # Each method text begins "Title: …": the title is printed in bold.
         "methods": [
