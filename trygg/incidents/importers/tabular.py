@@ -10,6 +10,7 @@ be WGS84 latitude/longitude, SWEREF 99 TM east/north, or an area's name.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from trygg.core import geo
 from trygg.core.dates import local_tz
@@ -198,22 +199,25 @@ def _cell(values: list, columns: dict[str, int], field: str):
     return value.strip() if isinstance(value, str) else value
 
 
-def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRow | None:
-    columns = ctx.columns
+def _fits(result: ParseResult, row: int, values: list, ctx: _Context) -> bool:
+    """The row has no more columns than the header and no field that is too long."""
     if len(values) > ctx.width and any(str(v).strip() for v in values[ctx.width :]):
         result.error(row, "", f"the row has {len(values)} columns, the header {ctx.width}")
-        return None
+        return False
     if max([len(v) if isinstance(v, str) else 0 for v in values], default=0) > MAX_FIELD:
-        for field, index in columns.items():
+        for field, index in ctx.columns.items():
             value = values[index] if index < len(values) else ""
             if isinstance(value, str) and len(value) > MAX_FIELD:
                 result.error(
                     row, field, f"field is {len(value)} characters long; at most {MAX_FIELD}"
                 )
-                return None
-    errors_before = len(result.errors)
+                return False
+    return True
 
-    raw_ref = _cell(values, columns, "ref")
+
+def _ref(result: ParseResult, row: int, values: list, ctx: _Context) -> str:
+    """The source's own id: present, not too long, once in the file."""
+    raw_ref = _cell(values, ctx.columns, "ref")
     ref = str(raw_ref).strip()
     if isinstance(raw_ref, float) and raw_ref.is_integer():
         ref = str(int(raw_ref))  # Excel numbers: 1234.0 → 1234
@@ -225,8 +229,14 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
         result.error(row, "ref", f"id {ref!r} occurs twice in the file (also row {ctx.seen[ref]})")
     else:
         ctx.seen[ref] = row
+    return ref
 
-    occurred_at = precision = None
+
+def _occurred(
+    result: ParseResult, row: int, values: list, ctx: _Context
+) -> tuple[dt.datetime | None, str | None]:
+    """(when it happened, how precisely): a date in the past, with or without a time."""
+    columns = ctx.columns
     try:
         day, time_of_day = parse_date(_cell(values, columns, "date"))
         raw_time = _cell(values, columns, "time")
@@ -236,31 +246,37 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
             raise ValueError(f"{day} is in the future")
         if day < ctx.earliest:
             raise ValueError(f"{day} is before {ctx.earliest}")
-        if time_of_day is None:
-            occurred_at = dt.datetime.combine(day, dt.time(12, 0), LOCAL_TZ)
-            precision = TimePrecision.DAY
-        else:
-            occurred_at = dt.datetime.combine(day, time_of_day, LOCAL_TZ)
-            precision = (
-                TimePrecision.EXACT
-                if time_of_day.minute or time_of_day.second
-                else TimePrecision.HOUR
-            )
     except ValueError as exc:
         result.error(row, "date", f"unreadable date: {exc}")
+        return None, None
+    if time_of_day is None:
+        return dt.datetime.combine(day, dt.time(12, 0), LOCAL_TZ), TimePrecision.DAY
+    exact = time_of_day.minute or time_of_day.second
+    return (
+        dt.datetime.combine(day, time_of_day, LOCAL_TZ),
+        TimePrecision.EXACT if exact else TimePrecision.HOUR,
+    )
 
-    reported_at = None
-    raw_reported = _cell(values, columns, "reported")
-    if raw_reported not in ("", None):
-        try:
-            rday, rtime = parse_date(raw_reported)
-            reported_at = dt.datetime.combine(rday, rtime or dt.time(12, 0), LOCAL_TZ)
-        except ValueError as exc:
-            result.error(row, "reported", f"unreadable date: {exc}")
 
-    source_type = str(_cell(values, columns, "type") or "").strip()[:150]
-    raw_category = str(_cell(values, columns, "category") or "").strip()
-    category = None
+def _reported(result: ParseResult, row: int, values: list, ctx: _Context) -> dt.datetime | None:
+    raw_reported = _cell(values, ctx.columns, "reported")
+    if raw_reported in ("", None):
+        return None
+    try:
+        rday, rtime = parse_date(raw_reported)
+    except ValueError as exc:
+        result.error(row, "reported", f"unreadable date: {exc}")
+        return None
+    return dt.datetime.combine(rday, rtime or dt.time(12, 0), LOCAL_TZ)
+
+
+def _category(
+    result: ParseResult, row: int, values: list, ctx: _Context
+) -> tuple[Category | None, str]:
+    """(Trygg's category, the partner's own type word): a category named in the file, else
+    the type mapped (an unknown type counts as "other", with a warning)."""
+    source_type = str(_cell(values, ctx.columns, "type") or "").strip()[:150]
+    raw_category = str(_cell(values, ctx.columns, "category") or "").strip()
     if raw_category:
         category = ctx.category(raw_category)
         if category is None:
@@ -269,60 +285,84 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
                 "category",
                 f"unknown category {raw_category!r}; use one of {', '.join(Category.values)}",
             )
-    elif source_type:
+        return category, source_type
+    if source_type:
         category = ctx.category(source_type)
         if category is None:
-            category = Category.OTHER
             result.warn(row, "type", f"unknown type {source_type!r}: counted as 'other'")
-    else:
-        result.error(row, "type", "missing type")
+            return Category.OTHER, source_type
+        return category, source_type
+    result.error(row, "type", "missing type")
+    return None, source_type
 
-    lat = lon = None
-    area_id = None
-    position = None
-    sweref = None
+
+@dataclass
+class _Position:
+    lat: float | None = None
+    lon: float | None = None
+    area_id: int | None = None
+    precision: str | None = None
+    sweref: tuple[float, float] | None = None
+
+
+def _coordinates(values: list, columns: dict[str, int]) -> _Position:
+    """WGS84 latitude/longitude or SWEREF 99 TM east/north, checked to lie in Sweden
+    (ValueError saying what is wrong); an empty position when the row has neither."""
+    if "lat" in columns and _cell(values, columns, "lat") not in ("", None):
+        lat = parse_number(_cell(values, columns, "lat"))
+        lon = parse_number(_cell(values, columns, "lon"))
+        if lat > 1000 or lon > 1000:
+            raise ValueError(f"{lat}, {lon} look like SWEREF 99 TM metres: map them to east/north")
+        if not (geo.SWEDEN_LAT[0] <= lat <= geo.SWEDEN_LAT[1]) or not (
+            geo.SWEDEN_LON[0] <= lon <= geo.SWEDEN_LON[1]
+        ):
+            swapped = 10 <= lat <= 25 and 55 <= lon <= 69.5
+            hint = " (latitude and longitude swapped?)" if swapped else ""
+            raise ValueError(f"{lat}, {lon} lies outside Sweden{hint}")
+        return _Position(lat=lat, lon=lon, precision=PositionPrecision.EXACT)
+    if "east" in columns and _cell(values, columns, "east") not in ("", None):
+        east = parse_number(_cell(values, columns, "east"))
+        north = parse_number(_cell(values, columns, "north"))
+        if not (180_000 <= east <= 1_000_000 and 6_100_000 <= north <= 7_700_000):
+            raise ValueError(f"{east}, {north} is not a SWEREF 99 TM position in Sweden")
+        return _Position(sweref=(east, north), precision=PositionPrecision.EXACT)
+    return _Position()
+
+
+def _position(
+    result: ParseResult, row: int, values: list, ctx: _Context, errors_before: int
+) -> _Position:
+    """Coordinates, else an area's name (coordinates decide the area when both are given)."""
     try:
-        if "lat" in columns and _cell(values, columns, "lat") not in ("", None):
-            lat = parse_number(_cell(values, columns, "lat"))
-            lon = parse_number(_cell(values, columns, "lon"))
-            if lat > 1000 or lon > 1000:
-                raise ValueError(
-                    f"{lat}, {lon} look like SWEREF 99 TM metres: map them to east/north"
-                )
-            if not (geo.SWEDEN_LAT[0] <= lat <= geo.SWEDEN_LAT[1]) or not (
-                geo.SWEDEN_LON[0] <= lon <= geo.SWEDEN_LON[1]
-            ):
-                hint = (
-                    " (latitude and longitude swapped?)"
-                    if 10 <= lat <= 25 and 55 <= lon <= 69.5
-                    else ""
-                )
-                raise ValueError(f"{lat}, {lon} lies outside Sweden{hint}")
-            position = PositionPrecision.EXACT
-        elif "east" in columns and _cell(values, columns, "east") not in ("", None):
-            east = parse_number(_cell(values, columns, "east"))
-            north = parse_number(_cell(values, columns, "north"))
-            if not (180_000 <= east <= 1_000_000 and 6_100_000 <= north <= 7_700_000):
-                raise ValueError(f"{east}, {north} is not a SWEREF 99 TM position in Sweden")
-            sweref = (east, north)
-            position = PositionPrecision.EXACT
+        position = _coordinates(values, ctx.columns)
     except ValueError as exc:
         result.error(row, "position", str(exc))
-    raw_area = str(_cell(values, columns, "area") or "").strip()
-    if raw_area:
+        position = _Position()
+    raw_area = str(_cell(values, ctx.columns, "area") or "").strip()
+    if raw_area and position.precision is None:
         area_id = ctx.areas.get(raw_area.casefold())
-        if area_id is None and position is None:
+        if area_id is None:
             known = ", ".join(sorted(n.title() for n in ctx.areas)) or "none imported"
             result.error(row, "area", f"unknown area {raw_area!r} (areas: {known})")
-        elif position is None:
-            position = PositionPrecision.AREA
         else:
-            area_id = None  # the coordinates decide the area
-    if position is None and len(result.errors) == errors_before:
+            position.area_id, position.precision = area_id, PositionPrecision.AREA
+    if position.precision is None and len(result.errors) == errors_before:
         result.error(row, "position", "no position: give coordinates or an area name")
+    return position
 
+
+def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRow | None:
+    """One row, every field checked (all its problems reported, not only the first)."""
+    if not _fits(result, row, values, ctx):
+        return None
+    errors_before = len(result.errors)
+    ref = _ref(result, row, values, ctx)
+    occurred_at, precision = _occurred(result, row, values, ctx)
+    reported_at = _reported(result, row, values, ctx)
+    category, source_type = _category(result, row, values, ctx)
+    position = _position(result, row, values, ctx, errors_before)
     description = clean_free_text(
-        result, row, "description", str(_cell(values, columns, "description") or "")
+        result, row, "description", str(_cell(values, ctx.columns, "description") or "")
     )
     if len(result.errors) != errors_before:
         return None
@@ -334,14 +374,14 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
         occurred_at=occurred_at,
         occurred_precision=precision,
         reported_at=reported_at,
-        lat=lat,
-        lon=lon,
-        area_id=area_id if position == PositionPrecision.AREA else None,
-        position_precision=position,
+        lat=position.lat,
+        lon=position.lon,
+        area_id=position.area_id,
+        position_precision=position.precision,
         description=description,
     )
-    if sweref is not None:
-        pending_sweref.append((incident, *sweref))
+    if position.sweref is not None:
+        pending_sweref.append((incident, *position.sweref))
     return incident
 
 
