@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from trygg.core.dates import local_tz
 from trygg.core.models import Area, Municipality
+from trygg.core.params import MAX_DATE, MIN_DATE
 from trygg.incidents.models import Source
 from trygg.incidents.taxonomy import Category
 
@@ -74,10 +75,15 @@ class IncidentFilter:
             if not raw:
                 return fallback
             try:
-                return dt.date.fromisoformat(raw)
+                value = dt.date.fromisoformat(raw)
             except ValueError:
                 errors.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD)")
                 return fallback
+            if not MIN_DATE <= value <= MAX_DATE:
+                # Year 1 or 9999 is a typing mistake, and a period there has no year before.
+                errors.append(f"{name}: {raw} is not between {MIN_DATE} and {MAX_DATE}")
+                return fallback
+            return value
 
         date_from = date("from", default.date_from)
         date_to = date("to", default.date_to)

@@ -49,3 +49,16 @@ def test_the_api_answers_400_as_json(demo, client):
     response = client.get("/api/v1/observations?week=abc")
     assert response.status_code in (400, 422)
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("period", ["0001-01-01:0001-12-31", "9999-01-01:9999-12-31"])
+def test_a_lagesbild_period_out_of_range_is_refused_with_a_note_not_a_500(coordinator, period):
+    date_from, date_to = period.split(":")
+    for url in ("/lagesbild/", "/lagesbild/map.json", "/lagesbild/analys/"):
+        response = coordinator.get(f"{url}?from={date_from}&to={date_to}")
+        assert response.status_code == 200, url
+    for url in ("/api/v1/assessment/summary", "/api/v1/incidents"):
+        response = coordinator.get(f"{url}?date_from={date_from}&date_to={date_to}")
+        assert response.status_code < 500, url
+    page = coordinator.get(f"/lagesbild/?from={date_from}&to={date_to}").content.decode()
+    assert "1900-01-01" in page  # the note says which dates Trygg takes
