@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -16,7 +18,7 @@ class TryggCommand(BaseCommand):
     """A command whose writes are audited as made by ``manage.py <name>`` run by the
     operating-system user who ran it."""
 
-    def execute(self, *args, **options):
+    def execute(self, *args: Any, **options: Any) -> str | None:
         self.verbosity = options.get("verbosity", 1)
         name = self.__class__.__module__.rsplit(".", 1)[-1]
         try:
@@ -28,7 +30,7 @@ class TryggCommand(BaseCommand):
             return super().execute(*args, **options)
 
     @contextlib.contextmanager
-    def progress(self, total: int | None, desc: str):
+    def progress(self, total: int | None, desc: str) -> Iterator[Callable[[int], None]]:
         quiet = self.verbosity == 0
         with tqdm(total=total, desc=desc, unit="row", disable=quiet, file=self.stderr._out) as bar:
             yield bar.update

@@ -1,6 +1,8 @@
 """python manage.py create_api_token USERNAME --organisation NAME --name LABEL"""
 
-from django.core.management.base import CommandError
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
 
 from trygg.core.management.base import TryggCommand
 from trygg.core.models import Membership
@@ -13,12 +15,12 @@ class Command(TryggCommand):
         "is printed once; only its hash is stored."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--organisation", required=True, help="the organisation's name")
         parser.add_argument("--name", required=True, help="what the token is for")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             membership = Membership.objects.get(
                 user__username=options["username"],

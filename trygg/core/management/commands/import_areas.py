@@ -1,8 +1,9 @@
 """python manage.py import_areas FILE.geojson --name-field NAME [--kind district]"""
 
 import json
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 
 from trygg.core.importing import ImportRefused
 from trygg.core.management.base import TryggCommand
@@ -18,7 +19,7 @@ class Command(TryggCommand):
         "changes nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="GeoJSON file")
         parser.add_argument(
             "--name-field", default="name", help="property holding the area's name (default: name)"
@@ -31,7 +32,7 @@ class Command(TryggCommand):
             "--demo", action="store_true", help="mark the boundaries as synthetic demo data"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         municipality = self.municipality(options["municipality"])
         try:
             with open(options["file"], "rb") as fh:

@@ -1,5 +1,7 @@
 """python manage.py load_demo — realistic demo data (idempotent)."""
 
+from typing import Any
+
 from django.utils.module_loading import import_string
 
 from trygg.core import demo
@@ -20,7 +22,7 @@ DEMO_LOADERS = [
 class Command(TryggCommand):
     help = "Load the demo municipality (Upplands-Bro, 0139) with partners, users and areas."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         for dotted in DEMO_LOADERS:
             import_string(dotted)(stdout=self.stdout)
         self.stdout.write(

@@ -1,8 +1,10 @@
 """Enqueue Trygg's recurring jobs (reminders, housekeeping) when they are due."""
 
 import time
+from typing import Any
 
 from django.apps import apps
+from django.core.management.base import CommandParser
 
 from trygg.core import scheduler
 from trygg.core.management.base import TryggCommand
@@ -11,11 +13,11 @@ from trygg.core.management.base import TryggCommand
 class Command(TryggCommand):
     help = "Enqueue the recurring jobs (daily reminders, housekeeping) on the task queue."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="One pass, then exit.")
         parser.add_argument("--interval", type=float, default=30.0, help="Seconds between passes.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # Importing each app's tasks module registers its jobs.
         for config in apps.get_app_configs():
             if config.name.startswith("trygg."):
