@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import cast
 
 from openpyxl import load_workbook
 
@@ -56,7 +57,7 @@ class RowIssue:
     # What a number counts in this file: rows of a table, features of a GeoJSON layer.
     unit: str = "row"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "field": self.field, "message": self.message}
 
     def __str__(self) -> str:
@@ -77,7 +78,7 @@ class ImportRefused(Exception):
 # --- Values ------------------------------------------------------------------------------
 
 
-def parse_date(value) -> tuple[dt.date, dt.time | None]:
+def parse_date(value: object) -> tuple[dt.date, dt.time | None]:
     """(date, time or None) from an ISO or Swedish date, optionally with a time."""
     if isinstance(value, dt.datetime):
         has_time = value.time() != dt.time(0, 0)
@@ -114,7 +115,7 @@ def parse_date(value) -> tuple[dt.date, dt.time | None]:
     raise ValueError(f"{text!r} is not a date (use 2026-03-14, 14/3 2026 or 14 mars 2026)")
 
 
-def parse_time(value) -> dt.time:
+def parse_time(value: object) -> dt.time:
     if isinstance(value, dt.time):
         return value.replace(microsecond=0)
     if isinstance(value, dt.datetime):
@@ -126,7 +127,7 @@ def parse_time(value) -> dt.time:
     return dt.time(h, mi, s)  # raises ValueError for 25:00
 
 
-def parse_number(value) -> float:
+def parse_number(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
@@ -141,7 +142,7 @@ def parse_number(value) -> float:
 # --- Reading the table ------------------------------------------------------------------
 
 
-def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], list[list]]:
+def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], list[list[object]]]:
     if not data.strip():
         raise ImportRefused([RowIssue(0, "", "the file is empty")])
     if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
@@ -181,17 +182,17 @@ def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], 
         rows = list(reader)
     except csv.Error as exc:
         raise ImportRefused([RowIssue(reader.line_num, "", f"unreadable CSV: {exc}")]) from exc
-    return header, rows
+    return header, cast(list[list[object]], rows)
 
 
 def read_table(
     data: bytes, file_name: str, encoding: str = "utf-8"
-) -> tuple[list[str], list[list]]:
+) -> tuple[list[str], list[list[object]]]:
     """(header, rows) of a CSV (any of ; , tab) or XLSX file; ImportRefused when unreadable."""
     return _read_table(data, file_name, encoding)
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], list[list]]:
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list[object]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
