@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,15 +32,15 @@ class CleanImage:
     taken_at: dt.datetime | None = None
 
 
-def _rational(value) -> float:
+def _rational(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ZeroDivisionError):
         num, den = value
-        return num / den
+        return float(num / den)
 
 
-def _gps(exif) -> tuple[float | None, float | None]:
+def _gps(exif: Image.Exif) -> tuple[float | None, float | None]:
     try:
         gps = exif.get_ifd(GPS_IFD)
     except (KeyError, AttributeError):
@@ -61,7 +62,7 @@ def _gps(exif) -> tuple[float | None, float | None]:
     return lat, lon
 
 
-def _taken_at(exif) -> dt.datetime | None:
+def _taken_at(exif: Image.Exif) -> dt.datetime | None:
     raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)  # DateTimeOriginal / DateTime
     if not raw:
         return None

@@ -14,7 +14,9 @@ down at 06:30 catches up when it starts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,11 +24,20 @@ from django.utils import timezone
 from trygg.core.models import ScheduledRun
 
 
+class Enqueueable(Protocol):
+    module_path: str
+
+    def enqueue(self, *args: Any, **kwargs: Any) -> object: ...
+
+
+T = TypeVar("T", bound=Enqueueable)
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     name: str
     at: dt.time
-    task: object  # a django_tasks Task
+    task: Enqueueable  # a django_tasks Task
 
     def slot(self, now: dt.datetime) -> str | None:
         """Today's slot if the job is due at ``now`` (local time), else None."""
@@ -39,11 +50,11 @@ class ScheduledJob:
 _JOBS: dict[str, ScheduledJob] = {}
 
 
-def daily(at: str):
+def daily(at: str) -> Callable[[T], T]:
     """Register a task to run once a day at ``at`` ("HH:MM", Europe/Stockholm)."""
     hour, minute = (int(part) for part in at.split(":"))
 
-    def register(task):
+    def register(task: T) -> T:
         name = f"{task.module_path}"
         _JOBS[name] = ScheduledJob(name=name, at=dt.time(hour, minute), task=task)
         return task
