@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import shapely
+from pyproj import Transformer
 from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 WGS84 = "EPSG:4326"
@@ -38,7 +42,7 @@ class GeometryError(ValueError):
     pass
 
 
-def crs_of(collection: dict) -> str:
+def crs_of(collection: dict[str, Any]) -> str:
     """The CRS a FeatureCollection declares: WGS84 or SWEREF 99 TM, else GeometryError."""
     crs = collection.get("crs")
     if crs is None:
@@ -59,12 +63,10 @@ def crs_of(collection: dict) -> str:
 
 
 _transformer_lock = threading.Lock()
-_transformers: dict[tuple[str, str], object] = {}
+_transformers: dict[tuple[str, str], Transformer] = {}
 
 
-def transformer(source: str, target: str):
-    from pyproj import Transformer
-
+def transformer(source: str, target: str) -> Transformer:
     with _transformer_lock:
         key = (source, target)
         if key not in _transformers:
@@ -72,14 +74,14 @@ def transformer(source: str, target: str):
         return _transformers[key]
 
 
-def to_wgs84(geom, source_crs: str):
+def to_wgs84(geom: BaseGeometry, source_crs: str) -> BaseGeometry:
     if source_crs == WGS84:
         return geom
     t = transformer(source_crs, WGS84)
     return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
 
 
-def parse_area_geometry(raw, source_crs: str):
+def parse_area_geometry(raw: object, source_crs: str) -> BaseGeometry:
     """A validated shapely (Multi)Polygon in WGS84 from a GeoJSON geometry object."""
     if raw is None:
         raise GeometryError("the feature has no geometry")
@@ -124,14 +126,15 @@ def parse_area_geometry(raw, source_crs: str):
     return geom
 
 
-def geometry_to_geojson(geom) -> dict:
+def geometry_to_geojson(geom: BaseGeometry) -> dict[str, Any]:
     """GeoJSON geometry with coordinates rounded to 7 decimals (~1 cm)."""
     rounded = shapely.set_precision(geom, 1e-7)
     data = mapping(rounded if rounded.is_valid and not rounded.is_empty else geom)
-    return _lists(data)
+    result: dict[str, Any] = _lists(data)
+    return result
 
 
-def _lists(value):
+def _lists(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_lists(v) for v in value]
     if isinstance(value, dict):
@@ -144,11 +147,11 @@ class AreaIndex:
     """Point-in-area lookup for one municipality's areas (of one kind)."""
 
     area_ids: np.ndarray
-    geometries: list
+    geometries: list[BaseGeometry]
     tree: shapely.STRtree
 
     @classmethod
-    def build(cls, areas: list[tuple[int, dict]]) -> AreaIndex:
+    def build(cls, areas: list[tuple[int, dict[str, Any]]]) -> AreaIndex:
         ids = np.array([pk for pk, _ in areas], dtype=np.int64)
         geoms = [shape(g) for _, g in areas]
         for g in geoms:
@@ -159,7 +162,7 @@ class AreaIndex:
         result = self.locate_many(np.array([lat]), np.array([lon]))[0]
         return None if result < 0 else int(result)
 
-    def locate_many(self, lats, lons) -> np.ndarray:
+    def locate_many(self, lats: npt.ArrayLike, lons: npt.ArrayLike) -> np.ndarray:
         """Area id for each point (−1 where the point is in no area). Points on a shared
         border go to the area with the lowest id, so the answer is deterministic."""
         lats = np.asarray(lats, dtype=float)
