@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,14 +24,22 @@ from trygg.core.models import (
     Notice,
     Organisation,
     OrganisationKind,
-    Role,
-    Sensitivity,
 )
 from trygg.core.permissions import Principal
+from trygg.core.roles import Role, Sensitivity
 
 DEMO_PASSWORD = "trygg-demo"  # noqa: S105 - printed by make demo, documented in README
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
-MUNICIPALITY = {"code": "0139", "name": "Upplands-Bro", "population": 31_500}
+
+
+@dataclass(frozen=True)
+class DemoMunicipality:
+    code: str
+    name: str
+    population: int
+
+
+MUNICIPALITY = DemoMunicipality(code="0139", name="Upplands-Bro", population=31_500)
 
 # (short key, name, kind)
 ORGANISATIONS = [
@@ -191,14 +200,16 @@ def acting_principal(organisation: Organisation) -> Principal:
             organisation__municipality=organisation.municipality, role=Role.COORDINATOR
         ).first()
     )
+    if membership is None:
+        raise LookupError(f"{organisation} has no member to act as (load the demo users first)")
     return Principal(user=membership.user, membership=membership)
 
 
 @transaction.atomic
-def load(stdout=None) -> Municipality:
+def load(stdout: TextIO | None = None) -> Municipality:
     municipality, _created = Municipality.objects.get_or_create(
-        code=MUNICIPALITY["code"],
-        defaults={"name": MUNICIPALITY["name"], "population": MUNICIPALITY["population"]},
+        code=MUNICIPALITY.code,
+        defaults={"name": MUNICIPALITY.name, "population": MUNICIPALITY.population},
     )
     orgs = _organisations(municipality)
     _users(orgs)
