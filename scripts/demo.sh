@@ -44,16 +44,27 @@ Trygg demo: ${site}/  (password for every demo login: trygg-demo)
 EOF
 
 pids=()
+# A process and everything below it (gunicorn's workers, say), children first.
+tree() {
+  local pid child
+  for pid in "$@"; do
+    for child in $(pgrep -P "$pid" 2>/dev/null); do tree "$child"; done
+    echo "$pid"
+  done
+}
 stop() {
   trap - INT TERM EXIT
+  local all alive
+  all=$(tree "${pids[@]}")
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 100); do
+  for _ in $(seq 150); do  # up to 15 s for a graceful stop
     alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in $all; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ "$alive" -eq 0 ] && break
     sleep 0.1
   done
-  kill -KILL "${pids[@]}" 2>/dev/null || true
+  # Whatever still runs (a worker its master left behind) is stopped now.
+  kill -KILL $all 2>/dev/null || true
   wait 2>/dev/null || true
   echo "Trygg demo stopped (web server, task worker, scheduler)."
 }
@@ -68,7 +79,7 @@ pids+=($!)
 "$BIN/python" manage.py run_scheduler &
 pids+=($!)
 "$BIN/gunicorn" trygg.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
-  --access-logfile - --forwarded-allow-ips 127.0.0.1 &
+  --graceful-timeout 5 --access-logfile - --forwarded-allow-ips 127.0.0.1 &
 pids+=($!)
 
 # Whichever ends first (none should) takes the others down with it.
