@@ -131,10 +131,13 @@ def test_a_sync_broken_half_way_is_finished_later_without_duplicates(browser, si
 def test_a_resident_reports_an_unsafe_place(browser, site_with_walks, artifacts):
     site = site_with_walks
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, locale="sv-SE"
-    )
+        viewport={"width": 390, "height": 844}, is_mobile=True, locale="sv-SE",
+        device_scale_factor=2,  # a 2x phone asks for the pin's @2x image
+    )  # fmt: skip
     page = context.new_page()
     page.set_default_timeout(15_000)
+    failed = []
+    page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
     page.goto(f"{site}/rapportera/")
     assert violations(page) == []
     page.screenshot(path=str(artifacts / "public-report-phone.png"), full_page=True)
@@ -142,6 +145,11 @@ def test_a_resident_reports_an_unsafe_place(browser, site_with_walks, artifacts)
     page.get_by_label("Tunnel eller gångpassage").check()
     page.locator("#pick-map").click(position={"x": 170, "y": 120})
     page.locator("#pick-status", has_text="Vald plats").wait_for()
+    page.locator("#pick-map .leaflet-marker-icon").wait_for()
+    page.wait_for_load_state("networkidle")
+    # Regression: Leaflet guessed its images' folder from the page (/rapportera/marker-…):
+    # 404s and a broken pin.
+    assert failed == [], failed
     page.get_by_label("Beskriv platsen och vad som känns otryggt").fill(
         "Gångtunneln under vägen är helt mörk på kvällarna."
     )

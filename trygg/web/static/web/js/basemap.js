@@ -5,6 +5,14 @@
 (function () {
   "use strict";
 
+  // Leaflet guesses its marker images' folder from the CSS, and on some pages guessed the
+  // page's own path (/rapportera/marker-icon-2x.png: 404, a broken pin). Say it instead:
+  // the vendored images beside this script's static folder.
+  var script = document.currentScript;
+  if (script && script.src) {
+    L.Icon.Default.imagePath = script.src.replace(/web\/js\/basemap[^/]*\.js.*$/, "vendor/leaflet/images/");
+  }
+
   function create(el, options) {
     options = options || {};
     var d = el.dataset;
