@@ -72,26 +72,6 @@ def year_param(query: Mapping[str, object], name: str, default: int) -> int:
     return value
 
 
-def date_param(
-    query: Mapping[str, object], name: str, default: dt.date | None = None
-) -> dt.date | None:
-    raw = _raw(query, name)
-    if raw is None:
-        return default
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(
-            _("%(name)s must be a date written YYYY-MM-DD.") % {"name": name}
-        ) from None
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise BadRequest(
-            _("%(name)s must be between %(min)s and %(max)s.")
-            % {"name": name, "min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
-        )
-    return value
-
-
 def error_messages(exc: ValidationError) -> dict[str, list[str]]:
     """A ValidationError's messages by field (``__all__`` for those about no one field),
     whether it was raised with a dict, a list or one message."""

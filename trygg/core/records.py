@@ -21,14 +21,10 @@ def relations(form: forms.BaseModelForm[models.Model]) -> dict[str, Iterable[obj
 
 @transaction.atomic
 def write(
-    instance: models.Model,
-    related: Mapping[str, Iterable[object]] | None = None,
-    *,
-    exclude: Iterable[str] = (),
+    instance: models.Model, related: Mapping[str, Iterable[object]] | None = None
 ) -> models.Model:
     """Validate and save ``instance``, then set its many-to-many ``related`` values."""
-    names = set(related or {})
-    instance.full_clean(exclude=[*exclude, *names])
+    instance.full_clean(exclude=list(related or {}))
     instance.save()
     for name, values in (related or {}).items():
         getattr(instance, name).set(values)

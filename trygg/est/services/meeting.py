@@ -75,8 +75,7 @@ def follow_up_action(principal: Principal, action: Action, status: str, outcome:
 
 def share(meeting: WeeklyMeeting, principal: Principal) -> int:
     """Send the decisions to every partner's members (by e-mail, through the queue)."""
-    if not principal.has(Permission.RUN_WEEKLY_MEETING):
-        raise PermissionDenied
+    _require_meeting(principal, meeting)
     meeting.shared_at = timezone.now()
     meeting.save(update_fields=["shared_at"])
 
