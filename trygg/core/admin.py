@@ -1,7 +1,12 @@
 """Django admin for the core models: the system operator's tool. Day-to-day work
 happens in Trygg's own pages, which apply the permission layer."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core import audit
@@ -12,25 +17,25 @@ from trygg.core.models import (
     Municipality,
     Notice,
     Organisation,
-    Sensitivity,
 )
 from trygg.core.permissions import Principal
+from trygg.core.roles import Sensitivity
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
     list_display = ["name", "code", "population"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "kind", "municipality", "is_active"]
     list_filter = ["municipality", "kind", "is_active"]
     search_fields = ["name"]
@@ -38,7 +43,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "organisation", "role", "is_active"]
     list_filter = ["role", "is_active", "organisation__municipality"]
     search_fields = ["user__username", "organisation__name"]
@@ -46,7 +51,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(admin.ModelAdmin[Area]):
     list_display = ["name", "kind", "code", "municipality", "population", "is_demo"]
     list_filter = ["municipality", "kind", "is_demo"]
     search_fields = ["name", "code"]
@@ -54,21 +59,28 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(admin.ModelAdmin[Notice]):
     list_display = ["title", "owner_organisation", "sensitivity", "valid_until", "created_at"]
     list_filter = ["municipality", "sensitivity"]
     search_fields = ["title"]
     filter_horizontal = ["restricted_to"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         obj = self.get_object(request, object_id)
         if obj is not None and obj.sensitivity == Sensitivity.RESTRICTED:
-            audit.record_reads(Principal(user=request.user, membership=None), [obj])
+            account = request.user if request.user.is_authenticated else None
+            audit.record_reads(Principal(user=account, membership=None), [obj])
         return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     """Read-only: the audit log is append-only."""
 
     list_display = ["at", "actor_label", "action", "content_type", "object_repr", "ip_address"]
@@ -76,13 +88,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_repr", "object_id"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
 

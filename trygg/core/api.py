@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from trygg.core import services
 from trygg.core.guards import require_member
-from trygg.core.permissions import active_memberships
+from trygg.core.permissions import Principal, active_memberships
 
 router = Router(tags=["core"])
 
@@ -27,14 +29,14 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user and their memberships")
-def me(request: HttpRequest):
-
-    principal = request.principal
+def me(request: HttpRequest) -> dict[str, Any]:
+    principal: Principal = request.principal  # type: ignore[attr-defined]  # set by core's middleware
     current = principal.membership.pk if principal.membership else None
+    municipality = principal.municipality
     return {
         "username": request.user.get_username(),
-        "municipality_code": principal.municipality.code if principal.is_member else None,
-        "municipality": principal.municipality.name if principal.is_member else None,
+        "municipality_code": municipality.code if municipality else None,
+        "municipality": municipality.name if municipality else None,
         "memberships": [
             {
                 "organisation_id": m.organisation_id,
@@ -52,6 +54,6 @@ def me(request: HttpRequest):
     summary="The municipality's areas as a GeoJSON FeatureCollection (WGS84)",
     response=dict,
 )
-def areas(request: HttpRequest, kind: str | None = None):
+def areas(request: HttpRequest, kind: str | None = None) -> dict[str, Any]:
     principal = require_member(request)
-    return services.areas_geojson(principal.municipality, kind)
+    return services.areas_geojson(principal.acting_municipality, kind)

@@ -16,12 +16,26 @@ import decimal
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from trygg.core.models import AuditAction, AuditEntry
+
+if TYPE_CHECKING:
+    from trygg.core.permissions import Principal
+
+# A JSON value as the audit log stores it.
+JSONValue = Any
+
+
+def _account(user: object) -> User | None:
+    """The signed-in account among the things the web layer calls a user (an
+    ``AnonymousUser`` is none)."""
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 @dataclass(frozen=True)
@@ -35,8 +49,9 @@ class AuditContext:
 
     @property
     def actor_label(self) -> str:
-        if self.user is not None and getattr(self.user, "is_authenticated", False):
-            return self.user.get_username()
+        account = _account(self.user)
+        if account is not None:
+            return account.get_username()
         return self.label or "system"
 
 
@@ -53,7 +68,7 @@ def current_context() -> AuditContext:
 @contextlib.contextmanager
 def acting(
     *,
-    user=None,
+    user: object | None = None,
     organisation_id: int | None = None,
     municipality_id: int | None = None,
     ip_address: str | None = None,
@@ -76,7 +91,7 @@ def acting(
         _context.reset(token)
 
 
-def set_context(**values) -> None:
+def set_context(**values: Any) -> None:
     """Replace the actor for the rest of the current request or task (e.g. once an API
     token has been authenticated). The surrounding ``acting()`` block restores it."""
     _context.set(AuditContext(**values))
@@ -94,7 +109,9 @@ class _Registration:
 _registry: dict[type[models.Model], _Registration] = {}
 
 
-def register(model: type[models.Model], *, exclude: Iterable[str] = (), masked=()) -> None:
+def register(
+    model: type[models.Model], *, exclude: Iterable[str] = (), masked: Iterable[str] = ()
+) -> None:
     """Audit every create/update/delete of ``model``. ``exclude``: fields whose changes
     are not worth a line (timestamps); ``masked``: fields logged as changed, never with
     their values (password hashes)."""
@@ -113,7 +130,7 @@ def is_registered(model: type[models.Model]) -> bool:
     return model in _registry
 
 
-def jsonable(value):
+def jsonable(value: object) -> JSONValue:
     """A value as it goes into a JSON field (dates as ISO text)."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -124,9 +141,9 @@ def jsonable(value):
     return str(value)
 
 
-def _snapshot(instance: models.Model) -> dict:
+def _snapshot(instance: models.Model) -> dict[str, JSONValue]:
     reg = _registry[type(instance)]
-    values = {}
+    values: dict[str, JSONValue] = {}
     for f in instance._meta.concrete_fields:
         if f.name in reg.exclude:
             continue
@@ -134,7 +151,9 @@ def _snapshot(instance: models.Model) -> dict:
     return values
 
 
-def _remember_before(sender, instance, raw=False, **kwargs):
+def _remember_before(
+    sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or instance.pk is None:
         instance._audit_before = None
         return
@@ -142,8 +161,10 @@ def _remember_before(sender, instance, raw=False, **kwargs):
     instance._audit_before = _snapshot(old) if old is not None else None
 
 
-def _diff(before: dict | None, after: dict, masked: frozenset[str]) -> dict:
-    changes = {}
+def _diff(
+    before: dict[str, JSONValue] | None, after: dict[str, JSONValue], masked: frozenset[str]
+) -> dict[str, JSONValue]:
+    changes: dict[str, JSONValue] = {}
     for key, new in after.items():
         old = None if before is None else before.get(key)
         if before is not None and old == new:
@@ -157,20 +178,18 @@ def _diff(before: dict | None, after: dict, masked: frozenset[str]) -> dict:
     return changes
 
 
-def _municipality_of(instance) -> int | None:
-    for attr in ("municipality_id",):
-        if hasattr(instance, attr):
-            return getattr(instance, attr)
+def _municipality_of(instance: Any) -> int | None:
+    if hasattr(instance, "municipality_id"):
+        return int(instance.municipality_id) if instance.municipality_id is not None else None
     if hasattr(instance, "organisation") and getattr(instance, "organisation_id", None):
-        return instance.organisation.municipality_id
+        return int(instance.organisation.municipality_id)
     return None
 
 
-def _write(action: str, instance: models.Model | None, changes: dict, **extra) -> AuditEntry:
+def _write(action: str, instance: models.Model | None, changes: dict[str, JSONValue]) -> AuditEntry:
     ctx = current_context()
-    user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
     entry = AuditEntry(
-        actor=user,
+        actor=_account(ctx.user),
         actor_label=ctx.actor_label[:200],
         organisation_id=ctx.organisation_id,
         municipality_id=ctx.municipality_id,
@@ -178,7 +197,6 @@ def _write(action: str, instance: models.Model | None, changes: dict, **extra) -
         changes=changes,
         ip_address=ctx.ip_address,
         path=ctx.path,
-        **extra,
     )
     if instance is not None:
         entry.content_type = ContentType.objects.get_for_model(type(instance))
@@ -189,7 +207,9 @@ def _write(action: str, instance: models.Model | None, changes: dict, **extra) -
     return entry
 
 
-def _log_save(sender, instance, created, raw=False, **kwargs):
+def _log_save(
+    sender: type[models.Model], instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     reg = _registry[sender]
@@ -200,11 +220,19 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
     _write(AuditAction.CREATE if created else AuditAction.UPDATE, instance, changes)
 
 
-def _log_delete(sender, instance, **kwargs):
+def _log_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     _write(AuditAction.DELETE, instance, _snapshot(instance))
 
 
-def _log_m2m(sender, instance, action, model, pk_set, reverse, **kwargs):
+def _log_m2m(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    model: type[models.Model],
+    pk_set: set[int] | None,
+    reverse: bool,
+    **kwargs: Any,
+) -> None:
     if reverse or action not in {"post_add", "post_remove", "post_clear"}:
         return
     if type(instance) not in _registry:
@@ -226,7 +254,7 @@ def _log_m2m(sender, instance, action, model, pk_set, reverse, **kwargs):
 # --- Bulk changes -----------------------------------------------------------------
 
 
-def update(queryset: models.QuerySet, **values) -> int:
+def update(queryset: models.QuerySet[Any], **values: Any) -> int:
     """``queryset.update(**values)``, audited: the one way Trygg changes many rows at once.
 
     ``QuerySet.update()`` sends no signals, so on a registered model it would bypass the
@@ -240,7 +268,7 @@ def update(queryset: models.QuerySet, **values) -> int:
     before = {obj.pk: _snapshot(obj) for obj in queryset}
     if not before:
         return 0
-    count = model._base_manager.filter(pk__in=list(before)).update(**values)
+    count: int = model._base_manager.filter(pk__in=list(before)).update(**values)
     for obj in model._base_manager.filter(pk__in=list(before)):
         changes = _diff(before[obj.pk], _snapshot(obj), reg.masked)
         if changes:
@@ -251,13 +279,13 @@ def update(queryset: models.QuerySet, **values) -> int:
 # --- Reads of restricted data -----------------------------------------------------
 
 
-def record_reads(principal, objects: Iterable[models.Model]) -> None:
+def record_reads(principal: Principal | None, objects: Iterable[models.Model]) -> None:
     """Log that ``principal`` read each of ``objects`` (restricted rows)."""
     ctx = current_context()
     objects = list(objects)
     if not objects:
         return
-    user = principal.user if principal is not None else None
+    user = _account(principal.user) if principal is not None else None
     membership = principal.membership if principal is not None else None
     content_type = ContentType.objects.get_for_model(type(objects[0]))
     AuditEntry.objects.bulk_create(
@@ -280,12 +308,20 @@ def record_reads(principal, objects: Iterable[models.Model]) -> None:
     )
 
 
-def record_event(action: str, *, user=None, label: str = "", changes: dict | None = None):
+def record_event(
+    action: str,
+    *,
+    user: object | None = None,
+    label: str = "",
+    changes: dict[str, JSONValue] | None = None,
+) -> AuditEntry:
     """Log an event that is not a change of a record (login, logout, failed login)."""
     ctx = current_context()
+    account = _account(user)
+    actor_label = account.get_username() if account is not None else label or ctx.actor_label
     entry = AuditEntry(
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        actor_label=(user.get_username() if user is not None else label or ctx.actor_label)[:200],
+        actor=account,
+        actor_label=actor_label[:200],
         organisation_id=ctx.organisation_id,
         municipality_id=ctx.municipality_id,
         action=action,

@@ -26,18 +26,23 @@ The rule, in words:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from trygg.core import audit
 from trygg.core.models import Membership, Organisation
 from trygg.core.roles import ROLE_PERMISSIONS, Permission, Role, Sensitivity
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AbstractBaseUser
 
     from trygg.core.models import Municipality, SensitiveRecord
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -68,20 +73,33 @@ class Principal:
         return cls(user=None, membership=_viewing_membership(municipality), public_only=True)
 
     @classmethod
-    def for_user(cls, user, organisation: Organisation | int | None = None) -> Principal:
+    def for_user(cls, user: Any, organisation: Organisation | int | None = None) -> Principal:
         """The principal for ``user`` acting for ``organisation`` (default: the first of
         the user's active memberships, by organisation name)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return cls.anonymous()
         memberships = active_memberships(user)
         if organisation is not None:
-            org_id = getattr(organisation, "pk", organisation)
+            org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
             memberships = memberships.filter(organisation_id=org_id)
         return cls(user=user, membership=memberships.first())
 
     @property
     def is_member(self) -> bool:
         return self.membership is not None
+
+    @property
+    def acting_membership(self) -> Membership:
+        """The membership the principal acts through; only asked once a permission
+        (which no principal without a membership holds) has been checked."""
+        if self.membership is None:
+            raise PermissionDenied("This principal acts for no organisation")
+        return self.membership
+
+    @property
+    def acting_municipality(self) -> Municipality:
+        """The municipality of ``acting_membership``."""
+        return self.acting_membership.organisation.municipality
 
     @property
     def organisation(self) -> Organisation | None:
@@ -106,20 +124,20 @@ class Principal:
 
     # The permission layer as the querysets ask it (core.querysets never imports this
     # module: the models need those querysets, and this module needs the models).
-    def visibility_filter(self, model) -> Q | None:
+    def visibility_filter(self, model: type[SensitiveRecord]) -> Q | None:
         return visibility_filter(model, self)
 
-    def edit_filter(self, model) -> Q | None:
+    def edit_filter(self, model: type[SensitiveRecord]) -> Q | None:
         return edit_filter(model, self)
 
-    def record_reads(self, objects) -> None:
+    def record_reads(self, objects: Iterable[Model]) -> None:
         audit.record_reads(self, objects)
 
     @property
     def label(self) -> str:
         if self.user is None:
             return "anonymous"
-        return self.user.get_username()
+        return str(self.user.get_username())
 
 
 def _viewing_membership(municipality: Municipality) -> Membership:
@@ -127,7 +145,7 @@ def _viewing_membership(municipality: Municipality) -> Membership:
     return Membership(organisation=Organisation(municipality=municipality), role=Role.READ_ONLY)
 
 
-def active_memberships(user):
+def active_memberships(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(
             user=user,
@@ -142,24 +160,25 @@ def active_memberships(user):
 # --- The rule, as queryset filters -------------------------------------------------
 
 
-def visibility_filter(model, principal: Principal) -> Q | None:
+def visibility_filter(model: type[SensitiveRecord], principal: Principal) -> Q | None:
     """The Q that selects the rows of ``model`` ``principal`` may read; None: nothing."""
     if not principal.has(Permission.VIEW):
         return None
     if principal.public_only:
-        return Q(municipality_id=principal.municipality.pk, sensitivity=Sensitivity.PUBLIC)
-    org_id = principal.membership.organisation_id
+        return Q(municipality_id=principal.acting_municipality.pk, sensitivity=Sensitivity.PUBLIC)
+    org_id = principal.acting_membership.organisation_id
     through = model.restricted_to.through
     source_field = f"{model._meta.model_name}_id"
-    named = Exists(through.objects.filter(**{source_field: OuterRef("pk")}, organisation_id=org_id))
-    return Q(municipality_id=principal.municipality.pk) & (
-        Q(sensitivity__in=[Sensitivity.PUBLIC, Sensitivity.PARTNERS])
-        | Q(owner_organisation_id=org_id)
-        | named
+    named = Exists(
+        through._default_manager.filter(**{source_field: OuterRef("pk")}, organisation_id=org_id)
     )
+    readable = Q(sensitivity__in=[Sensitivity.PUBLIC, Sensitivity.PARTNERS])
+    readable |= Q(owner_organisation_id=org_id)
+    readable |= Q(named)
+    return Q(municipality_id=principal.acting_municipality.pk) & readable
 
 
-def edit_filter(model, principal: Principal) -> Q | None:
+def edit_filter(model: type[SensitiveRecord], principal: Principal) -> Q | None:
     """The Q that selects the rows of ``model`` ``principal`` may change; None: nothing."""
     visible = visibility_filter(model, principal)
     if visible is None:
@@ -167,7 +186,7 @@ def edit_filter(model, principal: Principal) -> Q | None:
     if principal.has(Permission.EDIT_ANY):
         return visible
     if principal.has(Permission.EDIT_OWN_ORGANISATION):
-        return visible & Q(owner_organisation_id=principal.membership.organisation_id)
+        return visible & Q(owner_organisation_id=principal.acting_membership.organisation_id)
     return None
 
 
@@ -177,13 +196,13 @@ def edit_filter(model, principal: Principal) -> Q | None:
 def can_view(principal: Principal, obj: SensitiveRecord) -> bool:
     if not principal.has(Permission.VIEW):
         return False
-    if obj.municipality_id != principal.municipality.pk:
+    if obj.municipality_id != principal.acting_municipality.pk:
         return False
     if principal.public_only:
         return obj.sensitivity == Sensitivity.PUBLIC
     if obj.sensitivity != Sensitivity.RESTRICTED:
         return True
-    org_id = principal.membership.organisation_id
+    org_id = principal.acting_membership.organisation_id
     if obj.owner_organisation_id == org_id:
         return True
     return obj.pk is not None and obj.restricted_to.filter(pk=org_id).exists()
@@ -196,7 +215,7 @@ def can_edit(principal: Principal, obj: SensitiveRecord) -> bool:
         return True
     return (
         principal.has(Permission.EDIT_OWN_ORGANISATION)
-        and obj.owner_organisation_id == principal.membership.organisation_id
+        and obj.owner_organisation_id == principal.acting_membership.organisation_id
     )
 
 
@@ -217,15 +236,18 @@ def can_edit_with_partners(principal: Principal, obj: SensitiveRecord, manage: P
         return True
     if not principal.has(Permission.EDIT_OWN_ORGANISATION):
         return False
-    org_id = principal.membership.organisation_id
-    return obj.owner_organisation_id == org_id or obj.partners.filter(pk=org_id).exists()
+    org_id = principal.acting_membership.organisation_id
+    partners = getattr(obj, "partners")  # noqa: B009 — a many-to-many the model declares
+    return bool(obj.owner_organisation_id == org_id or partners.filter(pk=org_id).exists())
 
 
-def editable_with_partners(queryset, principal: Principal, manage: Permission):
+def editable_with_partners(
+    queryset: QuerySet[_M], principal: Principal, manage: Permission
+) -> QuerySet[_M]:
     """The rows of a ``visible_to`` queryset that ``can_edit_with_partners`` allows."""
     if principal.has(manage):
         return queryset
     if not principal.has(Permission.EDIT_OWN_ORGANISATION):
         return queryset.none()
-    org_id = principal.membership.organisation_id
+    org_id = principal.acting_membership.organisation_id
     return queryset.filter(Q(owner_organisation_id=org_id) | Q(partners=org_id)).distinct()

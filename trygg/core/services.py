@@ -6,18 +6,20 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 
 from trygg.core import geo
 from trygg.core.importing import ImportRefused, RowIssue
-from trygg.core.models import Area, AreaKind, Municipality, Notice, Sensitivity
-from trygg.core.permissions import Permission, Principal, can_edit
+from trygg.core.models import Area, AreaKind, Municipality, Notice, Organisation
+from trygg.core.permissions import Principal, can_edit
+from trygg.core.roles import Permission, Sensitivity
 
 # --- Areas -----------------------------------------------------------------------------
 
@@ -53,13 +55,13 @@ class AreaImportResult:
 @dataclass
 class _ParsedArea:
     name: str
-    geometry: dict
+    geometry: dict[str, Any]
     bounds: tuple[float, float, float, float]
     code: str
     population: int | None
 
 
-def _read_geojson(data: bytes) -> dict:
+def _read_geojson(data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -243,7 +245,7 @@ def import_areas(
     return result
 
 
-def areas_geojson(municipality: Municipality, kind: str | None = None) -> dict:
+def areas_geojson(municipality: Municipality, kind: str | None = None) -> dict[str, Any]:
     """The municipality's areas as a GeoJSON FeatureCollection (for maps and the API)."""
     qs = Area.objects.filter(municipality=municipality).order_by("name")
     if kind:
@@ -270,13 +272,15 @@ def areas_geojson(municipality: Municipality, kind: str | None = None) -> dict:
 
 
 _index_lock = threading.Lock()
-_index_cache: dict[tuple[int, str], tuple[tuple, geo.AreaIndex]] = {}
+_index_cache: dict[tuple[int, str], tuple[tuple[Any, ...], geo.AreaIndex]] = {}
 
 
 def area_index(municipality: Municipality | int, kind: str = AreaKind.DISTRICT) -> geo.AreaIndex:
     """The point-in-area index of a municipality's areas of one kind, rebuilt only when
     an area was added, changed or removed since it was built."""
-    municipality_id = getattr(municipality, "pk", municipality)
+    municipality_id: int = (
+        municipality.pk if isinstance(municipality, Municipality) else municipality
+    )
     qs = Area.objects.filter(municipality_id=municipality_id, kind=kind)
     stamp = tuple(qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id")).values())
     key = (municipality_id, kind)
@@ -297,8 +301,6 @@ def locate_area(municipality: Municipality | int, lat: float, lon: float) -> Are
 
 def map_extent(municipality: Municipality) -> tuple[float, float, float, float] | None:
     """(min_lat, min_lon, max_lat, max_lon) of the municipality's areas."""
-    from django.db.models import Min
-
     agg = Area.objects.filter(municipality=municipality).aggregate(
         min_lat=Min("min_lat"),
         min_lon=Min("min_lon"),
@@ -315,18 +317,22 @@ def map_extent(municipality: Municipality) -> tuple[float, float, float, float] 
 NOTICE_FIELDS = ("title", "body", "valid_until", "sensitivity")
 
 
-def _check_restricted_to(principal: Principal, organisations) -> list:
-    organisations = list(organisations or [])
-    for org in organisations:
-        if org.municipality_id != principal.municipality.pk:
+def _check_restricted_to(
+    principal: Principal, organisations: Iterable[Organisation] | None
+) -> list[Organisation]:
+    chosen = list(organisations or [])
+    for org in chosen:
+        if org.municipality_id != principal.acting_municipality.pk:
             raise ValidationError(
                 {"restricted_to": "An organisation belongs to another municipality."}
             )
-    return organisations
+    return chosen
 
 
 @transaction.atomic
-def create_notice(principal: Principal, *, restricted_to=(), **values) -> Notice:
+def create_notice(
+    principal: Principal, *, restricted_to: Iterable[Organisation] = (), **values: Any
+) -> Notice:
     if not principal.has(Permission.CREATE):
         raise PermissionDenied("Your role cannot create notices.")
     notice = Notice(
@@ -343,7 +349,13 @@ def create_notice(principal: Principal, *, restricted_to=(), **values) -> Notice
 
 
 @transaction.atomic
-def update_notice(principal: Principal, notice: Notice, *, restricted_to=None, **values) -> Notice:
+def update_notice(
+    principal: Principal,
+    notice: Notice,
+    *,
+    restricted_to: Iterable[Organisation] | None = None,
+    **values: Any,
+) -> Notice:
     if not can_edit(principal, notice):
         raise PermissionDenied("You may not change this notice.")
     for key, value in values.items():
