@@ -22,7 +22,7 @@ def test_coordinator_filters_the_situation_picture_and_exports(
     assert int(area_map.get_attribute("data-loaded")) > 100  # incident points, clustered
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 5  # areas
     assert page.locator(".marker-cluster").count() > 0
-    total_before = int(page.locator(".kpi__value").first.inner_text())
+    total_before = int(page.locator(".kpi__value").first.inner_text().replace("\u202f", ""))
     assert total_before > 500
     assert violations(page) == []
     page.get_by_label("Hotspots (Gi*)").check()  # computed on demand
@@ -36,7 +36,7 @@ def test_coordinator_filters_the_situation_picture_and_exports(
     page.wait_for_url(re.compile(r"category=vandalism"))
     query = parse_qs(urlparse(page.url).query)
     assert query["category"] == ["vandalism"]
-    total_after = int(page.locator(".kpi__value").first.inner_text())
+    total_after = int(page.locator(".kpi__value").first.inner_text().replace("\u202f", ""))
     assert 0 < total_after < total_before
     page.locator("[data-assessment-map][data-loaded]").wait_for()
 

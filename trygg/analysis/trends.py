@@ -154,3 +154,55 @@ def exceedance_alerts(
         ExceedanceAlert(int(i), int(observed[i]), float(expected[i]), float(p[i]))
         for i in np.flatnonzero((p < alpha) & (observed >= min_count))
     ]
+
+
+# The fewest events (both periods together) for which a change is worth a figure: below
+# this, a percentage says more about chance than about the place.
+MIN_EVENTS_FOR_CHANGE = 10
+
+
+@dataclass(frozen=True)
+class ChangeReading:
+    """What a change between two periods means — the one reading every headline,
+    summary sentence and analysis section of a change is written from.
+
+    ``kind``: "too_few" (fewer than ``MIN_EVENTS_FOR_CHANGE`` events: no percentage),
+    "increase" / "decrease" (statistically distinguishable at 5 %), "no_change" (within
+    chance: the percentage may be shown, never as a finding)."""
+
+    kind: str
+    percent: float | None  # change in the rate (per exposure), in per cent
+    test: RateChange | None
+
+    @property
+    def significant(self) -> bool:
+        return self.kind in ("increase", "decrease")
+
+    @property
+    def direction(self) -> int:
+        """+1 / −1 / 0: the sign of a statistically distinguishable change, else 0."""
+        return {"increase": 1, "decrease": -1}.get(self.kind, 0)
+
+
+def read_change(
+    count: int,
+    baseline_count: float,
+    exposure: float = 1.0,
+    baseline_exposure: float = 1.0,
+    min_events: int = MIN_EVENTS_FOR_CHANGE,
+) -> ChangeReading:
+    """Read this period's ``count`` against a baseline (``baseline_count`` over
+    ``baseline_exposure``, e.g. three years of the same weeks): the exact Poisson rate test
+    decides whether the change is distinguishable from chance."""
+    if count + baseline_count < min_events:
+        return ChangeReading("too_few", None, None)
+    test = rate_change(int(count), exposure, round(baseline_count), baseline_exposure)
+    # From none there is no percentage, but still a test.
+    percent = 100 * (test.rate_ratio - 1) if baseline_count > 0 else None
+    if test.significant_increase:
+        kind = "increase"
+    elif test.significant_decrease:
+        kind = "decrease"
+    else:
+        kind = "no_change"
+    return ChangeReading(kind, None if percent is None else float(percent), test)

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from trygg.analysis import emerging, grid, hotspots, kde, near_repeat, trends
 from trygg.analysis.evaluation import predictive_accuracy
 from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.assessment.services import _daily, incidents
+from trygg.core import formats
 from trygg.core.models import Area
 from trygg.core.permissions import Principal
-from trygg.incidents.models import Incident, PositionPrecision
+from trygg.incidents import coverage
+from trygg.incidents.models import PositionPrecision
 from trygg.incidents.taxonomy import Category
 
 CELL_M = 250.0
@@ -33,6 +35,7 @@ NEAR_REPEAT_SPACE = [100, 200, 300, 400]
 NEAR_REPEAT_DAYS = [7, 14, 21, 28]
 NEAR_REPEAT_PERMUTATIONS = 99
 MAX_NEAR_REPEAT_EVENTS = 20_000
+NEAR_REPEAT_MIN_RATIO = 1.2  # Ratcliffe's convention: a rise of at least 20 %
 
 METHODS = {
     "hotspots": gettext_lazy(
@@ -216,26 +219,20 @@ def _weekly_counts(
     return series
 
 
-def _sources_covering(f: IncidentFilter, since: dt.date) -> tuple[int, ...]:
-    """The filter's sources that already reported on ``since``: a source that joined later
-    would make every comparison with the past look like an increase."""
-    from django.db.models import Min
-
-    qs = Incident.objects.filter(municipality_id=f.municipality_id)
-    if f.sources:
-        qs = qs.filter(source_id__in=f.sources)
-    firsts = qs.values("source_id").annotate(first=Min("occurred_date")).order_by()
-    return tuple(sorted(r["source_id"] for r in firsts if r["first"] <= since))
-
-
 def _baseline(f: IncidentFilter, weeks: int) -> tuple[int, tuple[int, ...]]:
-    """How many previous years to compare with (up to three) and the sources that reported
-    throughout them; (0, ()) when not even one year of history exists."""
+    """How many previous years to compare with (up to three) and the sources that cover
+    the last ``weeks`` weeks and the same weeks of each of those years (a source that joined
+    later would make every comparison with the past look like an increase); (0, ()) when
+    no source covers even one year back."""
+    end = f.date_to
     for years in range(BASELINE_YEARS, 0, -1):
-        start = shift_year(f.date_to, -years) - dt.timedelta(weeks=weeks)
-        sources = _sources_covering(f, start)
-        if sources:
-            return years, sources
+        periods = [
+            (day - dt.timedelta(days=7 * weeks - 1), day)
+            for day in [end] + [shift_year(end, -k) for k in range(1, years + 1)]
+        ]
+        sources = coverage.comparable(f.municipality_id, periods, f.sources)
+        if sources.possible:
+            return years, sources.source_ids
     return 0, ()
 
 
@@ -274,21 +271,21 @@ def trend_findings(principal: Principal, f: IncidentFilter, limit: int = 8) -> l
                 "where": where,
                 "weeks": TREND_WEEKS,
                 "years": baseline_years,
-                "p": f"= {change.p:.3f}" if change.p >= 0.001 else "< 0.001",
-                "n": int(recent),
-                "mean": f"{np.mean(baseline):.1f}",
+                "p": formats.p_value(change.p),
+                "n": formats.number(int(recent)),
+                "mean": formats.number(float(np.mean(baseline)), 1),
             }
             sentence = (
                 _(
                     "Significantly more %(category)s in %(where)s the last %(weeks)s weeks than "
                     "the same weeks in the %(years)s previous years: %(n)s against %(mean)s on "
-                    "average (p %(p)s)."
+                    "average (%(p)s)."
                 )
                 if change.significant_increase
                 else _(
                     "Significantly less %(category)s in %(where)s the last %(weeks)s weeks than "
                     "the same weeks in the %(years)s previous years: %(n)s against %(mean)s on "
-                    "average (p %(p)s)."
+                    "average (%(p)s)."
                 )
             ) % params
             findings.append(
@@ -341,14 +338,14 @@ def monthly_trends(principal: Principal, f: IncidentFilter) -> list[MonthlyTrend
         params = {
             "category": str(labels[category]),
             "n": len(months),
-            "p": f"{result.p:.3f}",
-            "slope": f"{result.slope:+.1f}",
+            "p": formats.p_value(result.p),
+            "slope": formats.number(result.slope, 1, signed=True),
         }
         sentence = (
-            _("%(category)s: rising over %(n)s months (Mann–Kendall p %(p)s, %(slope)s a month).")
+            _("%(category)s: rising over %(n)s months (Mann–Kendall, %(p)s, %(slope)s a month).")
             if result.trend == "increasing"
             else _(
-                "%(category)s: falling over %(n)s months (Mann–Kendall p %(p)s, %(slope)s a month)."
+                "%(category)s: falling over %(n)s months (Mann–Kendall, %(p)s, %(slope)s a month)."
             )
         ) % params
         out.append(MonthlyTrend(str(labels[category]), len(months), result, sentence))
@@ -396,16 +393,10 @@ def near_repeat_finding(
     result = near_repeat.knox(
         x, y, days, NEAR_REPEAT_SPACE, NEAR_REPEAT_DAYS, NEAR_REPEAT_PERMUTATIONS
     )
-    risk = result.heightened_risk()
-    if risk:
-        sentence = _(
-            "After a %(category)s, the risk of another within %(distance)s m is significantly "
-            "raised for %(days)s days."
-        ) % {"category": label.lower(), "distance": int(risk.distance_m), "days": int(risk.days)}
-    else:
-        sentence = _("No significant near-repeat pattern for %(category)s.") % {
-            "category": label.lower()
-        }
+    risk = result.heightened_risk(min_ratio=NEAR_REPEAT_MIN_RATIO)
+    # The table's marks and the sentence come from this one array.
+    raised = result.significant() & (result.ratio >= NEAR_REPEAT_MIN_RATIO)
+    sentence = _near_repeat_sentence(label, risk, int(raised.sum()))
     space_labels = [f"≤ {int(b)} m" for b in NEAR_REPEAT_SPACE] + [_("farther")]
     rows = []
     for si, s_label in enumerate(space_labels):
@@ -415,8 +406,8 @@ def near_repeat_finding(
             cells.append(
                 {
                     "observed": int(result.observed[si, ti]),
-                    "ratio": None if np.isnan(ratio) else round(float(ratio), 2),
-                    "significant": bool(result.significant()[si, ti] and ratio >= 1.2),
+                    "ratio": None if np.isnan(ratio) else formats.number(float(ratio), 2),
+                    "significant": bool(raised[si, ti]),
                 }
             )
         rows.append((s_label, cells))
@@ -433,6 +424,40 @@ def near_repeat_finding(
             for a, b in zip(lon, lat, strict=True)
         ]
     return NearRepeatFinding(label, int(x.size), result, risk, sentence, rows, zones)
+
+
+def _near_repeat_sentence(label: str, risk: near_repeat.HeightenedRisk | None, raised: int) -> str:
+    """The reading of a Knox table: a zone of raised risk right after an incident, or —
+    when only cells away from the closest distance and time are raised — that those are
+    not a near-repeat pattern, or nothing raised at all."""
+    params = {"category": label.lower()}
+    if risk:
+        return _(
+            "After a %(category)s, the risk of another within %(distance)s m is significantly "
+            "raised for %(days)s days."
+        ) % {**params, "distance": int(risk.distance_m), "days": int(risk.days)}
+    if raised:
+        return ngettext(
+            "No near-repeat pattern for %(category)s: the risk right after an incident and "
+            "close to it is not raised. %(n)s farther or later cell of the table has more "
+            "pairs than chance (marked), which alone is not a near-repeat pattern.",
+            "No near-repeat pattern for %(category)s: the risk right after an incident and "
+            "close to it is not raised. %(n)s farther or later cells of the table have more "
+            "pairs than chance (marked), which alone is not a near-repeat pattern.",
+            raised,
+        ) % {**params, "n": raised}
+    return _("No significant near-repeat pattern for %(category)s.") % params
+
+
+def near_repeat_category(f: IncidentFilter, requested: str | None) -> str:
+    """The category the near-repeat test runs on: the one asked for if the filter allows
+    it, else the filter's first category, else burglary (the classic near-repeat crime)."""
+    allowed = f.categories or tuple(Category.values)
+    if requested in allowed:
+        return str(requested)
+    if f.categories:
+        return f.categories[0]
+    return str(Category.BURGLARY)
 
 
 def emerging_layer(principal: Principal, f: IncidentFilter) -> dict:
@@ -496,16 +521,16 @@ def weekly_alerts(principal: Principal, f: IncidentFilter) -> list[WeeklyAlert]:
             start = first_week + dt.timedelta(days=7 * alert.index)
             params = {
                 "category": str(labels[category]).lower(),
-                "from": start,
-                "to": start + dt.timedelta(days=6),
-                "n": alert.observed,
-                "expected": f"{alert.expected:.1f}",
-                "p": f"= {alert.p:.3f}" if alert.p >= 0.001 else "< 0.001",
+                "from": formats.date(start),
+                "to": formats.date(start + dt.timedelta(days=6)),
+                "n": formats.number(alert.observed),
+                "expected": formats.number(alert.expected, 1),
+                "p": formats.p_value(alert.p),
             }
             sentence = (
                 _(
                     "%(from)s – %(to)s: %(n)s incidents of %(category)s where the same week of "
-                    "earlier years had %(expected)s on average (p %(p)s)."
+                    "earlier years had %(expected)s on average (%(p)s)."
                 )
                 % params
             )
@@ -558,15 +583,15 @@ def predictive_check(
         "%(second_from)s – %(second_to)s in %(area)s %% of the area (PAI %(pai)s); last period's "
         "counts alone held %(naive_hit)s %% (PAI %(naive_pai)s)."
     ) % {
-        "first_from": first.date_from,
-        "first_to": first.date_to,
-        "second_from": second.date_from,
-        "second_to": second.date_to,
+        "first_from": formats.date(first.date_from),
+        "first_to": formats.date(first.date_to),
+        "second_from": formats.date(second.date_from),
+        "second_to": formats.date(second.date_to),
         "hit": round(100 * hotspot.hit_rate),
         "area": round(100 * hotspot.coverage),
-        "pai": f"{hotspot.pai:.1f}",
+        "pai": formats.number(hotspot.pai, 1),
         "naive_hit": round(100 * naive.hit_rate),
-        "naive_pai": f"{naive.pai:.1f}",
+        "naive_pai": formats.number(naive.pai, 1),
     }
     return PredictiveCheck(hotspot.pai, hotspot.hit_rate, naive.pai, naive.hit_rate, sentence)
 

@@ -3,9 +3,26 @@ them), a title and description for screen readers, and the numbers in a table be
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from trygg.assessment import comparison, services
+from trygg.assessment.comparison import Comparison
+from trygg.assessment.filters import IncidentFilter
 from trygg.assessment.services import SeriesPoint
+from trygg.core import formats
+
+
+def tick_label(day, granularity: str) -> str:
+    """A period's label on the time axis: "3 nov" (day, week) or "nov 2026" (month)."""
+    if granularity == "month":
+        return formats.month(day, short=True)
+    return formats.day_month(day)
 
 
 def line_chart(
@@ -15,24 +32,70 @@ def line_chart(
     description: str,
     label_now: str,
     label_last_year: str,
-    date_format: str,
+    granularity: str,
     width: int = 720,
     height: int = 240,
 ) -> str:
-    pad_left, pad_right, pad_top, pad_bottom = 44, 12, 12, 34
+    """This period's counts as a line, last year's dashed beside it (when comparable).
+    A partial period (cut by the filter or not yet over) is drawn as a hollow point on a
+    dotted line: its count is not comparable with a whole period's."""
+    pad_left, pad_right, pad_top, pad_bottom = 44, 36, 12, 34
     inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
-    top = max([1] + [max(p.count, p.last_year) for p in points])
+    has_last_year = any(p.last_year is not None for p in points)
+    top = max([1] + [max(p.count, p.last_year or 0) for p in points])
     step = max(1, _nice(top))
     top = step * -(-top // step)
     n = max(1, len(points) - 1)
 
-    def xy(i: int, value: int) -> str:
-        x = pad_left + inner_w * i / n
-        y = pad_top + inner_h * (1 - value / top)
-        return f"{x:.1f},{y:.1f}"
+    def x_of(i: int) -> float:
+        return pad_left + inner_w * i / n
 
-    now = " ".join(xy(i, p.count) for i, p in enumerate(points))
-    before = " ".join(xy(i, p.last_year) for i, p in enumerate(points))
+    def y_of(value: float) -> float:
+        return pad_top + inner_h * (1 - value / top)
+
+    def xy(i: int, value: int) -> str:
+        return f"{x_of(i):.1f},{y_of(value):.1f}"
+
+    complete = [i for i, p in enumerate(points) if not p.partial]
+    # The solid line joins consecutive complete periods; every partial one hangs on a
+    # dotted segment from its neighbour.
+    runs: list[list[int]] = []
+    for i in complete:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    now_lines = format_html_join(
+        "",
+        '<polyline points="{}" class="chart-line chart-line--now" fill="none"'
+        ' stroke="#12355b" stroke-width="2.5"/>',
+        ((" ".join(xy(i, points[i].count) for i in run),) for run in runs if len(run) > 1),
+    )
+    partial_marks = format_html_join(
+        "",
+        '<polyline points="{}" class="chart-line chart-line--partial" fill="none"'
+        ' stroke="#12355b" stroke-width="2" stroke-dasharray="2 3"/>'
+        '<circle cx="{}" cy="{}" r="4" class="chart-point--partial" fill="#ffffff"'
+        ' stroke="#12355b" stroke-width="2"/>',
+        (
+            (
+                " ".join(xy(j, points[j].count) for j in (i - 1, i, i + 1) if 0 <= j < len(points)),
+                f"{x_of(i):.1f}",
+                f"{y_of(points[i].count):.1f}",
+            )
+            for i, p in enumerate(points)
+            if p.partial
+        ),
+    )
+    before = (
+        format_html(
+            '<polyline points="{}" class="chart-line chart-line--last-year" fill="none"'
+            ' stroke="#8a4b00" stroke-width="2.5" stroke-dasharray="6 4"/>',
+            " ".join(xy(i, p.last_year or 0) for i, p in enumerate(points)),
+        )
+        if has_last_year
+        else ""
+    )
     grid = format_html_join(
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-grid" stroke="#d5dbe3"/>'
@@ -42,46 +105,76 @@ def line_chart(
             (
                 pad_left,
                 width - pad_right,
-                f"{pad_top + inner_h * (1 - v / top):.1f}",
-                f"{pad_top + inner_h * (1 - v / top):.1f}",
+                f"{y_of(v):.1f}",
+                f"{y_of(v):.1f}",
                 pad_left - 6,
-                f"{pad_top + inner_h * (1 - v / top) + 4:.1f}",
-                v,
+                f"{y_of(v) + 4:.1f}",
+                formats.number(v),
             )
             for v in range(0, top + 1, step)
         ),
     )
-    every = max(1, len(points) // 8)
+    every = max(1, -(-len(points) // 8))
     ticks = format_html_join(
         "",
         '<text x="{}" y="{}" class="chart-axis" text-anchor="middle" font-size="11"'
         ' fill="#4a5361">{}</text>',
         (
-            (f"{pad_left + inner_w * i / n:.1f}", height - 10, p.period.strftime(date_format))
+            (f"{x_of(i):.1f}", height - 10, tick_label(p.period, granularity))
             for i, p in enumerate(points)
             if i % every == 0
         ),
     )
     legend_y = pad_top + 4
+    legend = [
+        format_html(
+            '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}" class="chart-line chart-line--now"'
+            ' stroke="#12355b" stroke-width="2.5"/>'
+            '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
+            lx=width - 190,
+            lx2=width - 170,
+            lt=width - 164,
+            ly=legend_y,
+            lty=legend_y + 4,
+            label=label_now,
+        )
+    ]
+    if has_last_year:
+        legend.append(
+            format_html(
+                '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}"'
+                ' class="chart-line chart-line--last-year" stroke="#8a4b00" stroke-width="2.5"'
+                ' stroke-dasharray="6 4"/>'
+                '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
+                lx=width - 190,
+                lx2=width - 170,
+                lt=width - 164,
+                ly=legend_y + 16,
+                lty=legend_y + 20,
+                label=label_last_year,
+            )
+        )
+    if any(p.partial for p in points):
+        y = legend_y + 16 * len(legend)
+        legend.append(
+            format_html(
+                '<circle cx="{cx}" cy="{cy}" r="4" fill="#ffffff" stroke="#12355b"'
+                ' stroke-width="2"/>'
+                '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
+                cx=width - 180,
+                cy=y,
+                lt=width - 164,
+                lty=y + 4,
+                label=_("Partial period"),
+            )
+        )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}"'
         ' role="img"'
         ' aria-labelledby="chart-title chart-desc">'
         '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
-        "{grid}{ticks}"
-        '<polyline points="{before}" class="chart-line chart-line--last-year" fill="none"'
-        ' stroke="#8a4b00" stroke-width="2.5" stroke-dasharray="6 4"/>'
-        '<polyline points="{now}" class="chart-line chart-line--now" fill="none"'
-        ' stroke="#12355b" stroke-width="2.5"/>'
-        '<g class="chart-legend">'
-        '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}" class="chart-line chart-line--now"'
-        ' stroke="#12355b" stroke-width="2.5"/>'
-        '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label_now}</text>'
-        '<line x1="{lx}" x2="{lx2}" y1="{ly2}" y2="{ly2}"'
-        ' class="chart-line chart-line--last-year" stroke="#8a4b00" stroke-width="2.5"'
-        ' stroke-dasharray="6 4"/>'
-        '<text x="{lt}" y="{lty2}" font-size="12" fill="#1b1f24">{label_before}</text>'
-        "</g></svg>",
+        "{grid}{ticks}{before}{now}{partial}"
+        '<g class="chart-legend">{legend}</g></svg>',
         w=width,
         h=height,
         title=title,
@@ -89,17 +182,49 @@ def line_chart(
         grid=grid,
         ticks=ticks,
         before=before,
-        now=now,
-        lx=width - 170,
-        lx2=width - 150,
-        lt=width - 144,
-        ly=legend_y,
-        lty=legend_y + 4,
-        ly2=legend_y + 16,
-        lty2=legend_y + 20,
-        label_now=label_now,
-        label_before=label_last_year,
+        now=now_lines,
+        partial=partial_marks,
+        legend=mark_safe("".join(legend)),  # noqa: S308 - each part built by format_html
     )
+
+
+def comparison_chart(
+    f: IncidentFilter,
+    vs: Comparison,
+    granularity: str,
+    day_counts: Callable[[IncidentFilter], Counter[tuple[dt.date]]],
+    *,
+    label_now: str,
+) -> tuple[str, list[SeriesPoint]]:
+    """Incidents per day/week/month against the same period last year, both counted from
+    the sources that cover both years (all sources, and no last-year line, when none
+    does); partial periods marked."""
+    partial = services.partial_periods(f, granularity, comparison.last_complete_day())
+    if vs.sources.possible:
+        now = services.bucket(day_counts(vs.now), vs.now, granularity)
+        before = services.bucket(day_counts(vs.then), vs.then, granularity)
+    else:
+        now, before = services.bucket(day_counts(f), f, granularity), None
+    points = services.with_last_year(now, before, granularity, partial)
+    total = sum(p.count for p in points)
+    description = _("%(n)s from %(from)s to %(to)s.") % {
+        "n": comparison.incidents_text(total),
+        "from": formats.date(f.date_from),
+        "to": formats.date(f.date_to),
+    }
+    if before is not None:
+        description += " " + _("Last year: %(n)s.") % {
+            "n": formats.number(sum(p.last_year or 0 for p in points))
+        }
+    svg = line_chart(
+        points,
+        title=_("Incidents per %(period)s") % {"period": _(granularity)},
+        description=description,
+        label_now=label_now,
+        label_last_year=_("Last year"),
+        granularity=granularity,
+    )
+    return svg, points
 
 
 def _nice(top: int) -> int:

@@ -12,18 +12,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.assessment import analysis, charts, sections, services
+from trygg.analysis import trends
+from trygg.assessment import analysis, charts, comparison, sections, services
 from trygg.assessment.filters import IncidentFilter
-from trygg.core import disclosure
+from trygg.core import disclosure, formats
 from trygg.core import services as core_services
 from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.permissions import Principal
 from trygg.documents.rendering import render_pdf
 from trygg.documents.svgmap import area_map
+from trygg.incidents import coverage as source_coverage
 from trygg.incidents.models import FieldReport, Incident, Source
 from trygg.incidents.taxonomy import Category
 from trygg.surveys.models import SurveyResult
@@ -41,27 +43,32 @@ class LagesbildRequest:
     texts: dict = field(default_factory=dict)  # "summary", "analysis": the coordinator's
 
 
-_n = disclosure.shown  # a count as printed: "<5" where the public version must suppress it
+_n = disclosure.printed  # a count as printed: "<5" where the public version must suppress it
 
 
 def _rate(count: int, population, public: bool):
     if not population or (public and disclosure.is_suppressed(count)):
         return "–"
-    return formats.number_format(1000 * count / population, 1)
+    return formats.number(1000 * count / population, 1)
 
 
-def _pct(now: int, before: int) -> str:
-    if before == 0:
-        return "–"
-    return f"{100 * (now - before) / before:+.0f} %"
-
-
-def _change(now: int, before: int, public: bool) -> str:
-    """The change in per cent; in the public version only where both counts are at least
-    the threshold (a percentage of a suppressed count would reveal it)."""
+def _reading_cells(now: int, before: int, public: bool) -> list[str]:
+    """[change, what the test says] for a row of a changes table: the change in per cent
+    only where there are enough incidents to say anything, and in the public version only
+    where both counts are at least the threshold (a percentage of a suppressed count
+    would reveal it)."""
     if public and min(now, before) < disclosure.threshold():
-        return "–"
-    return _pct(now, before)
+        return ["–", ""]
+    reading = trends.read_change(now, before)
+    if reading.kind == "too_few":
+        return ["–", _("too few incidents")]
+    verdict = {
+        "increase": _("significant increase"),
+        "decrease": _("significant decrease"),
+    }.get(reading.kind, _("within chance"))
+    if reading.percent is None:
+        return [_("none before"), verdict]
+    return [formats.percent(reading.percent, signed=True), verdict]
 
 
 @dataclass
@@ -76,10 +83,9 @@ class _Figures:
     sensitivities: tuple[str, ...]
     areas: list[Area]
     by_area: dict
-    by_area_ly: dict
     by_cat: dict
-    by_cat_prev: dict
-    by_cat_ly: dict
+    vs_previous: comparison.Comparison
+    vs_last_year: comparison.Comparison
 
     @property
     def public(self) -> bool:
@@ -92,14 +98,6 @@ class _Figures:
     def total(self) -> int:
         return sum(self.by_cat.values())
 
-    @property
-    def total_prev(self) -> int:
-        return sum(self.by_cat_prev.values())
-
-    @property
-    def total_ly(self) -> int:
-        return sum(self.by_cat_ly.values())
-
 
 def _figures(request: LagesbildRequest) -> _Figures:
     m = request.municipality
@@ -111,6 +109,9 @@ def _figures(request: LagesbildRequest) -> _Figures:
     def counts(flt: IncidentFilter, *fields: str) -> dict:
         return services.summary_counts(flt, *fields, sensitivities=sens)
 
+    def total(flt: IncidentFilter) -> int:
+        return sum(counts(flt, "category").values())
+
     return _Figures(
         request=request,
         f=f,
@@ -119,29 +120,23 @@ def _figures(request: LagesbildRequest) -> _Figures:
         sensitivities=sens,
         areas=list(Area.objects.filter(municipality=m).order_by("name")),
         by_area=counts(f, "area_id"),
-        by_area_ly=counts(last_year, "area_id"),
         by_cat=counts(f, "category"),
-        by_cat_prev=counts(previous, "category"),
-        by_cat_ly=counts(last_year, "category"),
+        vs_previous=comparison.compare(f, previous, _("the previous period"), total),
+        vs_last_year=comparison.compare(f, last_year, _("the same period last year"), total),
     )
 
 
 def _chart(fig: _Figures) -> str:
-    """Incidents per day, week or month, against the same period last year."""
-    granularity = services.granularity_for(fig.f)
-    points = services.with_last_year(
-        services.bucket(fig.counts(fig.f, "day"), fig.f, granularity),
-        services.bucket(fig.counts(fig.last_year, "day"), fig.last_year, granularity),
-        granularity,
-    )
-    return charts.line_chart(
-        points,
-        title=_("Incidents per %(period)s") % {"period": _(granularity)},
-        description="",
+    """Incidents per day, week or month, against the same period last year (the sources
+    that cover both years), partial periods marked."""
+    svg, _points = charts.comparison_chart(
+        fig.f,
+        fig.vs_last_year,
+        services.granularity_for(fig.f),
+        lambda flt: fig.counts(flt, "day"),
         label_now=_("This period"),
-        label_last_year=_("Last year"),
-        date_format={"day": "%d/%m", "week": "%d/%m", "month": "%b %y"}[granularity],
     )
+    return svg
 
 
 def _map(fig: _Figures) -> tuple[str, str]:
@@ -176,20 +171,12 @@ def _map(fig: _Figures) -> tuple[str, str]:
 def _areas_table(fig: _Figures) -> dict:
     public = fig.public
     return {
-        "header": [
-            _("Area"),
-            _("Incidents"),
-            _("Per 1 000 residents"),
-            _("Last year"),
-            _("Change"),
-        ],
+        "header": [_("Area"), _("Incidents"), _("Per 1 000 residents")],
         "rows": [
             [
                 a.name,
                 _n(fig.by_area.get((a.pk,), 0), public),
                 _rate(fig.by_area.get((a.pk,), 0), a.population, public),
-                _n(fig.by_area_ly.get((a.pk,), 0), public),
-                _change(fig.by_area.get((a.pk,), 0), fig.by_area_ly.get((a.pk,), 0), public),
             ]
             for a in fig.areas
         ]
@@ -197,8 +184,6 @@ def _areas_table(fig: _Figures) -> dict:
             [
                 _("Somewhere in the municipality"),
                 _n(fig.by_area.get((None,), 0), public),
-                "–",
-                _n(fig.by_area_ly.get((None,), 0), public),
                 "–",
             ]
         ],
@@ -208,43 +193,40 @@ def _areas_table(fig: _Figures) -> dict:
 def _categories_table(fig: _Figures) -> dict:
     public, labels = fig.public, dict(Category.choices)
     return {
-        "header": [_("Category"), _("Incidents"), _("Previous period"), _("Last year")],
-        "rows": [
-            [
-                str(labels[c]),
-                _n(fig.by_cat.get((c,), 0), public),
-                _n(fig.by_cat_prev.get((c,), 0), public),
-                _n(fig.by_cat_ly.get((c,), 0), public),
-            ]
-            for c in Category.values
-        ]
-        + [
-            [
-                _("Total"),
-                _n(fig.total, public),
-                _n(fig.total_prev, public),
-                _n(fig.total_ly, public),
-            ]
-        ],
+        "header": [_("Category"), _("Incidents")],
+        "rows": [[str(labels[c]), _n(fig.by_cat.get((c,), 0), public)] for c in Category.values]
+        + [[_("Total"), _n(fig.total, public)]],
     }
 
 
-def _changes_table(fig: _Figures) -> dict:
-    """The five categories that changed most against the same period last year."""
-    public, labels = fig.public, dict(Category.choices)
-    changes = sorted(
-        Category.values, key=lambda c: -abs(fig.by_cat.get((c,), 0) - fig.by_cat_ly.get((c,), 0))
-    )[:5]
+def _changes_table(fig: _Figures, field: str) -> dict | None:
+    """The five categories (or areas) that changed most against the same period last
+    year, counted from the sources that cover both years, each with what the test says;
+    None when nothing can be compared (the note says why)."""
+    vs = fig.vs_last_year
+    if not vs.possible:
+        return None
+    now, before = fig.counts(vs.now, field), fig.counts(vs.then, field)
+    if field == "category":
+        labels: dict = dict(Category.choices)
+        keys: list = list(Category.values)
+        header = _("Category")
+    else:
+        labels = {a.pk: a.name for a in fig.areas}
+        keys = [a.pk for a in fig.areas]
+        header = _("Area")
+    top = sorted(keys, key=lambda k: -abs(now.get((k,), 0) - before.get((k,), 0)))[:5]
+    public = fig.public
     return {
-        "header": [_("Category"), _("Now"), _("Last year"), _("Change")],
+        "header": [header, _("Now"), _("Last year"), _("Change"), _("Reading")],
         "rows": [
             [
-                str(labels[c]),
-                _n(fig.by_cat.get((c,), 0), public),
-                _n(fig.by_cat_ly.get((c,), 0), public),
-                _change(fig.by_cat.get((c,), 0), fig.by_cat_ly.get((c,), 0), public),
+                str(labels[k]),
+                _n(now.get((k,), 0), public),
+                _n(before.get((k,), 0), public),
+                *_reading_cells(now.get((k,), 0), before.get((k,), 0), public),
             ]
-            for c in changes
+            for k in top
         ],
     }
 
@@ -266,12 +248,16 @@ def _field_rounds_table(fig: _Figures) -> dict | None:
         return None
     return {
         "header": [_("Area"), _("Rounds"), _("Young people met")],
-        "rows": [[name, v[0], v[1]] for name, v in sorted(per_area.items())],
+        "rows": [
+            [name, formats.number(v[0]), formats.number(v[1])]
+            for name, v in sorted(per_area.items())
+        ],
     }
 
 
 def _sources_table(fig: _Figures) -> dict:
-    """The sources the version counts, with their incidents in the period."""
+    """The sources the version counts: their incidents in the period and the days each
+    covers (what was imported), with the gaps inside the period and a year before it."""
     m = fig.request.municipality
     sources = Source.objects.filter(
         municipality=m, default_sensitivity__in=fig.sensitivities
@@ -288,21 +274,43 @@ def _sources_table(fig: _Figures) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
+    spans = source_coverage.coverage(m.pk)
+    window = (fig.last_year.date_from, fig.f.date_to)
+
+    def covered(source_id: int) -> str:
+        cov = spans.get(source_id)
+        if cov is None or cov.first is None or cov.last is None:
+            return _("nothing imported")
+        text = formats.span(cov.first, cov.last)
+        gaps = [g for g in cov.gaps if g[0] <= window[1] and window[0] <= g[1]]
+        if gaps:
+            text += "; " + _("missing %(spans)s") % {
+                "spans": ", ".join(formats.span(a, b) for a, b in gaps)
+            }
+        return text
+
     return {
-        "header": [_("Source"), _("Organisation"), _("Incidents in the period")],
+        "header": [_("Source"), _("Organisation"), _("Incidents in the period"), _("Covers")],
         "rows": [
-            [s.name, s.owner_organisation.name, _n(per_source.get(s.pk, 0), fig.public)]
+            [
+                s.name,
+                s.owner_organisation.name,
+                _n(per_source.get(s.pk, 0), fig.public),
+                covered(s.pk),
+            ]
             for s in sources
         ],
     }
 
 
 def _findings(fig: _Figures, hotspot_sentence: str) -> list[str]:
-    """The analysis (partners' version): the engine's statements in words."""
+    """The analysis: the change against last year as the summary reads it (one reading
+    for both), then — partners' version — the engine's statements in words."""
+    findings = [fig.vs_last_year.sentence]
     if fig.public:
-        return []
+        return findings
     reader = Principal.partners_view(fig.request.municipality)
-    findings = [hotspot_sentence] if hotspot_sentence else []
+    findings += [hotspot_sentence] if hotspot_sentence else []
     findings += [t.sentence for t in analysis.trend_findings(reader, fig.f)]
     findings += [t.sentence for t in analysis.monthly_trends(reader, fig.f)]
     # The document states the near-repeat pattern of the period's last year.
@@ -313,34 +321,62 @@ def _findings(fig: _Figures, hotspot_sentence: str) -> list[str]:
 
 
 def _summary(fig: _Figures) -> tuple[list[str], dict]:
-    """The summary's sentences (the coordinator's text after Trygg's) and the key figures."""
+    """The summary's sentences (the coordinator's text after Trygg's) and the key figures.
+    The changes are read by the same Comparison the analysis section states."""
     request, public, m = fig.request, fig.public, fig.request.municipality
     summary = [
-        _(
-            "From %(from)s to %(to)s, %(n)s incidents were recorded in %(municipality)s: "
-            "%(prev)s in the previous period of the same length and %(ly)s in the same period "
-            "last year."
-        )
+        _("From %(from)s to %(to)s, %(n)s were recorded in %(municipality)s.")
         % {
-            "from": fig.f.date_from,
-            "to": fig.f.date_to,
-            "n": _n(fig.total, public),
+            "from": formats.date(fig.f.date_from),
+            "to": formats.date(fig.f.date_to),
+            "n": _count_text(fig.total, public),
             "municipality": m.name,
-            "prev": _n(fig.total_prev, public),
-            "ly": _n(fig.total_ly, public),
         }
     ]
+    # A year or longer: the previous period is last year, one comparison not two.
+    shown = (
+        [fig.vs_last_year] if fig.f.previous_is_last_year else [fig.vs_last_year, fig.vs_previous]
+    )
+    for vs in shown:
+        summary.append(_comparison_text(vs, public))
     if request.texts.get("summary"):
         summary.append(request.texts["summary"])
     kpis = {
         "header": [_("Key figure"), _("Value")],
         "rows": [
             [_("Incidents in the period"), _n(fig.total, public)],
-            [_("Change from the same period last year"), _pct(fig.total, fig.total_ly)],
+            [
+                _("Change from the same period last year"),
+                _headline(fig.vs_last_year, public),
+            ],
             [_("Incidents per 1 000 residents"), _rate(fig.total, m.population, public)],
         ],
     }
     return summary, kpis
+
+
+def _count_text(n: int, public: bool) -> str:
+    if public and disclosure.is_suppressed(n):
+        return _("fewer than %(n)s incidents") % {"n": disclosure.threshold()}
+    return comparison.incidents_text(n)
+
+
+def _suppressed(vs: comparison.Comparison, public: bool) -> bool:
+    return public and min(vs.count, vs.baseline) < disclosure.threshold()
+
+
+def _headline(vs: comparison.Comparison, public: bool) -> str:
+    if _suppressed(vs, public):
+        return "–"
+    return f"{vs.headline} ({vs.verdict})" if vs.verdict else vs.headline
+
+
+def _comparison_text(vs: comparison.Comparison, public: bool) -> str:
+    if _suppressed(vs, public):
+        text = _("Too few incidents to compare with %(label)s.") % {"label": vs.label}
+    else:
+        text = vs.sentence
+    return f"{text} {vs.note}".strip()
 
 
 def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
@@ -356,7 +392,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "lang": translation.get_language()[:2],
         "title": _("Situation picture"),
         "municipality": f"{m.name} ({m.code})",
-        "period": f"{fig.f.date_from} – {fig.f.date_to}",
+        "period": formats.span(fig.f.date_from, fig.f.date_to),
         "version_line": _("Version %(v)s, generated %(when)s")
         % {"v": request.version, "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
         "audience_label": _("Public version") if public else _("Version for the partners"),
@@ -365,7 +401,9 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "kpis": kpis,
         "areas_table": _areas_table(fig),
         "categories_table": _categories_table(fig),
-        "changes_table": _changes_table(fig),
+        "changes_table": _changes_table(fig, "category"),
+        "area_changes_table": _changes_table(fig, "area_id"),
+        "changes_note": fig.vs_last_year.note,
         "surveys_table": _surveys_table(m),
         "observations_table": _field_rounds_table(fig),
         **sections.build_all(
@@ -402,7 +440,7 @@ def _surveys_table(m):
         q = QUESTION_SETS[r.survey.question_set].get(r.question)
         if q is None:
             continue
-        value = f"{100 * r.value:.0f} %" if q.kind == "share" else f"{r.value:.1f}"
+        value = formats.share(r.value) if q.kind == "share" else formats.number(r.value, 1)
         rows.append([str(q.label), r.survey.year, value, r.n])
     if not rows:
         return None
@@ -413,7 +451,12 @@ _COUNTS_METHOD = gettext_lazy(
     "Counts: incidents from the sources listed, by the date they occurred; the police's "
     "daily summaries are not counted. Incidents known only to the municipality (the police "
     "feed's centroids) are counted for the municipality, not for an area. Rates use each "
-    "area's population. In the public version, every count below 5 is shown as <5."
+    "area's population. In the public version, every count below 5 is shown as <5. "
+    "Comparisons with another period count only the sources that cover every day of both "
+    "(the sources table shows what each covers); a period that has not ended is not "
+    "compared. Each change is tested with the exact test of two Poisson rates: it is "
+    "called an increase or a decrease only when p < 0.05, and not given as a percentage at "
+    "all when the two periods together have fewer than 10 incidents."
 )
 _DEFINITIONS = {
     Category.VIOLENCE: gettext_lazy(
@@ -469,6 +512,8 @@ def _labels() -> dict[str, str]:
         "sources": _("Sources"),
         "analysis": _("Analysis"),
         "no_findings": _("No significant changes, trends or near-repeat patterns were found."),
+        "no_changes": _("No source covers both this period and last year's."),
+        "area_changes": _("Largest changes from last year, per area"),
         "coordinator_analysis": _("The coordinator's analysis"),
         "method": _("Sources and method"),
         "appendix": _("Appendix: definitions"),

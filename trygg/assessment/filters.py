@@ -7,6 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext as _
+
+from trygg.core import formats
 from trygg.core.dates import local_tz
 from trygg.core.models import Area, Municipality
 from trygg.core.params import MAX_DATE, MIN_DATE
@@ -46,6 +49,16 @@ class IncidentFilter:
         end = self.date_from - dt.timedelta(days=1)
         return replace(self, date_from=end - dt.timedelta(days=self.days - 1), date_to=end)
 
+    @property
+    def previous_is_last_year(self) -> bool:
+        """Do the previous period and the same period last year mostly overlap (a period
+        of about a year or longer)? Then they are one comparison, not two."""
+        previous, last_year = self.previous_period(), self.last_year()
+        overlap = (
+            min(previous.date_to, last_year.date_to) - max(previous.date_from, last_year.date_from)
+        ).days + 1
+        return overlap > self.days / 2
+
     def last_year(self) -> IncidentFilter:
         return replace(self, date_from=shift_year(self.date_from), date_to=shift_year(self.date_to))
 
@@ -59,14 +72,16 @@ class IncidentFilter:
 
     @classmethod
     def default(cls, municipality: Municipality) -> IncidentFilter:
-        end = today()
+        """The last 365 complete days: up to yesterday (today is not over, and a period
+        with a partial day is not compared with whole ones)."""
+        end = today() - dt.timedelta(days=1)
         return cls(municipality.pk, end - dt.timedelta(days=364), end)
 
     @classmethod
     def from_query(cls, params, municipality: Municipality) -> IncidentFilter:
         """Parse ``from``, ``to``, ``area``, ``category``, ``source`` (repeatable). Invalid
         values are dropped and reported in ``errors``; the default period is the last
-        365 days."""
+        365 complete days."""
         errors: list[str] = []
         default = cls.default(municipality)
 
@@ -133,3 +148,25 @@ class IncidentFilter:
             sources,
             tuple(errors),
         )
+
+
+def describe_filter(f: IncidentFilter) -> list[str]:
+    """The filter in words, one line per dimension that narrows it: what every analysis
+    on the page was run on."""
+    lines = [_("Period: %(span)s") % {"span": formats.span(f.date_from, f.date_to)}]
+    if f.areas:
+        names = Area.objects.filter(pk__in=f.areas).order_by("name").values_list("name", flat=True)
+        lines.append(_("Areas: %(names)s") % {"names": ", ".join(names)})
+    if f.categories:
+        labels = dict(Category.choices)
+        lines.append(
+            _("Categories: %(names)s") % {"names": ", ".join(str(labels[c]) for c in f.categories)}
+        )
+    if f.sources:
+        names = (
+            Source.objects.filter(pk__in=f.sources).order_by("name").values_list("name", flat=True)
+        )
+        lines.append(_("Sources: %(names)s") % {"names": ", ".join(names)})
+    else:
+        lines.append(_("Sources: all"))
+    return lines

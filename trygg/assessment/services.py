@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
+from trygg.analysis import trends
+from trygg.assessment import comparison
 from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.core.models import Area, Sensitivity
 from trygg.core.permissions import Principal
+from trygg.incidents import coverage
 from trygg.incidents.models import (
     DailyCount,
     FieldReport,
@@ -129,29 +133,53 @@ def series(principal: Principal, f: IncidentFilter, granularity: str) -> dict[dt
     return bucket(counts(principal, f, "day"), f, granularity)
 
 
+def period_end(start: dt.date, granularity: str) -> dt.date:
+    if granularity == "week":
+        return start + dt.timedelta(days=6)
+    if granularity == "month":
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start
+
+
+def partial_periods(f: IncidentFilter, granularity: str, last_complete: dt.date) -> set[dt.date]:
+    """The period starts whose week/month/day is not wholly inside the filter's complete
+    days: cut by the filter's ends or not yet over. Their counts are not comparable with
+    a whole period's."""
+    end = min(f.date_to, last_complete)
+    out = set()
+    day = period_key(f.date_from, granularity)
+    while day <= f.date_to:
+        if day < f.date_from or period_end(day, granularity) > end:
+            out.add(day)
+        day = period_end(day, granularity) + dt.timedelta(days=1)
+    return out
+
+
 @dataclass
 class SeriesPoint:
     period: dt.date
     count: int
-    last_year: int
+    last_year: int | None  # None: no comparable figure
+    partial: bool = False
 
 
 def with_last_year(
-    now: dict[dt.date, int], before: dict[dt.date, int], granularity: str
+    now: dict[dt.date, int],
+    before: dict[dt.date, int] | None,
+    granularity: str,
+    partial: set[dt.date] = frozenset(),  # type: ignore[assignment]
 ) -> list[SeriesPoint]:
-    """Each period's count beside the same period's a year earlier."""
+    """Each period's count beside the same period's a year earlier (None when there is
+    nothing comparable), partial periods marked."""
     return [
-        SeriesPoint(period, n, before.get(period_key(shift_year(period), granularity), 0))
+        SeriesPoint(
+            period,
+            n,
+            None if before is None else before.get(period_key(shift_year(period), granularity), 0),
+            period in partial,
+        )
         for period, n in now.items()
     ]
-
-
-def series_with_last_year(principal, f: IncidentFilter, granularity: str) -> list[SeriesPoint]:
-    return with_last_year(
-        series(principal, f, granularity),
-        series(principal, f.last_year(), granularity),
-        granularity,
-    )
 
 
 @dataclass
@@ -170,34 +198,46 @@ class Change:
     def vs_last_year(self) -> int:
         return self.count - self.last_year
 
-    @staticmethod
-    def percent(now: int, before: int) -> float | None:
-        return None if before == 0 else round(100 * (now - before) / before, 1)
-
     @property
-    def vs_previous_percent(self) -> float | None:
-        return self.percent(self.count, self.previous)
-
-    @property
-    def vs_last_year_percent(self) -> float | None:
-        return self.percent(self.count, self.last_year)
+    def reading(self) -> trends.ChangeReading:
+        """Against the same period last year, tested (the figure the table flags)."""
+        return trends.read_change(self.count, self.last_year)
 
 
-def changes(principal, f: IncidentFilter, dimension: str) -> list[Change]:
+@dataclass
+class ChangeTable:
+    """The largest changes per category or area, counted only from the sources that
+    cover this period, the previous one and last year's; ``rows`` empty when nothing can
+    be compared or the period has not ended."""
+
+    rows: list[Change]
+    note: str
+    partial: bool
+    possible: bool
+
+
+def changes(principal, f: IncidentFilter, dimension: str, limit: int = 6) -> ChangeTable:
     """This period vs the previous period of the same length and vs the same period last
     year, per category or per area, largest absolute change first."""
+    previous_f, last_year_f = f.previous_period(), f.last_year()
+    sources = coverage.comparable(
+        f.municipality_id,
+        [(p.date_from, p.date_to) for p in (f, previous_f, last_year_f)],
+        f.sources,
+    )
+    note = comparison.exclusion_note(sources, _("the previous period and last year"))
+    partial = comparison.is_partial(f.date_to)
+    if partial or not sources.possible:
+        return ChangeTable([], note, partial, sources.possible)
+    narrowed = [replace(p, sources=sources.source_ids) for p in (f, previous_f, last_year_f)]
     field = {"category": "category", "area": "area_id"}[dimension]
-    now = counts(principal, f, field)
-    previous = counts(principal, f.previous_period(), field)
-    last_year = counts(principal, f.last_year(), field)
+    now, previous, last_year = (counts(principal, p, field) for p in narrowed)
     labels = (
         dict(Category.choices)
         if dimension == "category"
         else dict(Area.objects.filter(municipality_id=f.municipality_id).values_list("id", "name"))
     )
     keys = set(now) | set(previous) | set(last_year)
-    from django.utils.translation import gettext as _
-
     out = [
         Change(
             key=str(k[0]),
@@ -210,7 +250,8 @@ def changes(principal, f: IncidentFilter, dimension: str) -> list[Change]:
         )
         for k in keys
     ]
-    return sorted(out, key=lambda c: (-abs(c.vs_last_year), -c.count, c.label))
+    out.sort(key=lambda c: (-abs(c.vs_last_year), -c.count, c.label))
+    return ChangeTable(out[:limit], note, partial, True)
 
 
 @dataclass

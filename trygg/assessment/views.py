@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.assessment import analysis, charts, exports, services
+from trygg.assessment import analysis, charts, comparison, exports, services
 from trygg.assessment import documents as lagesbild_documents
-from trygg.assessment.filters import IncidentFilter
+from trygg.assessment.filters import IncidentFilter, describe_filter
 from trygg.assessment.forms import DecisionForm, DocumentForm
 from trygg.assessment.models import LagesbildDocument
 from trygg.core.forms import add_service_errors
@@ -31,22 +31,26 @@ def dashboard(request):
     principal = request.principal
     f = _filter(request)
     granularity = services.granularity_for(f)
-    points = services.series_with_last_year(principal, f, granularity)
-    total = sum(p.count for p in points)
-    previous_total = services.total(principal, f.previous_period())
-    last_year_total = sum(p.last_year for p in points)
-    date_format = {"day": "%d/%m", "week": "%d/%m", "month": "%b %y"}[granularity]
-    chart = charts.line_chart(
-        points,
-        title=_("Incidents per %(period)s") % {"period": _(granularity)},
-        description=_(
-            "%(n)s incidents from %(from)s to %(to)s, compared with the same period last year."
+
+    def total(flt: IncidentFilter) -> int:
+        return services.total(principal, flt)
+
+    vs_last_year = comparison.compare(f, f.last_year(), _("the same period last year"), total)
+    # A year (or more) before is last year: the same comparison twice says nothing new.
+    show_previous = not f.previous_is_last_year
+    comparisons = [vs_last_year]
+    if show_previous:
+        comparisons.insert(
+            0, comparison.compare(f, f.previous_period(), _("the previous period"), total)
         )
-        % {"n": total, "from": f.date_from, "to": f.date_to},
+    chart, points = charts.comparison_chart(
+        f,
+        vs_last_year,
+        granularity,
+        lambda flt: services.counts(principal, flt, "day"),
         label_now=_("This period"),
-        label_last_year=_("Last year"),
-        date_format=date_format,
     )
+    heat = services.heatmap(principal, f)
     heat = services.heatmap(principal, f)
     heat_max = max(max(row) for row in heat)
     heat_rows = [
@@ -71,19 +75,24 @@ def dashboard(request):
         for c in categories
     ]
     area_figures = services.by_area(principal, f)
+    category_changes = services.changes(principal, f, "category")
+    area_changes = services.changes(principal, f, "area")
     context = {
         "filter": f,
         "query": f.query_string(),
         "granularity": granularity,
-        "points": points,
         "chart": chart,
-        "total": total,
-        "previous_total": previous_total,
-        "last_year_total": last_year_total,
-        "change_previous": services.Change.percent(total, previous_total),
-        "change_last_year": services.Change.percent(total, last_year_total),
-        "category_changes": services.changes(principal, f, "category")[:6],
-        "area_changes": services.changes(principal, f, "area")[:6],
+        "points": points,
+        "total": total(f),
+        "show_previous": show_previous,
+        "rate_per_1000": _rate_per_1000(total(f), principal.municipality.population),
+        "partial": comparison.is_partial(f.date_to),
+        "comparisons": comparisons,
+        "category_changes": category_changes,
+        "change_tables": [
+            (category_changes, _("By category"), _("Category")),
+            (area_changes, _("By area"), _("Area")),
+        ],
         "heat_rows": heat_rows,
         "hours": range(24),
         "breakdown_rows": breakdown_rows,
@@ -100,6 +109,13 @@ def dashboard(request):
         ).exists(),
     }
     return render(request, "assessment/dashboard.html", context)
+
+
+def _rate_per_1000(count: int, population: int | None) -> float | None:
+    """The period's incidents per 1 000 residents (not scaled to a year)."""
+    if not population:
+        return None
+    return 1000 * count / population
 
 
 def _extent(principal):
@@ -160,9 +176,7 @@ def analysis_page(request):
 
     principal = request.principal
     f = _filter(request)
-    category = request.GET.get("nr_category") or Category.BURGLARY
-    if category not in Category.values:
-        category = Category.BURGLARY
+    category = analysis.near_repeat_category(f, request.GET.get("nr_category"))
     near = analysis.near_repeat_finding(principal, f, category)
     return render(
         request,
@@ -177,7 +191,8 @@ def analysis_page(request):
             "near": near,
             "nr_category": category,
             "near_days": analysis.NEAR_REPEAT_DAYS,
-            "categories": Category.choices,
+            "categories": [c for c in Category.choices if not f.categories or c[0] in f.categories],
+            "filter_lines": describe_filter(f),
             "methods": analysis.METHODS,
             "map_extent": _extent(principal),
         },
@@ -189,11 +204,10 @@ def analysis_layers(request):
 
     principal = request.principal
     f = _filter(request)
-    category = request.GET.get("nr_category") or Category.BURGLARY
+    category = analysis.near_repeat_category(f, request.GET.get("nr_category"))
     layers = analysis.spatial_layers(principal, f)
     layers["emerging"] = analysis.emerging_layer(principal, f)
-    if category in Category.values:
-        layers["near_repeat_zones"] = analysis.near_repeat_finding(principal, f, category).zones
+    layers["near_repeat_zones"] = analysis.near_repeat_finding(principal, f, category).zones
     return JsonResponse(layers)
 
 

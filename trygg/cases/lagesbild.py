@@ -49,9 +49,9 @@ def fixed_places_table(request: SectionRequest) -> dict | None:
         "rows": [
             [
                 name,
-                disclosure.shown(r[0], public),
-                disclosure.shown(r[1], public),
-                disclosure.shown(r[2], public),
+                disclosure.printed(r[0], public),
+                disclosure.printed(r[1], public),
+                disclosure.printed(r[2], public),
                 median_days(r[3]),
             ]
             for name, r in sorted(rows.items())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from trygg.core import formats
+
 
 def threshold() -> int:
     return int(settings.TRYGG["PUBLIC_MIN_COUNT"])
@@ -23,3 +25,10 @@ def is_suppressed(count: int | float) -> bool:
 def shown(count: int, public: bool = True) -> int | str:
     """``count``, or "<5" where a public output must suppress it."""
     return f"<{threshold()}" if public and is_suppressed(count) else count
+
+
+def printed(count: int, public: bool = True) -> str:
+    """``count`` as a document prints it: "1 234" (Swedish digits), or "<5" where a
+    public output must suppress it."""
+    value = shown(count, public)
+    return formats.number(value) if isinstance(value, int) else value

@@ -423,17 +423,30 @@ def load(stdout=None, end: dt.date | None = None) -> None:
                     f"{result.unchanged} unchanged"
                 )
         FieldReport.objects.bulk_create(field_reports(municipality, areas, end))
+    # The feed as a server that was down for a week polled it: two imports, and the
+    # events published in between never fetched — a gap the lägesbild shows.
+    events = polisen_feed(municipality, end)
+    down_from, down_to = end - dt.timedelta(days=45), end - dt.timedelta(days=39)
+
+    def published(event: dict) -> dt.date:
+        return dt.date.fromisoformat(event["datetime"][:10])
+
+    polls = [
+        [e for e in events if published(e) < down_from],
+        [e for e in events if published(e) > down_to],
+    ]
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "polisen-demo.json"
-        path.write_text(json.dumps(polisen_feed(municipality, end), ensure_ascii=False))
-        job = start_import(
-            municipality,
-            "polisen",
-            file_name="polisen-demo.json (synthetic)",
-            label="load_demo",
-            options={"path": str(path)},
-        )
-        job = run_import_job(job)
+        for number, batch in enumerate(polls, start=1):
+            path = Path(folder) / f"polisen-demo-{number}.json"
+            path.write_text(json.dumps(batch, ensure_ascii=False))
+            job = start_import(
+                municipality,
+                "polisen",
+                file_name=f"polisen-demo-{number}.json (synthetic)",
+                label="load_demo",
+                options={"path": str(path)},
+            )
+            job = run_import_job(job)
     source = Source.objects.get(municipality=municipality, slug="polisen")
     if not source.is_demo:
         source.is_demo = True

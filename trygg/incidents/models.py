@@ -124,6 +124,40 @@ class ImportJob(BackgroundJob):
         return min(100, round(100 * self.rows_done / self.rows_total))
 
 
+class SourceCoverage(models.Model):
+    """A span of days a source is known to report completely: what one import (a file,
+    one poll of a feed) covered. A source's coverage is the union of its spans; days
+    between spans are gaps (e.g. days a continuous feed was not polled). Comparisons
+    across periods use only sources that cover both sides (trygg.incidents.coverage)."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("source")
+    )
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "date_from"]
+        verbose_name = _("source coverage")
+        verbose_name_plural = _("source coverage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "date_from", "date_to"], name="sourcecoverage_unique_span"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_from__lte=models.F("date_to")),
+                name="sourcecoverage_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.date_from} – {self.date_to}"
+
+
 class TimePrecision(models.TextChoices):
     EXACT = "exact", _("Exact")
     HOUR = "hour", _("Hour")

@@ -20,6 +20,7 @@ from trygg.core.dates import local_tz
 from trygg.core.models import AreaKind, AuditAction, Municipality
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
+from trygg.incidents import coverage
 from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
     IMPORTERS,
     polisen_source,
@@ -163,10 +164,15 @@ def write_incidents(
     job: ImportJob | None = None,
     is_demo: bool = False,
     progress: Callable[[int], None] | None = None,
+    covers: coverage.Span | None = None,
 ) -> WriteResult:
     """Insert new incidents and update changed ones, by (source, source_ref): all or
     nothing, and a re-run of the same rows writes nothing. Changes are kept as
-    revisions. The daily summary is rebuilt for the days touched."""
+    revisions. The daily summary is rebuilt for the days touched.
+
+    ``covers``: the days the rows report completely (an importer that knows, such as a
+    feed, says so); by default the first to the last day of the rows. Recorded as the
+    source's coverage (trygg.incidents.coverage)."""
     municipality = source.municipality
     derived = _derive(municipality, rows)
     result = WriteResult()
@@ -202,6 +208,11 @@ def write_incidents(
                 days.add(values[DATE_INDEX])
             else:
                 result.unchanged += 1
+        if covers is None and derived:
+            row_days = [values[DATE_INDEX] for values in derived]
+            covers = (min(row_days), max(row_days))
+        if covers is not None:
+            coverage.record(source, covers[0], covers[1], job)
         _insert(constant, to_create, progress)
         result.created = len(to_create)
         if to_update:
@@ -409,7 +420,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
             municipality_id=job.municipality_id,
             path=f"import job {job.pk}",
         ):
-            written = write_incidents(source, parsed.rows, job=job)
+            written = write_incidents(source, parsed.rows, job=job, covers=parsed.covers)
         job.source = source
         job.created_count = written.created
         job.updated_count = written.updated

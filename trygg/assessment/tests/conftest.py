@@ -10,6 +10,8 @@ from trygg.incidents.services import write_incidents
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
+COVERS = (dt.date(2025, 1, 1), dt.date(2026, 3, 31))
+
 
 def make_rows(spec):
     """spec: list of (ref, category, 'YYYY-MM-DD HH:MM', lat, lon | area_id)."""
@@ -64,6 +66,7 @@ def sources(bro):
 
 @pytest.fixture
 def incidents(bro, sources):
+    """Each source reported throughout (covers) 2025 and the first quarter of 2026."""
     bro_area = Area.objects.get(name="Bro").pk
     kungsangen = Area.objects.get(name="Kungsängen").pk
     write_incidents(
@@ -77,6 +80,7 @@ def incidents(bro, sources):
                 ("p5", "burglary", "2026-02-20 12:00", kungsangen),
             ]
         ),
+        covers=COVERS,
     )
     write_incidents(
         sources["housing"],
@@ -86,6 +90,7 @@ def incidents(bro, sources):
                 ("h2", "vandalism", "2025-03-06 20:00", 59.5117, 17.6365),
             ]
         ),
+        covers=COVERS,
     )
     write_incidents(
         sources["secret"],
@@ -94,4 +99,5 @@ def incidents(bro, sources):
                 ("s1", "drugs", "2026-03-05 23:00", 59.5140, 17.6330),
             ]
         ),
+        covers=COVERS,
     )

@@ -45,6 +45,9 @@ class ParseResult:
     skipped: int = 0
     total: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
+    # The days the file reports completely, when the importer knows better than the span
+    # of its rows (a feed: the days of its publication window).
+    covers: tuple[dt.date, dt.date] | None = None
 
     def error(self, row: int, field_name: str, message: str) -> None:
         self.errors.append(RowIssue(row, field_name, message))

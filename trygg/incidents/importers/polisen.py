@@ -199,7 +199,25 @@ def parse(data: bytes, municipality_name: str, progress: Progress | None = None)
         if progress:
             progress(1)
         _parse_event(result, number, event, wanted, seen, centroid)
+    result.covers = publication_window(events)
     return result
+
+
+def publication_window(events: list) -> tuple[dt.date, dt.date] | None:
+    """The days the feed covers completely: from the day after its oldest publication
+    (the feed holds only the latest events, so that day may be cut off) to the day of its
+    newest. The feed is national: every event counts, this municipality's or not."""
+    days = []
+    for event in events:
+        try:
+            published = parse_published(event.get("datetime") if isinstance(event, dict) else None)
+        except ValueError:
+            continue
+        days.append(published.astimezone(LOCAL_TZ).date())
+    if not days:
+        return None
+    start, end = min(days) + dt.timedelta(days=1), max(days)
+    return (start, end) if start <= end else None
 
 
 def _parse_event(

@@ -320,7 +320,7 @@
         li.dataset.clientId = f.client_id;
         var label = f.status === "sent" ? t("sent") : (f.status === "error" ? t("error") + ": " + (f.error || "") : t("queued"));
         li.textContent = f.created.slice(0, 16).replace("T", " ") + " · " + f.category_label +
-          (f.photo_ids.length ? " · " + f.photo_ids.length + " " + t("photos") : "") + " · " + label +
+          (f.photo_ids.length ? " · " + f.photo_ids.length + " " + t(f.photo_ids.length === 1 ? "photo" : "photos") : "") + " · " + label +
           (f.case_id ? " · " + t("case") + " #" + f.case_id : "");
         list.appendChild(li);
       });

@@ -1,0 +1,64 @@
+"""Template filters for figures, Swedish-style (trygg.core.formats):
+``{{ n|number }}`` "12 345", ``{{ x|number:1 }}`` "1,8", ``{{ d|signed }}`` "+3" / "−3",
+``{{ p|percent }}`` "41 %", ``{{ day|month }}`` "nov 2026", ``{{ day|day_month }}`` "3 nov".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import template
+from django.utils import dateformat
+
+from trygg.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def number(value: float | int | str | None, decimals: int = 0) -> str:
+    if value is None or isinstance(value, str):
+        return value or "–"
+    return formats.number(value, int(decimals))
+
+
+@register.filter
+def signed(value: float | int | str | None, decimals: int = 0) -> str:
+    if value is None or isinstance(value, str):
+        return value or "–"
+    return formats.number(value, int(decimals), signed=True)
+
+
+@register.filter
+def percent(value: float | str | None, decimals: int = 0) -> str:
+    if value is None or isinstance(value, str):
+        return value or "–"
+    return formats.percent(value, int(decimals))
+
+
+@register.filter
+def month(value: dt.date | None) -> str:
+    return formats.month(value) if value else ""
+
+
+@register.filter
+def day_month(value: dt.date | None) -> str:
+    return formats.day_month(value) if value else ""
+
+
+@register.filter(name="fdate")
+def fdate(value: dt.date | None) -> str:
+    """ "30 nov 2026"."""
+    return formats.date(value) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def when(value: dt.date | dt.datetime | None, fmt: str = "j M Y") -> str:
+    """Django's ``date`` filter, but "M" is the month as the language writes it ("30 nov
+    2026", English "30 Nov 2026") — Django's own "M" capitalises the Swedish month."""
+    if not value:
+        return ""
+    name = formats.month_name(value.month, short=True)
+    literal = "".join("\\" + ch for ch in name)
+    return dateformat.format(value, re.sub(r"(?<!\\)M", lambda _m: literal, fmt))
