@@ -394,7 +394,12 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "municipality": f"{m.name} ({m.code})",
         "period": formats.span(fig.f.date_from, fig.f.date_to),
         "version_line": _("Version %(v)s, generated %(when)s")
-        % {"v": request.version, "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+        % {
+            "v": request.version,
+            "when": f"{formats.date(timezone.localdate())} {timezone.localtime():%H:%M}",
+        },
+        # Until a body decides the version, every page says it is a draft.
+        "draft": _("Draft — not decided"),
         "audience_label": _("Public version") if public else _("Version for the partners"),
         "demo_note": _("The data in this document are synthetic demo data.") if demo else "",
         "summary": summary,
@@ -520,13 +525,39 @@ def _labels() -> dict[str, str]:
     }
 
 
-def generate(request: LagesbildRequest, progress=None) -> bytes:
-    """The PDF. ``progress(percent)`` is called as the work advances (for the UI)."""
+def compose(request: LagesbildRequest, progress=None) -> dict:
+    """The document's content — the data and images the PDF is set from — frozen as it is
+    now: what a decided version keeps. ``progress(percent)`` as the work advances."""
     with translation.override(request.language):
         data, files = build(request)
-        if progress:
-            progress(60)
-        pdf = render_pdf("lagesbild", data, files)
-        if progress:
-            progress(95)
-        return pdf
+    if progress:
+        progress(60)
+    return {"data": data, "files": files, "language": request.language}
+
+
+def render(content: dict, decision: str = "") -> bytes:
+    """The PDF of composed ``content``: a draft on every page, or — with the ``decision``
+    ("Version 3, decided by … on … (KS § 23)") — the decided version, same content."""
+    data = dict(content["data"])
+    if decision:
+        data["draft"] = ""
+        data["version_line"] = decision
+    return render_pdf("lagesbild", data, content["files"])
+
+
+def decision_line(version: int, body: str, day: dt.date, minute: str, language: str) -> str:
+    with translation.override(language):
+        line = _("Version %(v)s, decided by %(body)s on %(date)s") % {
+            "v": version,
+            "body": body,
+            "date": formats.date(day),
+        }
+        return f"{line} ({minute})" if minute else line
+
+
+def generate(request: LagesbildRequest, progress=None) -> bytes:
+    """The (draft) PDF in one go. ``progress(percent)`` as the work advances."""
+    pdf = render(compose(request, progress))
+    if progress:
+        progress(95)
+    return pdf

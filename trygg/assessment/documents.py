@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from trygg.assessment import document
 from trygg.assessment.models import LagesbildDocument
 from trygg.assessment.tasks import generate_document
 from trygg.core.permissions import Permission, Principal
@@ -83,7 +85,9 @@ def decide_document(
     decided_on: dt.date,
     minute_reference: str = "",
 ) -> None:
-    """Record the decision (council or board, date, minute): the version is frozen."""
+    """Record the decision (council or board, date, minute): the version is frozen, and
+    its PDF is set again from the very content that was read — the decision in place of
+    "draft" on every page, not one figure recomputed."""
     _require_writer(principal, doc)
     if doc.is_decided or doc.status != "done":
         raise ValidationError(_("Only a finished version that is not yet decided can be decided."))
@@ -91,4 +95,15 @@ def decide_document(
     doc.decided_on = decided_on
     doc.minute_reference = minute_reference
     doc.full_clean()
-    doc.save(update_fields=["decided_by_body", "decided_on", "minute_reference"])
+    fields = ["decided_by_body", "decided_on", "minute_reference"]
+    if doc.content:
+        line = document.decision_line(
+            doc.version, decided_by_body, decided_on, minute_reference, doc.language
+        )
+        doc.pdf.save(
+            f"lagesbild-{doc.municipality.code}-v{doc.version}-beslutad.pdf",
+            ContentFile(document.render(doc.content, decision=line)),
+            save=False,
+        )
+        fields.append("pdf")
+    doc.save(update_fields=fields)

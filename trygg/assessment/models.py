@@ -35,6 +35,9 @@ class LagesbildDocument(BackgroundJob):
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     pdf = models.FileField(_("PDF"), upload_to="lagesbild/%Y/", blank=True)
+    # What the PDF was set from (data and images): a decision sets the same content again
+    # with the decision in place of "draft", so the decided version is exactly what was read.
+    content = models.JSONField(_("content"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,7 +21,7 @@ def generate_document(document_id: int) -> str:
         return "frozen"
     with jobs.running(doc):
         audit.update(LagesbildDocument.objects.filter(pk=doc.pk), progress=10)
-        pdf = document.generate(
+        content = document.compose(
             document.LagesbildRequest(
                 doc.municipality,
                 doc.date_from,
@@ -35,10 +35,12 @@ def generate_document(document_id: int) -> str:
                 LagesbildDocument.objects.filter(pk=doc.pk), progress=p
             ),
         )
+        pdf = document.render(content)
+        doc.content = content
         doc.pdf.save(
             f"lagesbild-{doc.municipality.code}-v{doc.version}.pdf", ContentFile(pdf), save=False
         )
         doc.progress = 100
         doc.generated_at = timezone.now()
-        doc.save(update_fields=["pdf", "progress", "generated_at"])
+        doc.save(update_fields=["pdf", "content", "progress", "generated_at"])
     return "done"

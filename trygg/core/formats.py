@@ -89,3 +89,11 @@ def span(start: dt.date, end: dt.date) -> str:
     if start.year == end.year:
         return f"{day_month(start)} – {date(end)}"
     return f"{date(start)} – {date(end)}"
+
+
+def figure(value: float | int | None, decimals: int = 1) -> str:
+    """A measured value: whole numbers without decimals ("265"), others with up to
+    ``decimals`` ("1,8")."""
+    if value is None:
+        return "–"
+    return number(value, 0 if float(value).is_integer() else decimals)

@@ -4,9 +4,11 @@ by category, upcoming events, the focus places and actions."""
 
 from __future__ import annotations
 
-from django.utils import formats, timezone, translation
+from django.utils import formats as django_formats
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from trygg.core import formats
 from trygg.core.models import Area
 from trygg.core.permissions import Principal
 from trygg.documents import svgmap
@@ -31,27 +33,45 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
         meeting = picture.meeting
 
         def change(r):
-            return "–" if r.change_vs_previous is None else f"{r.change_vs_previous:+d} %"
+            if r.change_vs_previous is not None:
+                mark = " *" if r.reading.significant else ""
+                return formats.percent(r.change_vs_previous, signed=True) + mark
+            if r.reading is not None and r.reading.kind == "too_few":
+                return _("too few")
+            return "–"
 
         data = {
             "lang": lang,
             "title": _("Weekly picture, week %(week)s") % {"week": f"{week.week}, {week.year}"},
             "municipality": principal.municipality.name,
             "period": " – ".join(
-                (formats.date_format(week.start, "j F"), formats.date_format(week.end, "j F Y"))
+                (
+                    django_formats.date_format(week.start, "j F"),
+                    django_formats.date_format(week.end, "j F Y"),
+                )
             ),
-            "generated": formats.date_format(timezone.localtime(), "j F Y H:i"),
+            "generated": django_formats.date_format(timezone.localtime(), "j F Y H:i"),
             "summary": _(
                 "%(obs)s reviewed observations from the partners and %(inc)s incidents this "
                 "week; on average %(prev)s a week the four weeks before, %(ly)s the same week "
                 "last year."
             )
             % {
-                "obs": picture.totals["observations"],
-                "inc": picture.totals["incidents"],
-                "prev": formats.number_format(picture.totals["previous_mean"], 1),
-                "ly": picture.totals["last_year"],
+                "obs": formats.number(picture.totals["observations"]),
+                "inc": formats.number(picture.totals["incidents"]),
+                "prev": formats.number(picture.totals["previous_mean"], 1),
+                "ly": formats.number(picture.totals["last_year"]),
             },
+            "change_note": (
+                _("The week has not ended: no change is given until it has.")
+                if picture.partial
+                else _(
+                    "Change: this week against the four weeks before, counted only from what "
+                    "reported in all five weeks (exact Poisson test; * = statistically "
+                    "significant, p < 0.05; no percentage with fewer than 10 events)."
+                )
+                + (" " + picture.comparison_note if picture.comparison_note else "")
+            ),
             "areas": {
                 "header": [
                     _("Area"),
@@ -78,13 +98,14 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
                 "rows": [[label, n, ly] for label, n, ly in picture.by_category] or [["–", 0, 0]],
             },
             "events": [
-                f"{formats.date_format(timezone.localtime(e.occurred_at), 'j F H:i')}: {e.category}"
+                django_formats.date_format(timezone.localtime(e.occurred_at), "j F H:i")
+                + f": {e.category}"
                 + (f" – {e.area.name}" if e.area else "")
                 + (f". {e.description}" if e.description else "")
                 for e in picture.events
             ],
             "open_actions": [
-                f"{a.text} ({a.owner.name}, {formats.date_format(a.due, 'j F')})"
+                f"{a.text} ({a.owner.name}, {django_formats.date_format(a.due, 'j F')})"
                 for a in picture.open_actions
             ],
             "focus": [
@@ -100,7 +121,7 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
                 for f in (meeting.focus.all() if meeting else [])
             ],
             "actions": [
-                f"{a.text} ({a.owner.name}, {formats.date_format(a.due, 'j F')})"
+                f"{a.text} ({a.owner.name}, {django_formats.date_format(a.due, 'j F')})"
                 for a in (meeting.actions.all() if meeting else [])
             ],
             "attendees": ", ".join(o.name for o in meeting.attendees.all()) if meeting else "",

@@ -440,13 +440,18 @@ def load(stdout=None) -> None:
             )  # fmt: skip
             continue
         start = measure.start
-        base = services.compute(
-            indicator, start.replace(year=start.year - 1), start - dt.timedelta(days=1)
-        )
+        # The baseline: the year before the measure, computed from the data by refresh().
+        indicator.baseline_from = start.replace(year=start.year - 1)
+        indicator.baseline_to = start - dt.timedelta(days=1)
+        indicator.baseline_label = str(start.year - 1)
+        indicator.save()
+        services.refresh(indicator)
+        indicator.refresh_from_db()
+        base = indicator.baseline
         if base is None:
             base = {"survey": 25.0, "case_fix_time": 60.0}.get(indicator.kind, 0.0)
+            indicator.baseline = base
         indicator.baseline = round(base, 1)
-        indicator.baseline_label = str(start.year - 1)
         if indicator.kind == "activities":
             indicator.baseline, indicator.target = ACTIVITY_GOALS[indicator.definition["type"]]
         elif indicator.direction == "decrease":

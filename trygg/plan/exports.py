@@ -4,20 +4,32 @@ and the data of the public transparency page (small counts suppressed)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from html import escape
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from trygg.assessment import comparison
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, Origin, State
+from trygg.core import formats as figures
 from trygg.core.models import Sensitivity
 from trygg.core.permissions import Principal
 from trygg.documents.rendering import render_pdf
+from trygg.incidents import coverage
+from trygg.incidents.models import Source
 from trygg.plan import services
-from trygg.plan.models import ActionPlan, Indicator, Measure, MeasureStatus, Pledge
+from trygg.plan.models import (
+    ActionPlan,
+    Indicator,
+    Measure,
+    MeasureStatus,
+    PlanVersion,
+    Pledge,
+)
 
 STATUS_COLOURS = {
     MeasureStatus.GREEN: "#2e7d32",
@@ -42,7 +54,7 @@ def _measures(plan: ActionPlan, principal: Principal | None):
 def _number(value) -> str:
     if value is None:
         return "–"
-    return formats.number_format(round(value, 1), decimal_pos=0 if float(value).is_integer() else 1)
+    return figures.figure(value)
 
 
 def _indicator_text(indicator: Indicator) -> str:
@@ -147,53 +159,113 @@ def indicator_chart(indicator: Indicator, width: int = 320, height: int = 90) ->
     return "".join(parts)
 
 
-def plan_pdf(plan: ActionPlan, principal: Principal | None = None, lang: str = "sv") -> bytes:
+def _live_rows(plan: ActionPlan, principal: Principal | None, files: dict[str, str]) -> list:
+    """The working plan's measures, with their indicators' follow-up charts."""
+    rows = []
+    for m in _measures(plan, principal):
+        charts = []
+        for i in m.indicators.all():
+            name = f"ind-{i.pk}.svg"
+            files[name] = indicator_chart(i)
+            charts.append({"file": name, "text": _indicator_text(i)})
+        rows.append(
+            {
+                "problem": m.problem.title if m.problem else "",
+                "cause": m.cause.description if m.cause else "",
+                "measure": m.title,
+                "description": m.description,
+                "goal": m.goal,
+                "when": f"{m.start:%Y-%m-%d} – {m.end:%Y-%m-%d}",
+                "who": m.owner_organisation.name
+                + (
+                    " (" + ", ".join(p.name for p in m.partners.all()) + ")"
+                    if m.partners.exists()
+                    else ""
+                ),
+                "follow_up": m.follow_up,
+                "status": m.get_status_display(),
+                "colour": STATUS_COLOURS[m.status],
+                "indicators": charts,
+            }
+        )
+    return rows
+
+
+def _frozen_rows(version: PlanVersion, principal: Principal | None) -> list:
+    """A decided version's measures exactly as its snapshot froze them (texts, dates,
+    indicators with baseline and target), as far as the reader may see them."""
+    statuses = dict(MeasureStatus.choices)
+
+    def unit(i: dict) -> str:
+        return f" {i['unit']}" if i.get("unit") else ""
+
+    return [
+        {
+            "problem": m.get("problem", ""),
+            "cause": m.get("cause", ""),
+            "measure": m["title"],
+            "description": m.get("description", ""),
+            "goal": m.get("goal", ""),
+            "when": f"{m['start']} – {m['end']}",
+            "who": m["responsible"]
+            + (f" ({', '.join(m['partners'])})" if m.get("partners") else ""),
+            "follow_up": m.get("follow_up", ""),
+            "status": str(statuses.get(m["status"], m["status"])),
+            "colour": STATUS_COLOURS.get(m["status"], "#6b7280"),
+            "indicators": [
+                {
+                    "file": "",
+                    "text": f"{i['name']}: {_('baseline')} {_number(i['baseline'])}{unit(i)}, "
+                    f"{_('target')} {_number(i['target'])}{unit(i)}",
+                }
+                for i in m.get("indicators", [])
+            ],
+        }
+        for m in services.frozen_measures(version, principal)
+    ]
+
+
+def plan_pdf(
+    plan: ActionPlan,
+    principal: Principal | None = None,
+    lang: str = "sv",
+    version: PlanVersion | None = None,
+) -> bytes:
+    """The plan as a PDF: a decided ``version`` exactly as it was frozen, with its
+    decision; otherwise the working plan, marked "Draft — not decided" on every page."""
     files: dict[str, str] = {}
     with translation.override(lang):
-        rows = []
-        for m in _measures(plan, principal):
-            charts = []
-            for i in m.indicators.all():
-                name = f"ind-{i.pk}.svg"
-                files[name] = indicator_chart(i)
-                charts.append({"file": name, "text": _indicator_text(i)})
-            rows.append(
-                {
-                    "problem": m.problem.title if m.problem else "",
-                    "cause": m.cause.description if m.cause else "",
-                    "measure": m.title,
-                    "description": m.description,
-                    "goal": m.goal,
-                    "when": f"{m.start:%Y-%m-%d} – {m.end:%Y-%m-%d}",
-                    "who": m.owner_organisation.name
-                    + (
-                        " (" + ", ".join(p.name for p in m.partners.all()) + ")"
-                        if m.partners.exists()
-                        else ""
-                    ),
-                    "follow_up": m.follow_up,
-                    "status": m.get_status_display(),
-                    "colour": STATUS_COLOURS[m.status],
-                    "indicators": charts,
-                }
+        if version is not None:
+            if version.plan_id != plan.pk:
+                raise ValueError("the version belongs to another plan")
+            rows = _frozen_rows(version, principal)
+            title = version.snapshot.get("title", plan.title)
+            start, end = version.snapshot.get("period", [None, None])
+            period = f"{start} – {end}" if start else ""
+            version_line = _("Version %(n)s, decided by %(body)s on %(date)s %(ref)s") % {
+                "n": version.number,
+                "body": version.decided_by,
+                "date": formats.date_format(version.decided_on, "j F Y"),
+                "ref": f"({version.minute_ref})" if version.minute_ref else "",
+            }
+        else:
+            rows = _live_rows(plan, principal, files)
+            title = plan.title
+            period = f"{plan.period_start:%Y-%m-%d} – {plan.period_end:%Y-%m-%d}"
+            last = plan.versions.order_by("-number").first()
+            version_line = (
+                _("The working plan, with changes since version %(n)s (decided %(date)s)")
+                % {"n": last.number, "date": formats.date_format(last.decided_on, "j F Y")}
+                if last
+                else _("The working plan: no version has been decided yet")
             )
-        version = plan.versions.order_by("-number").first()
         data = {
             "lang": lang,
-            "title": plan.title,
+            "title": title,
             "municipality": plan.municipality.name,
-            "period": f"{plan.period_start:%Y-%m-%d} – {plan.period_end:%Y-%m-%d}",
-            "version": (
-                _("Version %(n)s, decided by %(body)s on %(date)s %(ref)s")
-                % {
-                    "n": version.number,
-                    "body": version.decided_by,
-                    "date": formats.date_format(version.decided_on, "j F Y"),
-                    "ref": f"({version.minute_ref})" if version.minute_ref else "",
-                }
-                if version
-                else _("Draft: not yet decided")
-            ),
+            "period": period,
+            "version": version_line,
+            "draft": _("Draft — not decided") if version is None else "",
             "generated": formats.date_format(timezone.localtime(), "j F Y H:i"),
             "rows": rows,
             "labels": {
@@ -255,23 +327,40 @@ def public_data(municipality, plan: ActionPlan) -> dict:
         ],
         "walk_findings_fixed": services.suppress(walk_cases.filter(state=State.FIXED).count()),
         "walk_findings_total": services.suppress(walk_cases.exclude(state=State.HIDDEN).count()),
-        "quarters": _public_trend(municipality),
+        **_public_trend(municipality),
     }
 
 
-def _public_trend(municipality) -> list[dict]:
-    """Public incidents per quarter over the last two years (counts < 5 suppressed)."""
-    import datetime as dt
-
+def _public_trend(municipality) -> dict:
+    """Public incidents per quarter over the last eight whole quarters (the current one is
+    not over), counted only from the public sources that cover all eight — a source that
+    joined later would read as a rise — with a note of those left out; counts below the
+    threshold suppressed."""
     today = timezone.localdate()
     quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    out = []
+    quarters = []
     for k in range(8, 0, -1):
         start = services.add_months(quarter_start, -3 * k)
-        end = services.add_months(start, 3) - dt.timedelta(days=1)
-        f = IncidentFilter(municipality_id=municipality.pk, date_from=start, date_to=end)
-        n = sum(assessment.summary_counts(f, "category", sensitivities=("public",)).values())
-        out.append(
-            {"label": f"{start.year} K{(start.month - 1) // 3 + 1}", "count": services.suppress(n)}
-        )
-    return out
+        quarters.append((start, services.add_months(start, 3) - dt.timedelta(days=1)))
+    public_sources = tuple(
+        Source.objects.filter(
+            municipality=municipality, default_sensitivity=Sensitivity.PUBLIC
+        ).values_list("pk", flat=True)
+    )
+    sources = coverage.comparable(municipality.pk, quarters, public_sources or (0,))
+    out = []
+    if sources.possible:
+        for start, end in quarters:
+            f = IncidentFilter(
+                municipality_id=municipality.pk,
+                date_from=start,
+                date_to=end,
+                sources=sources.source_ids,
+            )
+            n = sum(assessment.summary_counts(f, "category", sensitivities=("public",)).values())
+            label = f"{start.year} K{(start.month - 1) // 3 + 1}"
+            out.append({"label": label, "count": services.suppress(n)})
+    return {
+        "quarters": out,
+        "quarters_note": comparison.exclusion_note(sources, _("the quarters shown")),
+    }

@@ -171,8 +171,18 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "kind", "unit", "baseline", "baseline_label", "target", "direction",
-                  "period_months"]  # fmt: skip
+        fields = ["name", "kind", "unit", "baseline", "baseline_label", "baseline_from",
+                  "baseline_to", "target", "direction", "period_months"]  # fmt: skip
+        widgets = {
+            "baseline_from": forms.DateInput(attrs={"type": "date"}),
+            "baseline_to": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "baseline_from": _(
+                "Indicators linked to data compute their baseline from this period once it "
+                "has passed (leave the baseline empty)."
+            ),
+        }
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -259,6 +260,11 @@ class Indicator(models.Model):
     baseline_label = models.CharField(
         _("baseline period"), max_length=60, blank=True, help_text=_("e.g. 2025")
     )
+    # The period the baseline is measured over: once it has passed, an indicator linked to
+    # data computes its baseline from it (``baseline_computed``), and recomputes it.
+    baseline_from = models.DateField(_("baseline period from"), null=True, blank=True)
+    baseline_to = models.DateField(_("baseline period to"), null=True, blank=True)
+    baseline_computed = models.BooleanField(_("baseline computed from the data"), default=False)
     target = models.FloatField(_("target"))
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.DECREASE
@@ -297,6 +303,11 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period_end}: {self.value}"
+
+    @property
+    def is_running(self) -> bool:
+        """The period has not ended: its value is not yet comparable with a whole one."""
+        return self.period_end >= timezone.localdate()
 
 
 class ActivityType(models.TextChoices):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.analysis import evaluation
+from trygg.assessment import comparison
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, State
-from trygg.core import disclosure
+from trygg.core import disclosure, formats, records
 from trygg.core.dates import add_months
 from trygg.core.models import Area, Municipality
 from trygg.core.permissions import (
@@ -28,6 +29,8 @@ from trygg.core.permissions import (
     can_edit_with_partners,
     editable_with_partners,
 )
+from trygg.core.roles import Sensitivity
+from trygg.incidents import coverage
 from trygg.plan.models import (
     ActionPlan,
     Activity,
@@ -68,18 +71,47 @@ def _ids(values) -> tuple[int, ...]:
     return tuple(int(v) for v in values or ())
 
 
-def compute(indicator: Indicator, start: dt.date, end: dt.date) -> float | None:
+def _incident_sources(indicator: Indicator, spans: list[tuple[dt.date, dt.date]]):
+    """The incident sources that cover every one of ``spans`` (the indicator's baseline
+    and measurement periods): counting a source that joined later would read as a rise."""
+    return coverage.comparable(indicator.measure.municipality_id, spans)
+
+
+def _spans(indicator: Indicator, until: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
+    """The indicator's complete measurement periods and its baseline period: what its
+    values are compared across."""
+    last = comparison.last_complete_day()
+    all_periods = periods(indicator, until)
+    spans = [(a, b) for a, b in all_periods if b <= last]
+    if indicator.baseline_from and indicator.baseline_to and indicator.baseline_to <= last:
+        spans.append((indicator.baseline_from, indicator.baseline_to))
+    if not spans and all_periods and all_periods[0][0] <= last:
+        # Only a running period: what has passed of it.
+        spans.append((all_periods[0][0], min(all_periods[0][1], last)))
+    return spans
+
+
+def compute(
+    indicator: Indicator, start: dt.date, end: dt.date, sources: tuple[int, ...] | None = None
+) -> float | None:
     """The indicator's value for the period [start, end] from Trygg's own data; None
-    when it cannot be computed (manual, or no data)."""
+    when it cannot be computed (manual, or no data). Incident counts come from
+    ``sources`` (default: those covering all the indicator's periods)."""
     municipality = indicator.measure.municipality
     d = indicator.definition or {}
     if indicator.kind == IndicatorKind.INCIDENTS:
+        if sources is None:
+            covering = _incident_sources(indicator, _spans(indicator) or [(start, end)])
+            if not covering.possible:
+                return None
+            sources = covering.source_ids
         f = IncidentFilter(
             municipality_id=municipality.pk,
             date_from=start,
             date_to=end,
             areas=_ids(d.get("areas")),
             categories=tuple(d.get("categories") or ()),
+            sources=sources,
         )
         return float(sum(assessment.summary_counts(f, "category").values()))
     if indicator.kind == IndicatorKind.SURVEY:
@@ -125,22 +157,111 @@ def periods(indicator: Indicator, until: dt.date | None = None) -> list[tuple[dt
     return out
 
 
-@transaction.atomic
-def refresh(indicator: Indicator, until: dt.date | None = None) -> list[Measurement]:
-    """Compute and store the measurements of an indicator linked to data (manual ones
-    are left as entered)."""
+def no_values_reason(indicator: Indicator, today: dt.date | None = None) -> str:
+    """Why an indicator has no value yet ('' when it has one): the first period has not
+    begun, nothing has been entered, no source covers it, or no data."""
+    today = today or timezone.localdate()
+    if any(m.value is not None for m in indicator.measurements.all()):
+        return ""
+    if indicator.measure.start > today:
+        return _("The first measurement period begins %(date)s.") % {
+            "date": formats.date(indicator.measure.start)
+        }
     if indicator.kind == IndicatorKind.MANUAL:
-        return list(indicator.measurements.all())
-    stored = []
-    for start, end in periods(indicator, until):
-        value = compute(indicator, start, end)
-        m, _created = Measurement.objects.update_or_create(
-            indicator=indicator,
-            period_end=end,
-            defaults={"period_start": start, "value": value, "computed": True},
+        return _("Values are entered by hand: none has been entered yet.")
+    if (
+        indicator.kind == IndicatorKind.INCIDENTS
+        and not _incident_sources(indicator, _spans(indicator, today)).possible
+    ):
+        return _("No incident source covers the indicator's periods.")
+    if indicator.kind == IndicatorKind.SURVEY:
+        return _(
+            "No survey result for the question in the measurement years (or fewer than 30 answers)."
         )
-        stored.append(m)
-    return stored
+    return _("There are no data for the measurement periods yet.")
+
+
+@dataclass
+class RefreshResult:
+    """What a recomputation did, in words a coordinator can check."""
+
+    changes: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def summary(self) -> str:
+        if self.changes:
+            return "; ".join(self.changes)
+        return self.reason or _("Nothing changed: the values already agree with the data.")
+
+
+_value_text = formats.figure
+
+
+@transaction.atomic
+def refresh(indicator: Indicator, until: dt.date | None = None) -> RefreshResult:
+    """Compute and store the measurements of an indicator linked to data (manual ones
+    are left as entered), and its baseline from its baseline period once that has passed
+    — all from the same sources, the ones covering every period compared. Says what
+    changed, or why there is nothing."""
+    result = RefreshResult()
+    if indicator.kind == IndicatorKind.MANUAL:
+        result.reason = no_values_reason(indicator)
+        return result
+    sources = None
+    if indicator.kind == IndicatorKind.INCIDENTS:
+        covering = _incident_sources(
+            indicator, _spans(indicator, until) or periods(indicator, until)
+        )
+        sources = covering.source_ids if covering.possible else None
+    last = comparison.last_complete_day()
+    existing = {m.period_end: m for m in indicator.measurements.all()}
+    for start, end in periods(indicator, until):
+        value = (
+            None
+            if indicator.kind == IndicatorKind.INCIDENTS and sources is None
+            else compute(indicator, start, end, sources)
+        )
+        old = existing.get(end)
+        if old is not None and not old.computed:
+            continue  # entered by hand: kept
+        if old is None or old.value != value or old.period_start != start:
+            Measurement.objects.update_or_create(
+                indicator=indicator,
+                period_end=end,
+                defaults={"period_start": start, "value": value, "computed": True},
+            )
+            if (old.value if old else None) != value:
+                result.changes.append(
+                    _("%(period)s: %(old)s → %(new)s")
+                    % {
+                        "period": formats.span(start, end),
+                        "old": _value_text(old.value if old else None),
+                        "new": _value_text(value),
+                    }
+                )
+    if (
+        indicator.baseline_from
+        and indicator.baseline_to
+        and indicator.baseline_to <= last
+        and (indicator.baseline is None or indicator.baseline_computed)
+    ):
+        baseline = compute(indicator, indicator.baseline_from, indicator.baseline_to, sources)
+        if baseline is not None and baseline != indicator.baseline:
+            result.changes.append(
+                _("baseline %(period)s: %(old)s → %(new)s")
+                % {
+                    "period": formats.span(indicator.baseline_from, indicator.baseline_to),
+                    "old": _value_text(indicator.baseline),
+                    "new": _value_text(baseline),
+                }
+            )
+            indicator.baseline = baseline
+            indicator.baseline_computed = True
+            records.write(indicator)
+    if not result.changes:
+        result.reason = no_values_reason(indicator)
+    return result
 
 
 def record_manual(
@@ -215,6 +336,7 @@ def snapshot(plan: ActionPlan) -> dict:
                 "partners": sorted(p.name for p in m.partners.all()),
                 "follow_up": m.follow_up,
                 "status": m.status,
+                "sensitivity": m.sensitivity,
                 "areas": sorted(a.name for a in m.target_areas.all()),
                 "indicators": [
                     {
@@ -260,6 +382,37 @@ def decide(
     return version
 
 
+def frozen_measures(version: PlanVersion | dict | None, principal: Principal | None) -> list[dict]:
+    """The measures of a decided version (or of a snapshot) as frozen, only those the
+    reader may see: the public (``principal`` None) a measure that is public now; a member
+    one visible to them now or — if removed since — one that was not restricted."""
+    if version is None:
+        return []
+    snap = version.snapshot if isinstance(version, PlanVersion) else version
+    measures = snap.get("measures", [])
+    ids = [m["id"] for m in measures]
+    existing = Measure.objects.filter(pk__in=ids)
+    readable = (
+        existing.filter(sensitivity=Sensitivity.PUBLIC)
+        if principal is None
+        else Measure.objects.visible_to(principal).filter(pk__in=ids)
+    )
+    visible_now = set(readable.values_list("pk", flat=True))
+    still_there = set(existing.values_list("pk", flat=True))
+    out = []
+    for m in measures:
+        if m["id"] in still_there:
+            if m["id"] in visible_now:
+                out.append(m)
+        elif (
+            principal is not None
+            and principal.is_member
+            and (m.get("sensitivity", Sensitivity.PARTNERS) != Sensitivity.RESTRICTED)
+        ):
+            out.append(m)
+    return out
+
+
 MEASURE_FIELDS = ["title", "problem", "cause", "description", "goal", "start", "end",
                   "responsible", "partners", "follow_up", "areas", "indicators"]  # fmt: skip
 
@@ -281,9 +434,20 @@ def diff(old: dict | None, new: dict) -> dict:
     }
 
 
-def pending_changes(plan: ActionPlan) -> dict | None:
+def visible_diff(
+    old: PlanVersion | dict | None, new: PlanVersion | dict, principal: Principal | None
+) -> dict:
+    """``diff`` of two snapshots as far as the reader may see their measures."""
+    return diff(
+        {"measures": frozen_measures(old, principal)},
+        {"measures": frozen_measures(new, principal)},
+    )
+
+
+def pending_changes(plan: ActionPlan, principal: Principal | None) -> dict | None:
+    """What changed since the last decided version, as far as the reader may see."""
     last = plan.versions.order_by("-number").first()
-    return diff(last.snapshot if last else None, snapshot(plan)) if last else None
+    return visible_diff(last, snapshot(plan), principal) if last else None
 
 
 # --- Effect -------------------------------------------------------------------------
@@ -304,15 +468,24 @@ class Effect:
     wdq: float | None
     wdq_text: str
     reading: str
+    note: str = ""  # the sources left out: they do not cover both before and after
 
 
-def _weekly(municipality: Municipality, areas, categories, start: dt.date, weeks: int) -> list[int]:
+def _weekly(
+    municipality: Municipality,
+    areas,
+    categories,
+    start: dt.date,
+    weeks: int,
+    sources: tuple[int, ...] = (),
+) -> list[int]:
     f = IncidentFilter(
         municipality_id=municipality.pk,
         date_from=start,
         date_to=start + dt.timedelta(days=7 * weeks - 1),
         areas=tuple(areas),
         categories=tuple(categories),
+        sources=sources,
     )
     per_day = assessment.summary_counts(f, "day")
     out = [0] * weeks
@@ -350,12 +523,23 @@ def effect(measure: Measure, today: dt.date | None = None) -> Effect | None:
     municipality = measure.municipality
     cats = measure.effect_categories
     before_start = measure.start - dt.timedelta(days=7 * weeks)
+    # Like with like: only the sources that reported both before and after the start.
+    covering = coverage.comparable(
+        municipality.pk,
+        [
+            (before_start, measure.start - dt.timedelta(days=1)),
+            (measure.start, measure.start + dt.timedelta(days=7 * weeks - 1)),
+        ],
+    )
+    if not covering.possible:
+        return None
+    src = covering.source_ids
     t_ids = [a.pk for a in targets]
     c_ids = [measure.comparison_area_id]
-    tb = _weekly(municipality, t_ids, cats, before_start, weeks)
-    ta = _weekly(municipality, t_ids, cats, measure.start, weeks)
-    cb = _weekly(municipality, c_ids, cats, before_start, weeks)
-    ca = _weekly(municipality, c_ids, cats, measure.start, weeks)
+    tb = _weekly(municipality, t_ids, cats, before_start, weeks, src)
+    ta = _weekly(municipality, t_ids, cats, measure.start, weeks, src)
+    cb = _weekly(municipality, c_ids, cats, before_start, weeks, src)
+    ca = _weekly(municipality, c_ids, cats, measure.start, weeks, src)
     try:
         did = evaluation.difference_in_differences(tb, ta, cb, ca)
     except ValueError:
@@ -363,8 +547,8 @@ def effect(measure: Measure, today: dt.date | None = None) -> Effect | None:
     buffer_ids = _neighbours(targets, municipality, set(t_ids) | set(c_ids))
     wdq, wdq_text = None, ""
     if buffer_ids:
-        db = sum(_weekly(municipality, buffer_ids, cats, before_start, weeks))
-        da = sum(_weekly(municipality, buffer_ids, cats, measure.start, weeks))
+        db = sum(_weekly(municipality, buffer_ids, cats, before_start, weeks, src))
+        da = sum(_weekly(municipality, buffer_ids, cats, measure.start, weeks, src))
         try:
             w = evaluation.weighted_displacement_quotient(
                 sum(ta), sum(tb), da, db, sum(ca), sum(cb)
@@ -386,6 +570,7 @@ def effect(measure: Measure, today: dt.date | None = None) -> Effect | None:
         wdq=wdq,
         wdq_text=wdq_text,
         reading=_reading(did, measure),
+        note=comparison.exclusion_note(covering, _("before and after the start")),
     )
 
 

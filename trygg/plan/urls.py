@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:pk>/", views.overview, name="plan_overview_pk"),
     path("<int:pk>/decide/", views.plan_decide, name="plan_decide"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="plan_version"),
+    path(
+        "<int:pk>/versions/<int:number>/plan.pdf",
+        views.export_version_pdf,
+        name="plan_version_pdf",
+    ),
     path("<int:pk>/plan.xlsx", views.export_xlsx, name="plan_xlsx"),
     path("<int:pk>/plan.pdf", views.export_pdf, name="plan_pdf"),
     path("problems/", views.problems, name="plan_problems"),

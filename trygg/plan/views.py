@@ -99,7 +99,7 @@ def overview(request, pk: int | None = None):
             ),
             "status_counts": [(MeasureStatus(s), n) for s, n in counts.items()],
             "versions": plan.versions.order_by("-number"),
-            "pending": services.pending_changes(plan),
+            "pending": services.pending_changes(plan, request.principal),
             "decide_form": DecideForm(initial={"decided_on": timezone.localdate()}),
             "can_decide": principal.has(Permission.DECIDE_PLAN),
             "can_create": principal.has(Permission.CREATE),
@@ -146,8 +146,9 @@ def version_detail(request, pk: int, number: int):
         {
             "plan": plan,
             "version": version,
-            "changes": services.diff(previous.snapshot if previous else None, version.snapshot),
+            "changes": services.visible_diff(previous, version, request.principal),
             "previous": previous,
+            "measures": services.frozen_measures(version, request.principal),
         },
     )
 
@@ -287,8 +288,8 @@ def measure_detail(request, pk: int):
                     return redirect("plan_measure", pk=pk)
         elif action == "refresh":
             for indicator in measure.indicators.exclude(kind=IndicatorKind.MANUAL):
-                services.refresh(indicator)
-            messages.success(request, _("The indicators were computed again."))
+                result = services.refresh(indicator)
+                messages.info(request, f"{indicator.name}: {result.summary}")
             return redirect("plan_measure", pk=pk)
     return render(
         request,
@@ -297,7 +298,8 @@ def measure_detail(request, pk: int):
             "measure": measure,
             "editable": editable,
             "indicators": [
-                (i, services.progress(i), i.measurements.all()) for i in measure.indicators.all()
+                (i, services.progress(i), i.measurements.all(), services.no_values_reason(i))
+                for i in measure.indicators.all()
             ],
             "status_form": status_form,
             "indicator_form": indicator_form,
@@ -471,10 +473,25 @@ def export_xlsx(request, pk: int):
 @member_required()
 @require_GET
 def export_pdf(request, pk: int):
+    """The working plan, marked as a draft on every page."""
     plan = _plan_or_none(request.principal.municipality, pk)
     content = exports.plan_pdf(plan, request.principal)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="atgardsplan-{plan.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="atgardsplan-{plan.pk}-utkast.pdf"'
+    return response
+
+
+@member_required()
+@require_GET
+def export_version_pdf(request, pk: int, number: int):
+    """A decided version exactly as it was frozen."""
+    plan = _plan_or_none(request.principal.municipality, pk)
+    version = get_object_or_404(plan.versions, number=number)
+    content = exports.plan_pdf(plan, request.principal, version=version)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="atgardsplan-{plan.pk}-version-{version.number}.pdf"'
+    )
     return response
 
 

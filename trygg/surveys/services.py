@@ -282,8 +282,9 @@ class Cell:
     ci_low: float | None
     ci_high: float | None
     n: int
-    change: str  # "better", "worse" or ""
+    change: str  # "better", "worse" or "" (no significant change)
     p: float | None
+    rose: bool = False  # the value went up (the arrow's direction; better or worse is ``change``)
 
 
 def index_table(municipality: Municipality, question_set: str, question: str):
@@ -306,15 +307,16 @@ def index_table(municipality: Municipality, question_set: str, question: str):
                 cells.append(Cell(survey.year, None, None, None, 0, "", None))
                 previous = None
                 continue
-            change, p = "", None
+            change, p, rose = "", None, False
             if r.value is not None and previous is not None and previous.value is not None:
                 a = Estimate(previous.value, previous.n, previous.sd, 0, 0)
                 b = Estimate(r.value, r.n, r.sd, 0, 0)
                 p = mean_change_p(a, b) if q.kind == MEAN else share_change_p(a, b)
+                rose = r.value > previous.value
                 if p == p and p < 0.05:
                     improved = (r.value < previous.value) == q.lower_is_better
                     change = "better" if improved else "worse"
-            cells.append(Cell(survey.year, r.value, r.ci_low, r.ci_high, r.n, change, p))
+            cells.append(Cell(survey.year, r.value, r.ci_low, r.ci_high, r.n, change, p, rose))
             previous = r
         table.append((area.name if area else None, cells))
     return [s.year for s in surveys], table

@@ -38,6 +38,14 @@ def percent(value: float | str | None, decimals: int = 0) -> str:
 
 
 @register.filter
+def percent_signed(value: float | str | None, decimals: int = 0) -> str:
+    """ "+41 %" / "−3 %"."""
+    if value is None or isinstance(value, str):
+        return value or "–"
+    return formats.percent(value, int(decimals), signed=True)
+
+
+@register.filter
 def month(value: dt.date | None) -> str:
     return formats.month(value) if value else ""
 
@@ -62,3 +70,23 @@ def when(value: dt.date | dt.datetime | None, fmt: str = "j M Y") -> str:
     name = formats.month_name(value.month, short=True)
     literal = "".join("\\" + ch for ch in name)
     return dateformat.format(value, re.sub(r"(?<!\\)M", lambda _m: literal, fmt))
+
+
+@register.filter(name="figure")
+def figure_filter(value: float | int | str | None, decimals: int = 1) -> str:
+    """A measured value: "265", "1,8" (whole numbers without decimals)."""
+    if value is None or isinstance(value, str):
+        return value or "–"
+    return formats.figure(value, int(decimals))
+
+
+@register.filter
+def p_value(value: float | None) -> str:
+    """ "p = 0,002" / "p < 0,001"."""
+    return "–" if value is None else formats.p_value(value)
+
+
+@register.filter(name="share")
+def share_filter(value: float | None) -> str:
+    """A fraction as a percentage: 0.41 → "41 %"."""
+    return "–" if value is None else formats.share(value)

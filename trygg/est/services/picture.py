@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.analysis import grid as grids
-from trygg.analysis import hotspots
+from trygg.analysis import hotspots, trends
+from trygg.assessment import comparison
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.core.models import Area, Municipality
@@ -31,6 +32,7 @@ from trygg.est.models import (
 )
 from trygg.est.services.scales import scale
 from trygg.est.weeks import Week
+from trygg.incidents import coverage
 from trygg.incidents.taxonomy import Category
 
 # --- The weekly picture -------------------------------------------------------------
@@ -48,21 +50,28 @@ class AreaRow:
     categories: Counter = field(default_factory=Counter)
     assessment: AreaAssessment | None = None
     assessment_label: str = ""
+    # The week against the four before, counted from what reported in all five weeks;
+    # None while the week is not over or when nothing covers all five.
+    reading: trends.ChangeReading | None = None
 
     @property
     def total(self) -> int:
         return self.observations + self.incidents
 
     @property
-    def change_vs_previous(self) -> float | None:
-        return (
-            None if not self.previous_mean else round(100 * (self.total / self.previous_mean - 1))
-        )
+    def change_vs_previous(self) -> int | None:
+        """The change in per cent against the four weeks before, where there is one to
+        give (the week is over, enough events, something before)."""
+        if self.reading is None or self.reading.percent is None:
+            return None
+        return round(self.reading.percent)
 
 
 @dataclass
 class WeeklyPicture:
     week: Week
+    partial: bool  # the week has not ended: no change is given
+    comparison_note: str  # what the comparison with the weeks before leaves out
     rows: list[AreaRow]
     totals: dict
     by_category: list[tuple[str, int, int]]  # (label, this week, same week last year)
@@ -84,23 +93,41 @@ def observations_in(principal: Principal, start: dt.date, end: dt.date):
     )
 
 
-def _incident_counts(principal: Principal, start: dt.date, end: dt.date) -> Counter:
-    f = IncidentFilter(municipality_id=principal.municipality.pk, date_from=start, date_to=end)
+def _incident_counts(
+    principal: Principal, start: dt.date, end: dt.date, sources: tuple[int, ...] = ()
+) -> Counter:
+    f = IncidentFilter(
+        municipality_id=principal.municipality.pk, date_from=start, date_to=end, sources=sources
+    )
     return assessment.counts(principal, f, "area_id", "category")
 
 
-def _week_counts(principal: Principal, week: Week) -> tuple[Counter, Counter, Counter]:
-    """(observations per area, incidents per area, per (kind, category label))."""
+def _week_counts(
+    principal: Principal,
+    week: Week,
+    sources: tuple[int, ...] | None = None,
+    observations: bool = True,
+) -> tuple[Counter, Counter, Counter]:
+    """(observations per area, incidents per area, per (kind, category label)); only the
+    incident ``sources`` given (None: all; (): none), observations only if asked."""
     obs_area: Counter = Counter()
     by_category: Counter = Counter()
-    for area_id, group, name in observations_in(principal, week.start, week.end).values_list(
-        "area_id", "category__parent__name", "category__name"
-    ):
+    rows = (
+        observations_in(principal, week.start, week.end).values_list(
+            "area_id", "category__parent__name", "category__name"
+        )
+        if observations
+        else []
+    )
+    for area_id, group, name in rows:
         obs_area[area_id] += 1
         by_category[group or name] += 1
     inc_area: Counter = Counter()
     labels = dict(Category.choices)
-    for (area_id, category), n in _incident_counts(principal, week.start, week.end).items():
+    if sources == ():
+        return obs_area, inc_area, by_category
+    counted = _incident_counts(principal, week.start, week.end, sources or ())
+    for (area_id, category), n in counted.items():
         inc_area[area_id] += n
         by_category[str(labels.get(category, category))] += n
     return obs_area, inc_area, by_category
@@ -164,11 +191,46 @@ def week_hotspots(principal: Principal, week: Week) -> tuple[list[dict], list[di
     )
 
 
+PREVIOUS_WEEKS = 4
+
+
+def _observations_since(municipality: Municipality) -> dt.date | None:
+    """The day the partners started reporting observations in Trygg: weeks before it
+    have none to compare with."""
+    first = (
+        Observation.objects.filter(municipality=municipality)
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(first).date() if first else None
+
+
+def _comparable_with_previous(
+    municipality: Municipality, week: Week
+) -> tuple[coverage.Comparable, bool]:
+    """The incident sources covering this week and the four before, and whether the
+    partners' observations did (they began in some week)."""
+    weeks = [week.shift(-k) for k in range(PREVIOUS_WEEKS + 1)]
+    sources = coverage.comparable(municipality.pk, [(w.start, w.end) for w in weeks])
+    since = _observations_since(municipality)
+    # No observations at all: nothing to leave out, and none counted either way.
+    return sources, since is None or since <= weeks[-1].start
+
+
 def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
     municipality = principal.municipality
     areas = list(Area.objects.filter(municipality=municipality, kind="district").order_by("name"))
     obs, inc, cats = _week_counts(principal, week)
-    previous = [_week_counts(principal, week.shift(-k)) for k in range(1, 5)]
+    partial = comparison.is_partial(week.end)
+    sources, with_observations = _comparable_with_previous(municipality, week)
+    # Like with like: this week and the four before, from what reported in all of them.
+    now_cmp = _week_counts(principal, week, sources.source_ids, with_observations)
+    previous_cmp = [
+        _week_counts(principal, week.shift(-k), sources.source_ids, with_observations)
+        for k in range(1, PREVIOUS_WEEKS + 1)
+    ]
+    previous = [_week_counts(principal, week.shift(-k)) for k in range(1, PREVIOUS_WEEKS + 1)]
     ly_obs, ly_inc, ly_cats = _week_counts(principal, week.same_week_last_year())
     levels = dict(scale(municipality, ScaleKind.ASSESSMENT))
     assessments = {
@@ -188,6 +250,10 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
             last_year=ly_obs.get(key, 0) + ly_inc.get(key, 0),
             assessment=assessments.get(key),
         )
+        if not partial and (sources.possible or with_observations):
+            now_n = now_cmp[0].get(key, 0) + now_cmp[1].get(key, 0)
+            before_n = sum(p[0].get(key, 0) + p[1].get(key, 0) for p in previous_cmp)
+            row.reading = trends.read_change(now_n, before_n, 1, PREVIOUS_WEEKS)
         if row.assessment is not None:
             row.assessment_label = levels.get(row.assessment.level, str(row.assessment.level))
         if area is not None or row.total:
@@ -228,8 +294,20 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
         .filter(status=Status.NEW, occurred_at__date__lte=week.end)
         .count()
     )
+    note = comparison.exclusion_note(sources, _("the four weeks before"))
+    if not with_observations and not partial:
+        note = (
+            note
+            + " "
+            + _(
+                "The partners' observations are not compared: they were not reported in all "
+                "of the four weeks before."
+            )
+        ).strip()
     return WeeklyPicture(
         week=week,
+        partial=partial,
+        comparison_note="" if partial else note,
         rows=rows,
         totals={
             "observations": sum(obs.values()),

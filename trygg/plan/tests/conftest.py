@@ -92,6 +92,7 @@ def bro_incidents(pw):
                 ("g", "vandalism", "2026-05-01 12:00", kungsangen),
             ]
         ),
+        covers=(dt.date(2025, 1, 1), dt.date(2026, 11, 29)),  # the log was kept all along
     )
     secret = Source.objects.create(
         municipality=pw.municipality, slug="hemligt", name="Begränsat", kind="partner_log",

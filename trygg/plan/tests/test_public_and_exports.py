@@ -105,3 +105,88 @@ def test_export_plan_command(pw, tmp_path):
         stdout=StringIO(),
     )
     assert load_workbook(out).worksheets[0].max_row == 2
+
+
+def test_the_public_quarterly_series_counts_only_sources_covering_every_quarter(bro):
+    from django.utils import timezone
+
+    from trygg.assessment.tests.conftest import make_rows
+    from trygg.core.models import Organisation
+    from trygg.incidents.models import Source
+    from trygg.incidents.services import write_incidents
+
+    housing = Organisation.objects.get(municipality=bro, name="Upplands-Brohus")
+
+    def public_source(slug, name):
+        return Source.objects.create(
+            municipality=bro, slug=slug, name=name, kind="partner_log",
+            owner_organisation=housing, default_sensitivity=Sensitivity.PUBLIC,
+        )  # fmt: skip
+
+    today = timezone.localdate()
+    old, new = public_source("old", "Felanmälan"), public_source("new", "Nytt flöde")
+    two_years = today - dt.timedelta(days=3 * 365)
+    weekly = [(f"o{i}", "vandalism", f"{today - dt.timedelta(days=7 * i)} 12:00", 59.51, 17.63)
+              for i in range(150)]  # fmt: skip
+    write_incidents(old, make_rows(weekly), covers=(two_years, today))
+    recent = today - dt.timedelta(days=100)
+    daily = [(f"n{i}", "fire", f"{recent + dt.timedelta(days=i)} 12:00", 59.51, 17.63)
+             for i in range(90)]  # fmt: skip
+    write_incidents(new, make_rows(daily), covers=(recent, today))
+    data = exports._public_trend(bro)
+    assert len(data["quarters"]) == 8
+    counts = [q["count"] for q in data["quarters"]]
+    assert all(c in ("12", "13", "14") for c in counts), counts  # one a week: no jump
+    assert "Nytt flöde" in data["quarters_note"] and "Felanmälan" not in data["quarters_note"]
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(data)
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    return [" ".join(page.split()) for page in pages]  # table cells wrap lines
+
+
+def test_a_decided_version_exports_as_frozen_and_the_working_plan_as_a_draft(pw, client):
+    first = make_measure(pw, title="Fältverksamhet kvällstid", goal="Närvaro fyra kvällar")
+    make_indicator(first, name="Skadegörelse i Bro", baseline=40, target=30)
+    services.decide(
+        pw.plan, pw.coordinator, decided_by="Kommunstyrelsen", decided_on=dt.date(2026, 2, 1),
+        minute_ref="KS § 23",
+    )  # fmt: skip
+    # After the decision: one measure changed, one added — the working plan, not version 1.
+    first.goal = "Närvaro sju kvällar"
+    first.save()
+    make_measure(pw, title="Ny belysning i gångtunneln")
+    version = pw.plan.versions.get(number=1)
+
+    decided = _pdf_text(exports.plan_pdf(pw.plan, pw.coordinator, version=version))
+    text = " ".join(decided)
+    assert "Version 1, beslutad av Kommunstyrelsen" in text and "KS § 23" in text
+    assert "Närvaro fyra kvällar" in text and "Närvaro sju kvällar" not in text
+    assert "Ny belysning i gångtunneln" not in text
+    assert "UTKAST" not in text.upper()
+
+    draft = _pdf_text(exports.plan_pdf(pw.plan, pw.coordinator))
+    assert all("UTKAST — EJ BESLUTAT" in page for page in draft), "every page says draft"
+    text = " ".join(draft)
+    assert "Närvaro sju kvällar" in text and "Ny belysning i gångtunneln" in text
+    assert "beslutad av Kommunstyrelsen" not in text
+    assert "ändringar sedan version 1" in text
+
+    client.force_login(pw.police_member.user)
+    response = client.get(f"/plan/{pw.plan.pk}/versions/1/plan.pdf")
+    assert response.status_code == 200 and "version-1" in response["Content-Disposition"]
+    assert "Närvaro fyra kvällar" in " ".join(_pdf_text(response.content))
+
+
+def test_a_restricted_measure_stays_out_of_a_version_for_those_who_may_not_see_it(pw, client):
+    make_measure(pw, title="Öppen åtgärd")
+    make_measure(pw, title="Hemlig åtgärd", sensitivity=Sensitivity.RESTRICTED)
+    version = services.decide(
+        pw.plan, pw.coordinator, decided_by="KS", decided_on=dt.date(2026, 2, 1)
+    )
+    titles = [m["title"] for m in services.frozen_measures(version, pw.reader)]
+    assert titles == ["Öppen åtgärd"]
+    client.force_login(pw.reader.user)
+    page = client.get(f"/plan/{pw.plan.pk}/versions/1/").content.decode()
+    assert "Öppen åtgärd" in page and "Hemlig åtgärd" not in page

@@ -28,7 +28,7 @@ def test_a_decided_version_is_frozen_and_the_next_shows_what_changed(pw, client)
     first.goal = "Vuxennärvaro fem kvällar i veckan"
     first.save()
     added = make_measure(pw, title="Sommarjobb för unga", goal="478 ungdomar")
-    assert services.pending_changes(pw.plan)["added"] == [added.title]
+    assert services.pending_changes(pw.plan, pw.coordinator)["added"] == [added.title]
     v2 = services.decide(pw.plan, pw.coordinator, decided_by="Kommunstyrelsen",
                          decided_on=dt.date(2026, 9, 1))  # fmt: skip
     changes = services.diff(v1.snapshot, v2.snapshot)

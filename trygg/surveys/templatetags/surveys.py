@@ -1,5 +1,7 @@
 from django import template
 
+from trygg.core import formats
+
 register = template.Library()
 
 
@@ -8,4 +10,4 @@ def index_value(value, is_share):
     """An index for display: a share as per cent, a mean with one decimal."""
     if value is None:
         return "–"
-    return f"{100 * value:.0f} %" if is_share else f"{value:.1f}".replace(".", ",")
+    return formats.share(value) if is_share else formats.number(value, 1)

@@ -100,6 +100,8 @@ def test_significant_change_is_marked(bro):
     assert years == [2024, 2026]
     cells = dict(table)["Bro"]
     assert cells[1].change == "better" and cells[1].p < 0.001
+    # Fewer feel unsafe: better, and the value went down — a green ▼, not a ▲.
+    assert not cells[1].rose
 
 
 def test_problem_index_of_the_police_survey(bro):

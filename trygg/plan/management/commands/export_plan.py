@@ -1,4 +1,6 @@
-"""python manage.py export_plan --municipality CODE --format pdf|xlsx --out FILE"""
+"""python manage.py export_plan --municipality CODE --format pdf|xlsx --out FILE
+[--decided N]: a decided version's PDF exactly as it was frozen (default: the working plan,
+marked as a draft)."""
 
 from pathlib import Path
 
@@ -18,6 +20,12 @@ class Command(TryggCommand):
         parser.add_argument("--out", required=True, help="file to write")
         parser.add_argument("--plan", type=int, help="the plan's id (default: the newest)")
         parser.add_argument("--language", default="sv", choices=["sv", "en"])
+        parser.add_argument(
+            "--decided",
+            type=int,
+            metavar="N",
+            help="PDF of decided version N as frozen (default: the working plan, a draft)",
+        )
 
     def handle(self, *args, **options):
         municipality = self.municipality(options["municipality"])
@@ -25,8 +33,15 @@ class Command(TryggCommand):
         plan = plans.filter(pk=options["plan"]).first() if options["plan"] else plans.first()
         if plan is None:
             raise CommandError(f"{municipality} has no action plan.")
+        version = None
+        if options["decided"] is not None:
+            version = plan.versions.filter(number=options["decided"]).first()
+            if version is None:
+                raise CommandError(f"{plan} has no decided version {options['decided']}.")
+            if options["format"] != "pdf":
+                raise CommandError("--decided exports a PDF: use --format pdf.")
         if options["format"] == "pdf":
-            content = exports.plan_pdf(plan, lang=options["language"])
+            content = exports.plan_pdf(plan, lang=options["language"], version=version)
         else:
             content = exports.plan_xlsx(plan, lang=options["language"])
         Path(options["out"]).write_bytes(content)
