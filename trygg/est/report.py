@@ -16,6 +16,14 @@ from trygg.documents.rendering import render_pdf
 from trygg.est import services
 from trygg.est.weeks import Week
 
+
+def _pair(last_year: int | None, now: int | None) -> str:
+    """ "17 → 19": last year and this year from the same sources ("–" when not comparable)."""
+    if last_year is None or now is None:
+        return "–"
+    return f"{formats.number(last_year)} → {formats.number(now)}"
+
+
 LEVEL_FILL = {"normal": "#c7e9c0", "elevated": "#fdd49e", "serious": "#fc8d59"}
 
 
@@ -53,15 +61,26 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
             "generated": django_formats.date_format(timezone.localtime(), "j F Y H:i"),
             "summary": _(
                 "%(obs)s reviewed observations from the partners and %(inc)s incidents this "
-                "week; on average %(prev)s a week the four weeks before, %(ly)s the same week "
-                "last year."
+                "week; on average %(prev)s a week the four weeks before."
             )
             % {
                 "obs": formats.number(picture.totals["observations"]),
                 "inc": formats.number(picture.totals["incidents"]),
                 "prev": formats.number(picture.totals["previous_mean"], 1),
-                "ly": formats.number(picture.totals["last_year"]),
-            },
+            }
+            + (
+                " "
+                + _(
+                    "The same week last year: %(ly)s, against %(now)s this week from the "
+                    "same sources."
+                )
+                % {
+                    "ly": formats.number(picture.totals["last_year"]),
+                    "now": formats.number(picture.totals["this_year_same_sources"]),
+                }
+                if picture.totals["last_year"] is not None
+                else ""
+            ),
             "change_note": (
                 _("The week has not ended: no change is given until it has.")
                 if picture.partial
@@ -78,7 +97,7 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
                     _("Observations"),
                     _("Incidents"),
                     _("Change vs 4 weeks"),
-                    _("Same week last year"),
+                    _("Same week last year → this year"),
                     _("Assessment"),
                 ],
                 "rows": [
@@ -87,15 +106,19 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
                         r.observations,
                         r.incidents,
                         change(r),
-                        r.last_year,
+                        _pair(r.last_year, r.this_year_same_sources),
                         r.assessment_label or "–",
                     ]
                     for r in picture.rows
                 ],
             },
             "categories": {
-                "header": [_("Category"), _("This week"), _("Same week last year")],
-                "rows": [[label, n, ly] for label, n, ly in picture.by_category] or [["–", 0, 0]],
+                "header": [_("Category"), _("This week"), _("Same week last year → this year")],
+                "rows": [
+                    [label, formats.number(n), _pair(ly, now)]
+                    for label, n, ly, now in picture.by_category
+                ]
+                or [["–", "0", "–"]],
             },
             "events": [
                 django_formats.date_format(timezone.localtime(e.occurred_at), "j F H:i")

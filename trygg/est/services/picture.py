@@ -46,7 +46,10 @@ class AreaRow:
     observations: int = 0
     incidents: int = 0
     previous_mean: float = 0.0
-    last_year: int = 0
+    # The same week last year and this week, both counted from what reported in both
+    # (None while the week is not over or when nothing covers both).
+    last_year: int | None = None
+    this_year_same_sources: int | None = None
     categories: Counter = field(default_factory=Counter)
     assessment: AreaAssessment | None = None
     assessment_label: str = ""
@@ -74,7 +77,9 @@ class WeeklyPicture:
     comparison_note: str  # what the comparison with the weeks before leaves out
     rows: list[AreaRow]
     totals: dict
-    by_category: list[tuple[str, int, int]]  # (label, this week, same week last year)
+    year_note: str  # what the comparison with last year leaves out
+    # (label, this week, same week last year, this week from the same sources as last year)
+    by_category: list[tuple[str, int, int | None, int | None]]
     hotspots_new: list[dict]
     hotspots_persistent: list[dict]
     events: list[Observation]
@@ -195,15 +200,16 @@ PREVIOUS_WEEKS = 4
 
 
 def _observations_since(municipality: Municipality) -> dt.date | None:
-    """The day the partners started reporting observations in Trygg: weeks before it
-    have none to compare with."""
+    """The Monday of the week the partners started reporting observations in Trygg:
+    weeks before it have none to compare with."""
     first = (
         Observation.objects.filter(municipality=municipality)
         .order_by("occurred_at")
         .values_list("occurred_at", flat=True)
         .first()
     )
-    return timezone.localtime(first).date() if first else None
+    # Reporting is weekly: the week of the first report counts as covered.
+    return Week.of(timezone.localtime(first).date()).start if first else None
 
 
 def _comparable_with_previous(
@@ -231,7 +237,19 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
         for k in range(1, PREVIOUS_WEEKS + 1)
     ]
     previous = [_week_counts(principal, week.shift(-k)) for k in range(1, PREVIOUS_WEEKS + 1)]
-    ly_obs, ly_inc, ly_cats = _week_counts(principal, week.same_week_last_year())
+    ly_week = week.same_week_last_year()
+    ly_sources = coverage.comparable(
+        municipality.pk, [(week.start, week.end), (ly_week.start, ly_week.end)]
+    )
+    since = _observations_since(municipality)
+    ly_with_observations = since is None or since <= ly_week.start
+    year_comparable = not partial and (ly_sources.possible or ly_with_observations)
+    ly_obs, ly_inc, ly_cats = _week_counts(
+        principal, ly_week, ly_sources.source_ids, ly_with_observations
+    )
+    now_ly_obs, now_ly_inc, now_ly_cats = _week_counts(
+        principal, week, ly_sources.source_ids, ly_with_observations
+    )
     levels = dict(scale(municipality, ScaleKind.ASSESSMENT))
     assessments = {
         a.area_id: a
@@ -247,9 +265,11 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
             observations=obs.get(key, 0),
             incidents=inc.get(key, 0),
             previous_mean=round(sum(p[0].get(key, 0) + p[1].get(key, 0) for p in previous) / 4, 1),
-            last_year=ly_obs.get(key, 0) + ly_inc.get(key, 0),
             assessment=assessments.get(key),
         )
+        if year_comparable:
+            row.last_year = ly_obs.get(key, 0) + ly_inc.get(key, 0)
+            row.this_year_same_sources = now_ly_obs.get(key, 0) + now_ly_inc.get(key, 0)
         if not partial and (sources.possible or with_observations):
             now_n = now_cmp[0].get(key, 0) + now_cmp[1].get(key, 0)
             before_n = sum(p[0].get(key, 0) + p[1].get(key, 0) for p in previous_cmp)
@@ -315,10 +335,22 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
             "previous_mean": round(
                 sum(sum(p[0].values()) + sum(p[1].values()) for p in previous) / 4, 1
             ),
-            "last_year": sum(ly_obs.values()) + sum(ly_inc.values()),
+            "last_year": sum(ly_obs.values()) + sum(ly_inc.values()) if year_comparable else None,
+            "this_year_same_sources": (
+                sum(now_ly_obs.values()) + sum(now_ly_inc.values()) if year_comparable else None
+            ),
         },
+        year_note="" if partial else comparison.exclusion_note(ly_sources, _("last year")),
         by_category=sorted(
-            ((label, n, ly_cats.get(label, 0)) for label, n in cats.items()),
+            (
+                (
+                    label,
+                    n,
+                    ly_cats.get(label, 0) if year_comparable else None,
+                    now_ly_cats.get(label, 0) if year_comparable else None,
+                )
+                for label, n in cats.items()
+            ),
             key=lambda r: (-r[1], r[0]),
         ),
         hotspots_new=new_cells,

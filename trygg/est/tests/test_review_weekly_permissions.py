@@ -99,14 +99,18 @@ def test_the_weekly_picture_against_a_hand_counted_week(est):
     assert picture.totals["observations"] == 3
     assert rows["Bro"].previous_mean == 0.5  # (1 + 1 + 0 + 0) / 4
     assert rows["Bro"].last_year == 1
-    assert {label: n for label, n, _ly in picture.by_category} == {
+    assert {label: n for label, n, _ly, _now in picture.by_category} == {
         "Skadegörelse": 1,
         "Ordningsstörning": 2,
     }
     assert picture.unreviewed == 1
 
 
-def test_iso_weeks_53_and_1_compare_year_over_year(est):
+def test_iso_weeks_53_and_1_compare_year_over_year(est, monkeypatch):
+    # Seen from February 2027, when both weeks are over.
+    monkeypatch.setattr(
+        "trygg.assessment.comparison.last_complete_day", lambda: dt.date(2027, 2, 1)
+    )
     assert weeks_in(2026) == 53 and weeks_in(2025) == 52
     assert Week(2026, 53).same_week_last_year() == Week(2025, 52)
     assert Week(2027, 1).same_week_last_year() == Week(2026, 1)

@@ -65,3 +65,19 @@ def test_a_source_new_this_week_is_not_an_increase(est):
     assert bro_row.reading.kind == "no_change" and bro_row.change_vs_previous == 0
     assert "Nytt flöde" in picture.comparison_note
     assert "Bostadsbolagets logg" not in picture.comparison_note
+
+
+def test_last_year_is_compared_from_the_same_sources(est):
+    bro = est.municipality
+    week = Week(2026, 47)
+    ly = week.same_week_last_year()
+    old, new = source(bro, "old", "Bostadsbolagets logg"), source(bro, "new", "Nytt flöde")
+    write_incidents(old, daily("o", ly.start, 3), covers=(ly.start, week.end))
+    write_incidents(old, daily("p", week.start, 5), covers=(ly.start, week.end))
+    write_incidents(new, daily("n", week.start, 7), covers=(week.shift(-1).start, week.end))
+    with translation.override("sv"):
+        picture = services.weekly_picture(est.coordinator, week)
+    bro_row = next(r for r in picture.rows if r.area and r.area.name == "Bro")
+    assert bro_row.incidents == 12  # every source
+    assert (bro_row.last_year, bro_row.this_year_same_sources) == (3, 5)  # the old log alone
+    assert "Nytt flöde" in picture.year_note
