@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Area, Municipality, Organisation, SensitiveRecord
@@ -160,7 +160,7 @@ class RoutingRule(models.Model):
 
 
 class State(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("the state of one case", "New")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     INVESTIGATING = "investigating", _("Investigating")
     ACTION_SCHEDULED = "action_scheduled", _("Action scheduled")

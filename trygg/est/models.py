@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Area, Municipality, Organisation, SensitiveRecord
@@ -90,7 +90,7 @@ class Place(models.Model):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("the status of one report", "New")
     INFO = "info", _("Information only")
     ACTION = "action", _("Needs action")
     DUPLICATE = "duplicate", _("Duplicate")
@@ -283,7 +283,7 @@ class FocusPlace(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("the status of one action", "Open")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
 

@@ -144,3 +144,13 @@ def test_the_scan_finds_what_it_looks_for():
     assert problems_in("30 Nov") and problems_in("May 26") and problems_in("i October")
     assert problems_in("Det finns 1 händelser här")
     assert not problems_in("2026-11-30 kl. 21:40, 1 händelse, 11 händelser, 0,41, 30 nov")
+
+
+def test_one_thing_has_a_singular_state():
+    """A case, a report or an action is "Ny"/"Öppen" alone; "Nya"/"Öppna" only heads lists."""
+    from trygg.cases.models import State
+    from trygg.est.models import ActionStatus, Status
+
+    with translation.override("sv"):
+        assert str(State.NEW.label) == "Ny" and str(Status.NEW.label) == "Ny"
+        assert str(ActionStatus.OPEN.label) == "Öppen"
