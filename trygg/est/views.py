@@ -336,6 +336,7 @@ def tertial(request):
         "est/tertial.html",
         {
             "rows": rows,
+            "basis": services.tertial_basis(principal, year, number),
             "year": year,
             "number": number,
             "saved": saved,

@@ -51,4 +51,5 @@ from trygg.est.services.scales import (  # noqa: F401
 from trygg.est.services.tertial import (  # noqa: F401
     save_tertial,
     tertial,
+    tertial_basis,
 )

@@ -4,13 +4,16 @@ of areas the coordinator adjusts with a justification."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trygg.analysis import trends
+from trygg.assessment import comparison
 from trygg.core.models import Area
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal
@@ -20,28 +23,89 @@ from trygg.est.models import (
     TertialAnalysis,
     WeeklyMeeting,
 )
-from trygg.est.services.picture import _week_counts
+from trygg.est.services.picture import _observations_since, _week_counts
 from trygg.est.weeks import Week, tertial_range
+from trygg.incidents import coverage
 
 # --- Tertial analysis ---------------------------------------------------------------
 
 
-def tertial(principal: Principal, year: int, number: int) -> list[dict]:
-    """Per area: counts over the tertial, the weekly trend (Mann–Kendall), weeks with a
-    hotspot, actions decided and done, and a computed rank (highest need first)."""
-    municipality = principal.municipality
+@dataclass
+class TertialBasis:
+    """What the tertial's trends rest on: the whole weeks so far (a week not over is not
+    in a trend), and what reported in all of them."""
+
+    weeks: list[Week]
+    complete: list[Week]
+    sources: coverage.Comparable | None
+    with_observations: bool
+
+    @property
+    def partial(self) -> bool:
+        return len(self.complete) < len(self.weeks)
+
+    @property
+    def note(self) -> str:
+        parts = []
+        if self.partial:
+            parts.append(
+                ngettext(
+                    "The tertial is not over: the trend rests on the %(n)s whole week so far.",
+                    "The tertial is not over: the trends rest on the %(n)s whole weeks so far.",
+                    len(self.complete),
+                )
+                % {"n": len(self.complete)}
+            )
+        if self.sources is not None:
+            excluded = comparison.exclusion_note(self.sources, _("the weeks of the trend"))
+            if excluded:
+                parts.append(excluded)
+        if not self.with_observations:
+            parts.append(
+                _(
+                    "The partners' observations are not in the trends: they were not reported "
+                    "in every week."
+                )
+            )
+        return " ".join(parts)
+
+
+def tertial_basis(principal: Principal, year: int, number: int) -> TertialBasis:
     start, end = tertial_range(year, number)
     weeks = []
     w = Week.of(start)
     while w.start <= end:
         weeks.append(w)
         w = w.shift(1)
+    complete = [w for w in weeks if not comparison.is_partial(w.end)]
+    if not complete:
+        return TertialBasis(weeks, complete, None, True)
+    sources = coverage.comparable(principal.municipality.pk, [(w.start, w.end) for w in complete])
+    since = _observations_since(principal.municipality)
+    return TertialBasis(weeks, complete, sources, since is None or since <= complete[0].start)
+
+
+def tertial(principal: Principal, year: int, number: int) -> list[dict]:
+    """Per area: counts over the tertial, the weekly trend (Mann–Kendall, over its whole
+    weeks and from what reported in all of them), weeks with a hotspot, actions decided
+    and done, and a computed rank (highest need first)."""
+    municipality = principal.municipality
+    start, end = tertial_range(year, number)
+    basis = tertial_basis(principal, year, number)
     areas = list(Area.objects.filter(municipality=municipality, kind="district").order_by("name"))
-    per_week = {a.pk: [] for a in areas}
-    for week in weeks:
+    totals: Counter = Counter()
+    for week in basis.weeks:
         obs, inc, _c = _week_counts(principal, week)
         for a in areas:
-            per_week[a.pk].append(obs.get(a.pk, 0) + inc.get(a.pk, 0))
+            totals[a.pk] += obs.get(a.pk, 0) + inc.get(a.pk, 0)
+    per_week: dict[int, list[int]] = {a.pk: [] for a in areas}
+    if basis.sources is not None and (basis.sources.possible or basis.with_observations):
+        for week in basis.complete:
+            obs, inc, _c = _week_counts(
+                principal, week, basis.sources.source_ids, basis.with_observations
+            )
+            for a in areas:
+                per_week[a.pk].append(obs.get(a.pk, 0) + inc.get(a.pk, 0))
     actions = Counter()
     done = Counter()
     for area_id, status in Action.objects.filter(
@@ -58,7 +122,7 @@ def tertial(principal: Principal, year: int, number: int) -> list[dict]:
     for a in areas:
         series = per_week[a.pk]
         mk = trends.mann_kendall(series) if len(series) >= 4 and any(series) else None
-        total = sum(series)
+        total = totals[a.pk]
         per_1000 = round(1000 * total / a.population, 1) if a.population else None
         rows.append(
             {

@@ -81,3 +81,25 @@ def test_last_year_is_compared_from_the_same_sources(est):
     assert bro_row.incidents == 12  # every source
     assert (bro_row.last_year, bro_row.this_year_same_sources) == (3, 5)  # the old log alone
     assert "Nytt flöde" in picture.year_note
+
+
+def test_a_source_joining_mid_tertial_makes_no_trend(est):
+    bro = est.municipality
+    old, new = source(bro, "old", "Bostadsbolagets logg"), source(bro, "new", "Nytt flöde")
+    start, end = dt.date(2026, 4, 27), dt.date(2026, 8, 30)  # the whole weeks of tertial 2
+    write_incidents(old, daily("o", start, (end - start).days + 1), covers=(start, end))
+    july = dt.date(2026, 7, 6)
+    write_incidents(
+        new,
+        daily("n", july, 56)
+        + daily("m", july, 56, lat=59.5118)
+        + daily("k", july, 56, lat=59.5119),
+        covers=(july, end),
+    )
+    with translation.override("sv"):
+        rows = services.tertial(est.coordinator, 2026, 2)
+        basis = services.tertial_basis(est.coordinator, 2026, 2)
+    bro_row = next(r for r in rows if r["name"] == "Bro")
+    assert bro_row["trend"] == "no trend"  # seven a week throughout from the old log
+    assert bro_row["total"] > 7 * 17  # the total counts every source
+    assert not basis.partial and "Nytt flöde" in basis.note
