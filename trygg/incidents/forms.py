@@ -43,6 +43,20 @@ class ImportForm(forms.Form):
         initial="utf-8",
     )
 
+    covers_from = forms.DateField(
+        label=_("The file reports everything from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "For a partner's log: the whole period the file covers, even days with nothing "
+            "reported (e.g. all of October). Empty: from its first to its last row. "
+            "Comparisons between periods use only sources that cover both."
+        ),
+    )
+    covers_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = Source.objects.filter(municipality=municipality).exclude(
@@ -79,6 +93,11 @@ class ImportForm(forms.Form):
         data = super().clean()
         if data.get("importer") == "incidents" and not data.get("source"):
             self.add_error("source", _("Choose whose log the file is."))
+        start, end = data.get("covers_from"), data.get("covers_to")
+        if bool(start) != bool(end):
+            self.add_error("covers_to", _("Give both the first and the last day, or neither."))
+        elif start and end and start > end:
+            self.add_error("covers_to", _("The period ends before it starts."))
         return data
 
 

@@ -28,6 +28,8 @@ def imports(request):
         options = {"preset": data["preset"], "map": data["mapping"], "encoding": data["encoding"]}
         if data["importer"] == "incidents":
             options["source"] = data["source"].slug
+            if data.get("covers_from") and data.get("covers_to"):
+                options["covers"] = [data["covers_from"].isoformat(), data["covers_to"].isoformat()]
         job = services.start_import(
             principal.municipality,
             data["importer"],

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from trygg.core.dates import local_tz
 from trygg.core.models import Municipality, OrganisationKind, Sensitivity
 from trygg.incidents.importers import polisen, tabular
-from trygg.incidents.importers.base import ImportRefused, RowIssue
+from trygg.incidents.importers.base import ImportRefused, ParseResult, RowIssue
 from trygg.incidents.models import Source, SourceKind
+
+LOCAL_TZ = local_tz()
 
 
 def polisen_source(municipality: Municipality) -> Source:
@@ -58,7 +63,7 @@ class TabularImporter:
 
     @classmethod
     def parse(cls, job, data, progress):
-        return tabular.parse(
+        result = tabular.parse(
             data,
             file_name=job.file_name,
             municipality=job.municipality,
@@ -67,6 +72,30 @@ class TabularImporter:
             encoding=job.options.get("encoding") or "utf-8",
             progress=progress,
         )
+        declared = job.options.get("covers")
+        if declared:
+            declare_coverage(result, declared)
+        return result
+
+
+def declare_coverage(result: ParseResult, declared: list[str]) -> None:
+    """The period the file says it reports completely ("all of October", even days with
+    nothing), as ["YYYY-MM-DD", "YYYY-MM-DD"]: a row outside it is an error, since the
+    file and its stated period disagree."""
+    start, end = (dt.date.fromisoformat(day) for day in declared)
+    if start > end:
+        raise ImportRefused(
+            [RowIssue(0, "covers", f"the period {start} – {end} ends before it starts")]
+        )
+    for row in result.rows:
+        day = row.occurred_at.astimezone(LOCAL_TZ).date()
+        if not start <= day <= end:
+            result.error(
+                row.row,
+                "date",
+                f"{day} lies outside the period the file covers ({start} – {end})",
+            )
+    result.covers = (start, end)
 
 
 IMPORTERS = {"polisen": PolisenImporter, "incidents": TabularImporter}

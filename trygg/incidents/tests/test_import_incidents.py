@@ -292,3 +292,21 @@ def test_rerun_at_the_repeated_hour_of_the_autumn_dst_change_changes_nothing(
     incident = Incident.objects.get()
     assert incident.occurred_at == dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC)
     assert not incident.revisions.exists()
+
+
+def test_a_file_declares_the_period_it_covers(housing, write_file, run_command):
+    from trygg.incidents import coverage
+
+    path = write_file(HOUSING_CSV, "ubh.csv")
+    run_import(run_command, path, "--mapping", "bostadsbolag", "--covers", "2026-03-01:2026-03-31")
+    cov = coverage.coverage(housing.municipality_id)[housing.pk]
+    assert cov.spans == ((dt.date(2026, 3, 1), dt.date(2026, 3, 31)),)  # not 2–5 March
+    # A row outside the stated period: the file and its period disagree — nothing imported.
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run_import(
+            run_command, path, "--mapping", "bostadsbolag", "--covers", "2026-03-03:2026-03-31"
+        )
+    errors = ImportJob.objects.latest("id").errors
+    assert errors[0]["row"] == 2 and "outside the period the file covers" in errors[0]["message"]
+    with pytest.raises(CommandError, match="YYYY-MM-DD:YYYY-MM-DD"):
+        run_import(run_command, path, "--covers", "mars")

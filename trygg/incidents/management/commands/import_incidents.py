@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -35,6 +36,13 @@ class Command(TryggCommand):
             help="map a column of the file to a field (repeatable)",
         )
         parser.add_argument("--encoding", default="utf-8", help="CSV encoding (default utf-8)")
+        parser.add_argument(
+            "--covers",
+            metavar="FROM:TO",
+            help="the whole period the file reports, even days with nothing, e.g. "
+            "2026-10-01:2026-10-31 (default: its first to its last row); a row outside it "
+            "is an error",
+        )
         parser.add_argument("--municipality", help="SCB municipality code, e.g. 0139")
         parser.add_argument(
             "--owner",
@@ -55,6 +63,20 @@ class Command(TryggCommand):
             if not sep or not column or not field:
                 raise CommandError(f"--map {pair!r}: write it as COLUMN=FIELD")
             explicit[column] = field
+        covers = None
+        if options["covers"]:
+            start, sep, end = options["covers"].partition(":")
+            try:
+                days = [dt.date.fromisoformat(start), dt.date.fromisoformat(end)]
+            except ValueError as exc:
+                raise CommandError(
+                    f"--covers {options['covers']!r}: write it as YYYY-MM-DD:YYYY-MM-DD"
+                ) from exc
+            if not sep or days[0] > days[1]:
+                raise CommandError(
+                    f"--covers {options['covers']!r}: the period ends before it starts"
+                )
+            covers = [d.isoformat() for d in days]
         source = self._source(municipality, options)
         path = Path(options["file"])
         job = start_import(
@@ -68,6 +90,7 @@ class Command(TryggCommand):
                 "preset": options["mapping"],
                 "map": explicit,
                 "encoding": options["encoding"],
+                **({"covers": covers} if covers else {}),
             },
         )
         run_and_report(self, job)
