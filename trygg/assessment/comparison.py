@@ -92,7 +92,14 @@ class Comparison:
             return _("no source covers both periods")
         if self.reading.test is None:
             return _("too few incidents to say anything")
-        p = formats.p_value(self.reading.test.p)
+        test = self.reading.test
+        p = formats.p_value(test.p)
+        if self.reading.percent is not None and test.ci_high != float("inf"):
+            # The change's 95 % interval, from the rate ratio's.
+            p += "; " + _("95 %% interval %(low)s to %(high)s") % {
+                "low": formats.percent(100 * (test.ci_low - 1), signed=True),
+                "high": formats.percent(100 * (test.ci_high - 1), signed=True),
+            }
         if self.reading.kind == "increase":
             return _("a statistically significant increase (%(p)s)") % {"p": p}
         if self.reading.kind == "decrease":

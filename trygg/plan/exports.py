@@ -294,7 +294,15 @@ def public_data(municipality, plan: ActionPlan) -> dict:
     """What the public transparency page shows: public measures with their status and
     indicator progress, the pledges and their follow-up, fixed walk findings, the trend
     of reported incidents — every count below the threshold as "<5"."""
-    measures = [m for m in _measures(plan, None) if m.sensitivity == Sensitivity.PUBLIC]
+    # The decided plan's measures (a measure added since is not decided yet), each with
+    # how it goes now.
+    version = plan.versions.order_by("-number").first()
+    decided = {m["id"] for m in (version.snapshot.get("measures", []) if version else [])}
+    measures = [
+        m
+        for m in _measures(plan, None)
+        if m.sensitivity == Sensitivity.PUBLIC and m.pk in decided
+    ]
     rows = []
     for m in measures:
         indicators = []
@@ -317,7 +325,7 @@ def public_data(municipality, plan: ActionPlan) -> dict:
     walk_cases = Case.objects.filter(municipality=municipality, origin=Origin.WALK)
     return {
         "plan": plan,
-        "version": plan.versions.order_by("-number").first(),
+        "version": version,
         "rows": rows,
         "by_status": [
             (MeasureStatus(s), services.suppress(n) if n else "0") for s, n in by_status.items()

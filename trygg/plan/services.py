@@ -587,14 +587,20 @@ def _displacement_text(w) -> str:
 
 
 def _reading(did, measure: Measure) -> str:
-    pct = abs(round(did.percent_change))
-    low, high = round(100 * (did.ci_low - 1)), round(100 * (did.ci_high - 1))
+    pct = formats.number(abs(round(did.percent_change)))
+    low = formats.number(round(100 * (did.ci_low - 1)))
+    high = formats.number(round(100 * (did.ci_high - 1)))
     comparison = measure.comparison_area.name
     if did.p >= 0.05:
         return _(
             "No clear effect: compared with %(area)s the change is %(pct)s %% (95 %% "
             "interval %(low)s to %(high)s %%), which may be chance."
-        ) % {"area": comparison, "pct": round(did.percent_change), "low": low, "high": high}
+        ) % {
+            "area": comparison,
+            "pct": formats.number(round(did.percent_change), signed=True),
+            "low": low,
+            "high": high,
+        }
     if did.rate_ratio < 1:
         return _(
             "About %(pct)s %% fewer incidents than expected from %(area)s's development "

@@ -190,3 +190,11 @@ def test_a_restricted_measure_stays_out_of_a_version_for_those_who_may_not_see_i
     client.force_login(pw.reader.user)
     page = client.get(f"/plan/{pw.plan.pk}/versions/1/").content.decode()
     assert "Öppen åtgärd" in page and "Hemlig åtgärd" not in page
+
+
+def test_the_public_page_shows_only_decided_measures(pw, client):
+    make_measure(pw, title="Beslutad åtgärd")
+    services.decide(pw.plan, pw.coordinator, decided_by="KS", decided_on=dt.date(2026, 2, 1))
+    make_measure(pw, title="Tillagd efter beslutet")
+    page = client.get("/atgardsplan/").content.decode()
+    assert "Beslutad åtgärd" in page and "Tillagd efter beslutet" not in page

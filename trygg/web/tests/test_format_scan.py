@@ -33,6 +33,8 @@ PLURAL_NOUNS = (
     "dagar|månader|timmar|områden|ungdomar|platser|möten|beslut|vandringar|synpunkter|"
     "frågor|organisationer|svarande|brister"
 )
+# A hyphen for a minus sign: " -18 %" (Swedish typesetting uses "−").
+HYPHEN_MINUS = re.compile(r"(?<![\w\-–/])-\d")
 ONE_PLURAL = re.compile(rf"(?<![\d,\u202f])\b1 ({PLURAL_NOUNS})\b")
 TAGS = re.compile(r"<(script|style)\b.*?</\1>|<textarea[^>]*\bhidden\b.*?</textarea>|<[^>]+>", re.S)
 
@@ -47,6 +49,7 @@ def problems_in(text: str) -> list[str]:
         (DECIMAL_POINT, "decimal point"),
         (ENGLISH_MONTH, "English month"),
         (ONE_PLURAL, "1 + plural"),
+        (HYPHEN_MINUS, "hyphen as minus"),
     ):
         for m in pattern.finditer(text):
             context = text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
@@ -143,7 +146,10 @@ def test_the_scan_finds_what_it_looks_for():
     assert len(problems_in("p = 0.002 och +2.6 per månad")) == 2
     assert problems_in("30 Nov") and problems_in("May 26") and problems_in("i October")
     assert problems_in("Det finns 1 händelser här")
-    assert not problems_in("2026-11-30 kl. 21:40, 1 händelse, 11 händelser, 0,41, 30 nov")
+    assert problems_in("intervall -18 till 80 %")
+    assert not problems_in(
+        "2026-11-30 kl. 21:40, 1 händelse, 11 händelser, 0,41, 30 nov, −18 %, 2025-W48"
+    )
 
 
 def test_one_thing_has_a_singular_state():
