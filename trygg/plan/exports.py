@@ -299,9 +299,7 @@ def public_data(municipality, plan: ActionPlan) -> dict:
     version = plan.versions.order_by("-number").first()
     decided = {m["id"] for m in (version.snapshot.get("measures", []) if version else [])}
     measures = [
-        m
-        for m in _measures(plan, None)
-        if m.sensitivity == Sensitivity.PUBLIC and m.pk in decided
+        m for m in _measures(plan, None) if m.sensitivity == Sensitivity.PUBLIC and m.pk in decided
     ]
     rows = []
     for m in measures:
