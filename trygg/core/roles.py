@@ -29,6 +29,15 @@ class Sensitivity(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted to named organisations")
 
 
+_OPENNESS = {Sensitivity.PUBLIC: 0, Sensitivity.PARTNERS: 1, Sensitivity.RESTRICTED: 2}
+
+
+def stricter(a: str, b: str) -> str:
+    """The stricter of two sensitivities: a record made from another is never more open
+    than its origin."""
+    return a if _OPENNESS[Sensitivity(a)] >= _OPENNESS[Sensitivity(b)] else b
+
+
 class Permission(enum.StrEnum):
     """What a role allows, each named after what it allows. The one table mapping them to
     roles is ``ROLE_PERMISSIONS`` below; code asks ``principal.has(Permission.X)``, never

@@ -324,9 +324,8 @@ def _route(finding: Finding, principal: Principal) -> None:
                 description=_case_text(finding),
                 origin=Origin.WALK,
                 principal=principal,
-                sensitivity=finding.walk.sensitivity
-                if finding.walk.sensitivity != "restricted"
-                else "partners",
+                sensitivity=finding.walk.sensitivity,
+                origin_record=finding.walk,
             )
     except ValidationError:
         return  # no rule routes it (or outside every area): the coordinator routes it

@@ -36,9 +36,10 @@ from trygg.cases.services.notify import (
 )
 from trygg.cases.services.routing import deadline_for, route
 from trygg.core import audit, images
-from trygg.core.models import Municipality, Organisation, Sensitivity
+from trygg.core.models import Municipality, Organisation, SensitiveRecord, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
+from trygg.core.roles import stricter
 from trygg.core.services import locate_area
 
 # --- Creating -----------------------------------------------------------------------
@@ -83,11 +84,15 @@ def create_case(
     media_url: str = "",
     sensitivity: str | None = None,
     origin_ref: str = "",
+    origin_record: SensitiveRecord | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Create, route and announce a case. Text from the public waits for moderation.
     ``origin_ref`` names a record of another app it was made from ("plan.decision:17"):
-    that app writes its link back (cases.origins)."""
+    that app writes its link back (cases.origins). A case made from a sensitive record
+    (``origin_record``: a walk, an observation) is at least as closed as it: made from a
+    restricted record it is restricted to the record's organisations (and the one that
+    must fix it)."""
     if origin_ref:
         origins.parse(origin_ref)
     if category.municipality_id != municipality.pk:
@@ -110,6 +115,13 @@ def create_case(
     if sensitivity is None:
         # What the public reported is public (its text once moderated); staff choose.
         sensitivity = Sensitivity.PUBLIC if from_public else Sensitivity.PARTNERS
+    named: set[int] = set()
+    if origin_record is not None:
+        sensitivity = stricter(sensitivity, origin_record.sensitivity)
+        if sensitivity == Sensitivity.RESTRICTED:
+            named = {origin_record.owner_organisation_id}
+            if origin_record.sensitivity == Sensitivity.RESTRICTED:
+                named |= set(origin_record.restricted_to.values_list("pk", flat=True))
     case = Case(
         municipality=municipality,
         owner_organisation=routed.organisation,
@@ -132,6 +144,8 @@ def create_case(
     )
     case.full_clean(exclude=["restricted_to"])
     case.save()
+    if named - {case.owner_organisation_id}:
+        case.restricted_to.set(named - {case.owner_organisation_id})
     if origin_ref:
         origins.link(principal, origin_ref, case)
     if photo is not None:

@@ -71,6 +71,7 @@ def review(
             description=observation.description or str(observation.category),
             origin=Origin.STAFF,
             principal=principal,
+            origin_record=observation,
         )
     observation.status = status
     observation.feedback = feedback
