@@ -116,6 +116,8 @@ IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 # Photos (public reports, walk findings): upper bound of an upload, longest side kept.
 PHOTO_MAX_MB = env_int("PHOTO_MAX_MB", 15)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 2048)
+# A photo's pixel count is checked from its header before decoding (decompression bombs).
+PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40)
 # Cases: a resident's e-mail is erased this many days after the case closed (PRIVACY §2).
 CASE_EMAIL_RETENTION_DAYS = env_int("CASE_EMAIL_RETENTION_DAYS", 90)
 # Possible duplicates: same category within this many metres and days.

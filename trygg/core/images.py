@@ -85,6 +85,18 @@ def clean_photo(data: bytes, *, keep_position: bool = False) -> CleanImage:
         image_format = image.format
         if image_format not in ALLOWED_FORMATS:
             raise ValidationError(_("Upload a photo (JPEG, PNG or WebP)."), code="not_an_image")
+        # The size is in the header: refuse a decompression bomb (a small file of huge
+        # dimensions) before a single pixel is decoded.
+        megapixels = image.width * image.height / 1_000_000
+        if megapixels > settings.PHOTO_MAX_MEGAPIXELS:
+            raise ValidationError(
+                _("The photo is %(mp)s megapixels; at most %(max)s are accepted.")
+                % {"mp": round(megapixels), "max": settings.PHOTO_MAX_MEGAPIXELS},
+                code="too_many_pixels",
+            )
+        if image_format == "JPEG":
+            # Decode at a reduced scale when the photo is far larger than what is kept.
+            image.draft("RGB", (settings.PHOTO_MAX_PIXELS, settings.PHOTO_MAX_PIXELS))
         exif = image.getexif()
         lat = lon = None
         if keep_position:
