@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 
 from trygg.core.dates import local_tz
+from trygg.core.spreadsheets import safe_cell, safe_row
 from trygg.incidents.models import Incident, PositionPrecision
 from trygg.incidents.taxonomy import Category
 
@@ -85,7 +86,7 @@ def csv_stream(qs) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=[c for c, _ in COLUMNS])
     yield "\ufeff" + writer.writeheader()
     for record in rows(qs):
-        yield writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        yield writer.writerow({k: "" if v is None else safe_cell(v) for k, v in record.items()})
 
 
 def xlsx_bytes(qs) -> bytes:
@@ -95,7 +96,7 @@ def xlsx_bytes(qs) -> bytes:
     sheet = workbook.create_sheet("Incidents")
     sheet.append([c for c, _ in COLUMNS])
     for record in rows(qs):
-        sheet.append([record[c] for c, _ in COLUMNS])
+        sheet.append(safe_row([record[c] for c, _ in COLUMNS]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -18,6 +18,7 @@ from trygg.cases.models import Case, Origin, State
 from trygg.core import formats as figures
 from trygg.core.models import Sensitivity
 from trygg.core.permissions import Principal
+from trygg.core.spreadsheets import safe_row
 from trygg.documents.rendering import render_pdf
 from trygg.incidents import coverage
 from trygg.incidents.models import Source
@@ -86,18 +87,20 @@ def plan_xlsx(plan: ActionPlan, principal: Principal | None = None, lang: str = 
             cell.font = Font(bold=True)
         for m in _measures(plan, principal):
             sheet.append(
-                [
-                    m.problem.title if m.problem else "",
-                    m.cause.description if m.cause else "",
-                    m.title,
-                    m.goal,
-                    f"{m.start:%Y-%m-%d} – {m.end:%Y-%m-%d}",
-                    m.owner_organisation.name,
-                    ", ".join(p.name for p in m.partners.all()),
-                    m.follow_up,
-                    m.get_status_display(),
-                    "\n".join(_indicator_text(i) for i in m.indicators.all()),
-                ]
+                safe_row(
+                    [
+                        m.problem.title if m.problem else "",
+                        m.cause.description if m.cause else "",
+                        m.title,
+                        m.goal,
+                        f"{m.start:%Y-%m-%d} – {m.end:%Y-%m-%d}",
+                        m.owner_organisation.name,
+                        ", ".join(p.name for p in m.partners.all()),
+                        m.follow_up,
+                        m.get_status_display(),
+                        "\n".join(_indicator_text(i) for i in m.indicators.all()),
+                    ]
+                )
             )
             status_cell = sheet.cell(row=sheet.max_row, column=9)
             status_cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[m.status].lstrip("#"))
@@ -115,8 +118,9 @@ def plan_xlsx(plan: ActionPlan, principal: Principal | None = None, lang: str = 
         for m in _measures(plan, principal):
             for i in m.indicators.all():
                 for value in i.measurements.all():
-                    indicators.append([m.title, i.name, value.period_start, value.period_end,
-                                       value.value, i.baseline, i.target])  # fmt: skip
+                    indicators.append(safe_row([m.title, i.name, value.period_start,
+                                                value.period_end, value.value, i.baseline,
+                                                i.target]))  # fmt: skip
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
