@@ -52,7 +52,10 @@ class MunicipalForm(forms.ModelForm):
                 # reads of restricted rows are audited) instead of calling .iterator().
                 field.queryset = Problem.objects.visible_to(principal).prefetch_related("areas")
             elif qs.model is Cause:
-                field.queryset = Cause.objects.filter(problem__municipality=municipality)
+                # Only the causes of problems the principal may read (a restricted
+                # problem's causes are as restricted as it).
+                visible = Problem.objects.visible_to(principal).values("pk")
+                field.queryset = Cause.objects.filter(problem__in=visible)
             elif qs.model._meta.label == "walks.Walk":
                 field.queryset = qs.model.objects.visible_to(principal).prefetch_related("invited")
             elif qs.model is Measure:

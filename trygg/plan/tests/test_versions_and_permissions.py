@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from trygg.core.models import Sensitivity
 from trygg.plan import services
 from trygg.plan.models import FrozenError, PlanVersion
 from trygg.plan.tests.conftest import make_indicator, make_measure
@@ -140,3 +141,22 @@ def test_a_forum_decision_becomes_a_case(pw, world, client):
     assert decision.case.owner_organisation == world.teknik
     assert decision.case.origin_ref == f"plan.decision:{decision.pk}"
     assert f"?origin=plan.decision:{decision.pk}" not in client.get("/plan/forum/").content.decode()
+
+
+def test_a_restricted_problems_causes_stay_out_of_other_organisations_forms(pw):
+    from trygg.plan.forms import MeasureForm
+    from trygg.plan.models import Cause, Problem
+
+    problem = Problem.objects.create(
+        municipality=pw.municipality, owner_organisation=pw.police,
+        sensitivity=Sensitivity.RESTRICTED, title="Narkotikaförsäljning vid skolan",
+    )  # fmt: skip
+    secret = Cause.objects.create(problem=problem, description="Känd säljare i trappuppgång 4")
+    open_problem = Problem.objects.create(
+        municipality=pw.municipality, owner_organisation=pw.fritid,
+        sensitivity=Sensitivity.PARTNERS, title="Skadegörelse",
+    )  # fmt: skip
+    shared = Cause.objects.create(problem=open_problem, description="Få vuxna ute")
+    causes = list(MeasureForm(principal=pw.housing_member).fields["cause"].queryset)
+    assert shared in causes and secret not in causes
+    assert secret in MeasureForm(principal=pw.police_member).fields["cause"].queryset
