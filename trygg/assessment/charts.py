@@ -15,7 +15,7 @@ from trygg.assessment import comparison, services
 from trygg.assessment.comparison import Comparison
 from trygg.assessment.filters import IncidentFilter
 from trygg.assessment.services import SeriesPoint
-from trygg.core import formats
+from trygg.core import disclosure, formats
 
 
 def tick_label(day, granularity: str) -> str:
@@ -33,6 +33,7 @@ def line_chart(
     label_now: str,
     label_last_year: str,
     granularity: str,
+    gap_note: str = "",
     width: int = 720,
     height: int = 240,
 ) -> str:
@@ -42,7 +43,7 @@ def line_chart(
     pad_left, pad_right, pad_top, pad_bottom = 44, 36, 12, 34
     inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
     has_last_year = any(p.last_year is not None for p in points)
-    top = max([1] + [max(p.count, p.last_year or 0) for p in points])
+    top = max([1] + [max(p.count or 0, p.last_year or 0) for p in points])
     step = max(1, _nice(top))
     top = step * -(-top // step)
     n = max(1, len(points) - 1)
@@ -56,7 +57,8 @@ def line_chart(
     def xy(i: int, value: int) -> str:
         return f"{x_of(i):.1f},{y_of(value):.1f}"
 
-    complete = [i for i, p in enumerate(points) if not p.partial]
+    # A suppressed count (None: the public version's "<5") is a gap in the line.
+    complete = [i for i, p in enumerate(points) if not p.partial and p.count is not None]
     # The solid line joins consecutive complete periods; every partial one hangs on a
     # dotted segment from its neighbour.
     runs: list[list[int]] = []
@@ -79,22 +81,35 @@ def line_chart(
         ' stroke="#12355b" stroke-width="2"/>',
         (
             (
-                " ".join(xy(j, points[j].count) for j in (i - 1, i, i + 1) if 0 <= j < len(points)),
+                " ".join(
+                    xy(j, points[j].count or 0)
+                    for j in (i - 1, i, i + 1)
+                    if 0 <= j < len(points) and points[j].count is not None
+                ),
                 f"{x_of(i):.1f}",
-                f"{y_of(points[i].count):.1f}",
+                f"{y_of(points[i].count or 0):.1f}",
             )
             for i, p in enumerate(points)
-            if p.partial
+            if p.partial and p.count is not None
         ),
     )
-    before = (
-        format_html(
-            '<polyline points="{}" class="chart-line chart-line--last-year" fill="none"'
-            ' stroke="#8a4b00" stroke-width="2.5" stroke-dasharray="6 4"/>',
-            " ".join(xy(i, p.last_year or 0) for i, p in enumerate(points)),
-        )
-        if has_last_year
-        else ""
+    before_runs: list[list[int]] = []
+    for i, p in enumerate(points):
+        if p.last_year is None:
+            continue
+        if before_runs and before_runs[-1][-1] == i - 1:
+            before_runs[-1].append(i)
+        else:
+            before_runs.append([i])
+    before = format_html_join(
+        "",
+        '<polyline points="{}" class="chart-line chart-line--last-year" fill="none"'
+        ' stroke="#8a4b00" stroke-width="2.5" stroke-dasharray="6 4"/>',
+        (
+            (" ".join(xy(i, points[i].last_year or 0) for i in run),)
+            for run in before_runs
+            if len(run) > 1
+        ),
     )
     grid = format_html_join(
         "",
@@ -154,6 +169,16 @@ def line_chart(
                 label=label_last_year,
             )
         )
+    if gap_note:
+        y = legend_y + 16 * len(legend)
+        legend.append(
+            format_html(
+                '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
+                lt=width - 190,
+                lty=y + 4,
+                label=gap_note,
+            )
+        )
     if any(p.partial for p in points):
         y = legend_y + 16 * len(legend)
         legend.append(
@@ -195,10 +220,12 @@ def comparison_chart(
     day_counts: Callable[[IncidentFilter], Counter[tuple[dt.date]]],
     *,
     label_now: str,
+    suppress: bool = False,
 ) -> tuple[str, list[SeriesPoint]]:
     """Incidents per day/week/month against the same period last year, both counted from
     the sources that cover both years (all sources, and no last-year line, when none
-    does); partial periods marked."""
+    does); partial periods marked. ``suppress`` (a public output): a period with fewer
+    than the threshold is a gap in its line, never a point."""
     partial = services.partial_periods(f, granularity, comparison.last_complete_day())
     if vs.sources.possible:
         now = services.bucket(day_counts(vs.now), vs.now, granularity)
@@ -206,7 +233,14 @@ def comparison_chart(
     else:
         now, before = services.bucket(day_counts(f), f, granularity), None
     points = services.with_last_year(now, before, granularity, partial)
-    total = sum(p.count for p in points)
+    gaps = False
+    if suppress:
+        for p in points:
+            if p.count is not None and disclosure.is_suppressed(p.count):
+                p.count, gaps = None, True
+            if p.last_year is not None and disclosure.is_suppressed(p.last_year):
+                p.last_year, gaps = None, True
+    total = sum(p.count or 0 for p in points)
     description = _("%(n)s from %(from)s to %(to)s.") % {
         "n": comparison.incidents_text(total),
         "from": formats.date(f.date_from),
@@ -223,6 +257,7 @@ def comparison_chart(
         label_now=label_now,
         label_last_year=_("Last year"),
         granularity=granularity,
+        gap_note=_("Gaps: fewer than %(n)s") % {"n": disclosure.threshold()} if gaps else "",
     )
     return svg, points
 

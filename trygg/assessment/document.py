@@ -129,12 +129,16 @@ def _figures(request: LagesbildRequest) -> _Figures:
 def _chart(fig: _Figures) -> str:
     """Incidents per day, week or month, against the same period last year (the sources
     that cover both years), partial periods marked."""
+    granularity = services.granularity_for(fig.f)
+    if fig.public and granularity == "day":
+        granularity = "week"  # a public chart of single days would be mostly gaps
     svg, _points = charts.comparison_chart(
         fig.f,
         fig.vs_last_year,
-        services.granularity_for(fig.f),
+        granularity,
         lambda flt: fig.counts(flt, "day"),
         label_now=_("This period"),
+        suppress=fig.public,
     )
     return svg
 

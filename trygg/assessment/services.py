@@ -158,8 +158,8 @@ def partial_periods(f: IncidentFilter, granularity: str, last_complete: dt.date)
 @dataclass
 class SeriesPoint:
     period: dt.date
-    count: int
-    last_year: int | None  # None: no comparable figure
+    count: int | None  # None: suppressed (a public output's "<5")
+    last_year: int | None  # None: no comparable figure, or suppressed
     partial: bool = False
 
 

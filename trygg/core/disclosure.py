@@ -32,3 +32,17 @@ def printed(count: int, public: bool = True) -> str:
     public output must suppress it."""
     value = shown(count, public)
     return formats.number(value) if isinstance(value, int) else value
+
+
+def parts(counts: list[int], public: bool = True) -> list[str]:
+    """Counts that add up to a total shown beside them (participants per kind, say), as
+    printed: each below the threshold suppressed, and — when exactly one is — the next
+    smallest too, so that the total minus the others never gives the suppressed one away
+    (secondary suppression)."""
+    if not public:
+        return [formats.number(n) for n in counts]
+    hidden = {i for i, n in enumerate(counts) if is_suppressed(n)}
+    if len(hidden) == 1 and len(counts) > 1:
+        rest = sorted((n, i) for i, n in enumerate(counts) if i not in hidden)
+        hidden.add(rest[0][1])
+    return [f"<{threshold()}" if i in hidden else formats.number(n) for i, n in enumerate(counts)]

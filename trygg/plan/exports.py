@@ -15,6 +15,7 @@ from trygg.assessment import comparison
 from trygg.assessment import services as assessment
 from trygg.assessment.filters import IncidentFilter
 from trygg.cases.models import Case, Origin, State
+from trygg.core import disclosure
 from trygg.core import formats as figures
 from trygg.core.models import Sensitivity
 from trygg.core.permissions import Principal
@@ -311,6 +312,11 @@ def public_data(municipality, plan: ActionPlan) -> dict:
         for i in m.indicators.all():
             p = services.progress(i, services.latest_value(i))
             counts = i.kind in ("incidents", "activities")
+            # A progress share computed from a suppressed count would give it away.
+            hidden = counts and any(
+                v is not None and disclosure.is_suppressed(v)
+                for v in (i.baseline, i.target, p.latest)
+            )
             indicators.append(
                 {
                     "name": i.name,
@@ -318,8 +324,8 @@ def public_data(municipality, plan: ActionPlan) -> dict:
                     "baseline": services.suppress(i.baseline) if counts else _number(i.baseline),
                     "target": services.suppress(i.target) if counts else _number(i.target),
                     "latest": services.suppress(p.latest) if counts else _number(p.latest),
-                    "percent": p.percent,
-                    "reached": p.reached,
+                    "percent": None if hidden else p.percent,
+                    "reached": False if hidden else p.reached,
                 }
             )
         rows.append({"measure": m, "indicators": indicators})

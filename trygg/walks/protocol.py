@@ -9,6 +9,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from trygg.cases import services as cases
+from trygg.core import disclosure
+from trygg.core.roles import Sensitivity
 from trygg.documents import svgmap
 from trygg.documents.rendering import render_pdf
 from trygg.walks.models import Finding, Walk
@@ -90,8 +92,9 @@ def build(walk: Walk, lang: str = "sv") -> tuple[dict, dict[str, bytes | str]]:
                 [_("Status"), walk.get_status_display()],
             ],
             "demo_note": _("Demo data: not a real safety walk.") if walk.is_demo else "",
-            "participants": [[str(label), n] for label, n in walk.participants()],
-            "participants_total": walk.participants_total,
+            # A public walk's protocol is published: small counts are suppressed, and
+            # so is the next one when the total would give a suppressed count away.
+            **public_participants(walk, walk.sensitivity == Sensitivity.PUBLIC),
             "invited": ", ".join(o.name for o in walk.invited.all()),
             "summary": walk.summary,
             "stops": walk.stop_list(),
@@ -123,3 +126,13 @@ def build(walk: Walk, lang: str = "sv") -> tuple[dict, dict[str, bytes | str]]:
 def render(walk: Walk, lang: str = "sv") -> bytes:
     data, files = build(walk, lang)
     return render_pdf("walk_protocol", data, files)
+
+
+def public_participants(walk: Walk, public: bool = True) -> dict:
+    """The participants per kind and in all, as a published protocol prints them."""
+    labels, counts = zip(*walk.participants(), strict=True) if walk.participants() else ((), ())
+    shown = disclosure.parts(list(counts), public)
+    return {
+        "participants": [[str(label), n] for label, n in zip(labels, shown, strict=True)],
+        "participants_total": disclosure.printed(walk.participants_total, public),
+    }

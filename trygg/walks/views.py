@@ -353,7 +353,13 @@ def public_walks(request):
 @require_GET
 def public_walk(request, pk: int):
     walk = get_object_or_404(_public_walks(), pk=pk)
-    return render(request, "walks/public/detail.html", _protocol_context(walk))
+    published = walk_protocol.public_participants(walk)
+    context = {
+        **_protocol_context(walk),
+        "participants_public": published["participants"],
+        "participants_total_public": published["participants_total"],
+    }
+    return render(request, "walks/public/detail.html", context)
 
 
 @require_GET

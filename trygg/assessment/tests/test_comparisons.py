@@ -272,3 +272,31 @@ def test_the_analysis_follows_the_filter_and_says_what_it_is(bro, sources, clien
         "Kategorier: Brand och anlagd brand, Stöld",
         "Källor: alla",
     ]
+
+
+def test_a_public_chart_never_plots_a_small_count(bro, sources):
+    from trygg.assessment import charts
+
+    # 3 incidents in January, 12 in February, 7 in March (and the same a year before).
+    days = ["2026-01-05"] * 3 + ["2026-02-10"] * 12 + ["2026-03-03"] * 7
+    last = [d.replace("2026", "2025") for d in days]
+    write_incidents(
+        sources["housing"],
+        rows("a", "theft", days) + rows("b", "theft", last),
+        covers=(D(2025, 1, 1), D(2026, 3, 31)),
+    )
+    f = IncidentFilter(bro.pk, D(2026, 1, 1), D(2026, 3, 31))
+    vs = comparison.compare(
+        f, f.last_year(), "förra året", lambda x: services.total(coordinator(), x)
+    )
+
+    def daily(flt):
+        return services.summary_counts(flt, "day")
+
+    with translation.override("sv"):
+        svg, points = charts.comparison_chart(f, vs, "month", daily, label_now="Nu", suppress=True)
+    assert [p.count for p in points] == [None, 12, 7]
+    assert [p.last_year for p in points] == [None, 12, 7]
+    assert "Luckor: färre än 5" in svg
+    _svg, exact = charts.comparison_chart(f, vs, "month", daily, label_now="Nu")
+    assert [p.count for p in exact] == [3, 12, 7]

@@ -29,3 +29,11 @@ def test_the_public_lagesbild_sections_read_public_records_only(bro):
     request = SectionRequest(bro, dt.date(2026, 1, 1), dt.date(2026, 1, 31), public=True)
     assert request.reader.public_only
     assert not SectionRequest(bro, request.date_from, request.date_to, False).reader.public_only
+
+
+def test_parts_that_add_up_get_secondary_suppression():
+    # One small count beside a total: the next smallest is hidden too.
+    assert disclosure.parts([12, 3, 6]) == ["12", "<5", "<5"]
+    assert disclosure.parts([12, 3, 2]) == ["12", "<5", "<5"]
+    assert disclosure.parts([12, 7, 6]) == ["12", "7", "6"]
+    assert disclosure.parts([3, 6], public=False) == ["3", "6"]

@@ -198,3 +198,12 @@ def test_the_public_page_shows_only_decided_measures(pw, client):
     make_measure(pw, title="Tillagd efter beslutet")
     page = client.get("/atgardsplan/").content.decode()
     assert "Beslutad åtgärd" in page and "Tillagd efter beslutet" not in page
+
+
+def test_no_progress_share_is_computed_from_a_suppressed_count(pw, client):
+    measure = make_measure(pw, title="Lovaktiviteter")
+    make_indicator(measure, kind="activities", name="Aktiviteter", baseline=2, target=8)
+    services.decide(pw.plan, pw.coordinator, decided_by="KS", decided_on=dt.date(2026, 2, 1))
+    data = exports.public_data(pw.municipality, pw.plan)
+    indicator = data["rows"][0]["indicators"][0]
+    assert indicator["baseline"] == "<5" and indicator["percent"] is None

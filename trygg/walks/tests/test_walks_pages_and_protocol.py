@@ -164,6 +164,11 @@ def test_publishing_puts_the_protocol_on_the_public_site(world, walked, client):
     assert walked.title in listing
     page = client.get(f"/trygghetsvandringar/{walked.pk}/").content.decode()
     assert "Lampan är bytt." in page and "Upplands-Brohus" in page
+    # 12 residents and 2 police: the police count is suppressed, and the total 14 does
+    # not give it away (the other kinds are hidden too, zeros included).
+    assert "Boende 12, Polisen &lt;5" in page and "Polisen 2" not in page
+    published = protocol.public_participants(walked)
+    assert published["participants_total"] == "14"
     photo = walked.findings.first().photos.first()
     assert client.get(f"/trygghetsvandringar/foto/{photo.pk}.jpg").status_code == 200
     services.unpublish(walked, world.coordinator)
