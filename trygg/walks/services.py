@@ -268,21 +268,25 @@ def sync_finding(
     routed to whoever must fix it; if no rule routes it, it waits for the coordinator."""
     if not can_edit(principal, walk):
         raise PermissionDenied
-    existing = Finding.objects.filter(client_id=client_id).select_related("walk").first()
+    existing = _stored_finding(walk, client_id)
     if existing is not None:
-        if existing.walk_id != walk.pk:
-            raise SyncError(_("This finding belongs to another walk."))
         return existing, False
     values = _parse_payload(walk, payload)
     try:
         with transaction.atomic():
             finding = Finding(walk=walk, client_id=client_id, captured_by=principal.user, **values)
-            finding.full_clean(exclude=["case"])
+            # Uniqueness is the database's to decide (below): a check here would race a
+            # concurrent delivery of the same finding and refuse it as "already exists".
+            finding.full_clean(exclude=["case"], validate_unique=False)
             finding.save()
             _route(finding, principal)
     except IntegrityError:
-        # The same client_id arrived at the same moment by another request.
-        return Finding.objects.get(client_id=client_id, walk=walk), False
+        # The same client_id arrived at the same moment by another request: a duplicate
+        # delivery is a success with the stored finding.
+        stored = _stored_finding(walk, client_id)
+        if stored is None:
+            raise
+        return stored, False
     except ValidationError as exc:
         raise SyncError(exc.messages) from exc
     if walk.status == WalkStatus.PLANNED and walk.date <= timezone.localdate():
@@ -290,6 +294,15 @@ def sync_finding(
             Walk.objects.filter(pk=walk.pk, status=WalkStatus.PLANNED), status=WalkStatus.WALKED
         )
     return finding, True
+
+
+def _stored_finding(walk: Walk, client_id: uuid.UUID) -> Finding | None:
+    """The finding already stored under ``client_id`` (None: none yet); SyncError if it
+    belongs to another walk."""
+    existing = Finding.objects.filter(client_id=client_id).select_related("walk").first()
+    if existing is not None and existing.walk_id != walk.pk:
+        raise SyncError(_("This finding belongs to another walk."))
+    return existing
 
 
 def _case_text(finding: Finding) -> str:

@@ -169,3 +169,58 @@ def test_the_capture_payload_lists_walks_categories_and_what_is_synced(world, wa
     assert {i["kind"] for i in mine["items"]} == {"check", "score"}
     assert len([i for i in mine["items"] if i["kind"] == "score"]) == 9  # Safetipin
     assert {c["label"] for c in data["categories"]} >= {"Belysning", "Klotter och skadegörelse"}
+
+
+def test_a_delivery_racing_another_is_a_success_not_an_error(world, walk, leader, monkeypatch):
+    """Two deliveries of one finding at the same moment: the second passed the "already
+    stored?" check before the first committed. It must answer 200 with the stored finding
+    (a 422 would make the phone give up on the finding's photos)."""
+    from trygg.walks import services as walk_services
+
+    client_id = uuid.uuid4()
+    assert put(leader, walk, client_id, finding_payload(world)).status_code == 201
+    real = walk_services._stored_finding
+    calls = []
+
+    def not_yet_visible(w, cid):
+        calls.append(cid)
+        return None if len(calls) == 1 else real(w, cid)  # the first look misses it
+
+    monkeypatch.setattr(walk_services, "_stored_finding", not_yet_visible)
+    again = put(leader, walk, client_id, finding_payload(world))
+    assert again.status_code == 200, again.content
+    assert again.json()["created"] is False and Finding.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_deliveries_store_one_finding_and_all_succeed(world, walk):
+    """Real concurrency (PostgreSQL; SQLite serialises writers): 20 threads PUT the same
+    finding at once."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers: PostgreSQL")
+    client_id = uuid.uuid4()
+    payload = finding_payload(world)
+    statuses: list[int] = []
+    barrier = threading.Barrier(20)
+
+    def deliver():
+        from django.db import connections
+
+        client = Client()
+        client.force_login(world.coordinator.user)
+        barrier.wait()
+        statuses.append(put(client, walk, client_id, payload).status_code)
+        connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200] * 19 + [201]
+    assert Finding.objects.filter(client_id=client_id).count() == 1
