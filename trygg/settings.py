@@ -62,6 +62,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)
 # Set when a reverse proxy terminates TLS and sends X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER_ENABLED = env_bool("SECURE_PROXY_SSL_HEADER", False)
+# The reverse proxies (addresses or networks) whose X-Forwarded-For names the client;
+# from any other peer the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # Where the embedded database, uploaded files and collected static files live unless set
 # one by one below: var/ in a source checkout, else var/ in the working directory (an
 # installed package never writes into site-packages).
@@ -189,6 +192,8 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
 
 MIDDLEWARE = [
+    # First: every later step (audit, login lockout, rate limits) sees the client.
+    "trygg.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -3,8 +3,10 @@ context (who acts, from where) for every request."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -16,9 +18,53 @@ GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: behind a reverse proxy, configure it to set REMOTE_ADDR
-    # (gunicorn --forwarded-allow-ips) rather than trusting a header anyone can send.
+    # REMOTE_ADDR, which TrustedProxyMiddleware sets to the client's address when the
+    # request came through a proxy listed in TRUSTED_PROXIES (never from a header that
+    # anyone else sent).
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _networks(entries: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip()]
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy every request comes from the proxy: then the audit log's
+    "from where", the login lockout and the public rate limit would all see one address.
+    When the peer is a trusted proxy (``TRUSTED_PROXIES``: addresses or networks), the
+    client is the right-most address in X-Forwarded-For that is not itself a trusted
+    proxy; from any other peer the header is ignored (anyone can send it)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.trusted = _networks(list(getattr(settings, "TRUSTED_PROXIES", [])))
+
+    def _is_trusted(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in self.trusted)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        peer = _address(request.META.get("REMOTE_ADDR", ""))
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if self.trusted and peer is not None and self._is_trusted(peer) and forwarded:
+            hops = [_address(part) for part in forwarded.split(",")]
+            client = None
+            for hop in reversed(hops):
+                if hop is None:
+                    break  # a garbled hop: trust nothing before it
+                client = hop
+                if not self._is_trusted(hop):
+                    break
+            if client is not None:
+                request.META["TRYGG_PROXY_ADDR"] = request.META["REMOTE_ADDR"]
+                request.META["REMOTE_ADDR"] = str(client)
+        return self.get_response(request)
 
 
 class ActiveMembershipMiddleware:
