@@ -19,6 +19,8 @@ from trygg.incidents.taxonomy import Category
 router = Router(tags=["lägesbild"])
 
 MAX_PAGE_SIZE = 1000
+# Beyond this a page lies past any database (and past a 64-bit offset).
+MAX_PAGE = 10_000_000
 
 
 class FilterParams(Schema):
@@ -82,8 +84,8 @@ def list_incidents(
     """Positions known only to the municipality (the police feed's centroids) are
     returned without coordinates. ``format=geojson`` returns a FeatureCollection."""
     f = _filter(request)
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise HttpError(422, f"page ≥ 1 and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise HttpError(422, f"1 ≤ page ≤ {MAX_PAGE} and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}")
     qs = services.incidents(request.principal, f).order_by("-pk")
     count = qs.count()
     start = (page - 1) * page_size

@@ -24,6 +24,8 @@ class Week:
         if not m:
             raise ValueError(f"not an ISO week: {text!r}")
         year, week = int(m.group(1)), int(m.group(2))
+        if not 1900 <= year <= 2100:
+            raise ValueError(f"{text!r}: the year must be between 1900 and 2100")
         if not 1 <= week <= weeks_in(year):
             raise ValueError(f"{year} has no week {week}")
         return cls(year, week)

@@ -33,6 +33,7 @@ from trygg.cases.open311 import keys
 from trygg.cases.open311.serialise import errors, respond
 from trygg.core import ratelimit
 from trygg.core.models import Municipality
+from trygg.core.params import MAX_ID
 from trygg.core.services import locate_area
 from trygg.core.tenancy import UnknownMunicipality, municipality_for
 
@@ -241,15 +242,26 @@ def _record(request, row: dict, last_note: str, photo_id: int | None) -> dict:
 
 
 def _parse_when(name: str, raw: str) -> dt.datetime:
-    value = parse_datetime(raw.strip().replace(" ", "+"))
-    if value is None:
-        day = parse_date(raw.strip())
-        if day is None:
-            raise Open311Error(400, f"{name} must be a date and time in ISO 8601 (W3C) format")
-        value = dt.datetime.combine(day, dt.time())
+    problem = f"{name} must be a date and time in ISO 8601 (W3C) format"
+    try:
+        # A well-formed but impossible value (30 February, offset +99:00) is a ValueError.
+        value = parse_datetime(raw.strip().replace(" ", "+"))
+        if value is None:
+            day = parse_date(raw.strip())
+            if day is None:
+                raise Open311Error(400, problem)
+            value = dt.datetime.combine(day, dt.time())
+    except ValueError as exc:
+        raise Open311Error(400, f"{problem}: {exc}") from exc
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
+
+
+def _is_id(text: str) -> bool:
+    """An id as Open311 clients send it: ASCII digits ("٣" is a digit to Python), within
+    the database's range."""
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID
 
 
 def _split(raw: str | None) -> list[str]:
@@ -261,7 +273,7 @@ def _query_requests(request, municipality):
     qs = services.public_cases(municipality)
     ids = _split(params.get("service_request_id"))
     if ids:  # "If provided, other parameters are ignored."
-        if not all(i.isdigit() for i in ids):
+        if not all(_is_id(i) for i in ids):
             raise Open311Error(400, "service_request_id must be numeric")
         return qs.filter(pk__in=ids).order_by("-created_at", "-pk")
     codes = _split(params.get("service_code"))
@@ -310,7 +322,7 @@ def service_request(request, fmt, service_request_id):
     municipality = _jurisdiction(request)
     records = (
         _records(request, services.public_cases(municipality).filter(pk=service_request_id))
-        if service_request_id.isdigit()
+        if _is_id(service_request_id)
         else []
     )
     if not records:

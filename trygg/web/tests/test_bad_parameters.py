@@ -62,3 +62,25 @@ def test_a_lagesbild_period_out_of_range_is_refused_with_a_note_not_a_500(coordi
         assert response.status_code < 500, url
     page = coordinator.get(f"/lagesbild/?from={date_from}&to={date_to}").content.decode()
     assert "1900-01-01" in page  # the note says which dates Trygg takes
+
+
+# Each found answering 500 by a probe of the running product (issue 17).
+MALFORMED = [
+    "/open311/v2/requests.json?jurisdiction_id=0139&start_date=2026-02-30T00:00:00Z",
+    "/open311/v2/requests.json?jurisdiction_id=0139&start_date=2026-01-01T00:00:00%2B99:00",
+    "/open311/v2/requests.json?jurisdiction_id=0139&service_request_id=%D9%A3",
+    "/open311/v2/requests/99999999999999999999999.json?jurisdiction_id=0139",
+    "/api/v1/incidents?page=9223372036854775808",
+    "/api/v1/incidents?page_size=99999999999999999999",
+    "/api/v1/incidents?date_from=9999-12-31&date_to=9999-12-31",
+    "/api/v1/observations?week=9999-W52",
+    "/api/v1/observations?week=0001-W01",
+    "/api/v1/cases/99999999999999999999999",
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED)
+def test_malformed_input_is_refused_not_a_500(coordinator, url):
+    coordinator.raise_request_exception = False
+    response = coordinator.get(url)
+    assert response.status_code in (400, 404, 422), (url, response.status_code)
