@@ -140,6 +140,12 @@ class ModerationForm(forms.Form):
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    address = forms.CharField(
+        label=_("Address as it will be shown"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: only the area is shown."),
+    )
 
 
 class CaseFilterForm(forms.Form):

@@ -286,6 +286,7 @@ def moderation(request):
                     principal,
                     approve=request.POST.get("decision") == "approve",
                     description=form.cleaned_data["description"],
+                    address=form.cleaned_data["address"],
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -307,7 +308,12 @@ def moderation(request):
         .order_by("created_at")
     )
     items = [
-        (c, ModerationForm(prefix=f"m{c.pk}", initial={"description": c.description}))
+        (
+            c,
+            ModerationForm(
+                prefix=f"m{c.pk}", initial={"description": c.description, "address": c.address}
+            ),
+        )
         for c in pending
     ]
     return render(request, "cases/moderation.html", {"items": items})

@@ -232,7 +232,8 @@ def _record(request, row: dict, last_note: str, photo_id: int | None) -> dict:
         "requested_datetime": iso(row["created_at"]),
         "updated_datetime": iso(row["updated_at"]),
         "expected_datetime": iso(expected) if is_open else None,
-        "address": row["address"] or row["area__name"] or "",
+        # What the client typed is published only once a moderator approved it.
+        "address": (row["address"] if approved else "") or row["area__name"] or "",
         "address_id": "",
         "zipcode": "",
         "lat": row["lat"],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +52,12 @@ def _stored(message: str, **params) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         text = _(message)
     return text % params if params else text
+
+
+def plain_text(value: str) -> str:
+    """Text as a person typed it: no NUL or other control characters (line breaks and
+    tabs kept), trimmed. What another app sends may carry anything."""
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
 
 
 def _check_text(value: str, field: str) -> None:
@@ -101,11 +108,21 @@ def create_case(
         principal is None or not principal.has(Permission.CREATE)
     ):
         raise PermissionDenied
-    description = (description or "").strip()
+    description = plain_text(description or "")
+    address = plain_text(address or "")
     if not description:
         raise ValidationError({"description": _("Describe what feels unsafe.")})
     _check_text(description, "description")
     _check_text(address, "address")
+    attributes = {
+        code: [plain_text(str(v)) for v in value]
+        if isinstance(value, list)
+        else plain_text(str(value))
+        for code, value in (attributes or {}).items()
+    }
+    for code, value in attributes.items():
+        for text in value if isinstance(value, list) else [value]:
+            _check_text(text, f"attribute[{code}]")
     area = locate_area(municipality, lat, lon)
     if area is None:
         raise ValidationError({"lat": _("The place is outside the municipality.")})
@@ -379,12 +396,22 @@ def merge(duplicate: Case, into: Case, principal: Principal) -> CaseUpdate:
 
 @transaction.atomic
 def moderate(
-    case: Case, principal: Principal, *, approve: bool, description: str | None = None
+    case: Case,
+    principal: Principal,
+    *,
+    approve: bool,
+    description: str | None = None,
+    address: str | None = None,
 ) -> None:
-    """Approve a resident's text for publication (optionally with personal details
-    edited out), or withhold it. The case itself stays and is worked on either way."""
+    """Approve a resident's text and address for publication (optionally with personal
+    details edited out), or withhold them. The case itself stays and is worked on either
+    way."""
     if not principal.has(Permission.MODERATE) or not can_view(principal, case):
         raise PermissionDenied
+    if address is not None and plain_text(address) != case.address:
+        address = plain_text(address)[:200]
+        _check_text(address, "address")
+        case.address = address
     if description is not None and description.strip() != case.description:
         description = description.strip()
         if not description:

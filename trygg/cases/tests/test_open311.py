@@ -11,6 +11,7 @@ from io import StringIO
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -409,3 +410,32 @@ def test_a_key_prefix_never_reads_as_a_command_line_option():
     from trygg.core.tokens import new_secret
 
     assert not any(new_secret("o311_")[1].startswith("-") for _ in range(2000))
+
+
+def test_an_address_is_published_only_once_moderated_and_moderators_can_edit_it(world, client, key):
+    response = _post(client, key, address_string="Bryggavägen 12, port B, Anna Andersson")
+    case_id = js(response)[0]["service_request_id"]
+    case = Case.objects.get(pk=case_id)
+    listed = js(client.get(f"{BASE}/requests/{case_id}.json"))[0]
+    assert "Bryggavägen" not in listed["address"]  # pending: the area only
+    services.moderate(case, world.coordinator, approve=True, address="Bryggavägen 12")
+    listed = js(client.get(f"{BASE}/requests/{case_id}.json"))[0]
+    assert listed["address"] == "Bryggavägen 12"
+
+
+def test_attribute_values_and_control_characters_from_another_app(world, client, key):
+    response = _post(
+        client, key, description="Mörkt\x00 vid\x07 porten\u200b", address_string="Port\x1b B"
+    )
+    case = Case.objects.get(pk=js(response)[0]["service_request_id"])
+    assert "\x00" not in case.description and "\x07" not in case.description
+    assert case.address == "Port B"
+    # Personal data in any free text, attribute values included, is refused.
+    refused = _post(client, key, address_string="Ring 070-123 45 67")
+    assert refused.status_code == 400
+    with pytest.raises(ValidationError):
+        services.create_case(
+            world.municipality, category=world.categories["belysning"], lat=BRO_MUNICIPAL[0],
+            lon=BRO_MUNICIPAL[1], description="Lampa", origin=Origin.OPEN311,
+            attributes={"note": "ring 19121212-1212"},
+        )  # fmt: skip
