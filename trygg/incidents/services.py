@@ -446,6 +446,10 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
         job.finished_at = timezone.now()
         if job.status == ImportStatus.DONE:
             job.rows_done = job.rows_total
+        if job.upload:
+            # The uploaded file may hold what the import masked (names, phone numbers in
+            # free text): it is not kept once read — the job keeps its name and hash.
+            job.upload.delete(save=False)
         job.save()
     return job
 

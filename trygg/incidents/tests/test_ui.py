@@ -57,6 +57,9 @@ def test_coordinator_uploads_a_file_and_the_worker_imports_it(
     assert job.status == ImportStatus.DONE, job.errors
     assert job.created_count == 2
     assert Incident.objects.filter(source=housing_source).count() == 2
+    # The uploaded file is not kept once read (it may hold what the import masked).
+    assert not job.upload and not any(p.is_file() for p in tmp_path.rglob("*"))
+    assert job.file_name == "log.csv" and len(job.file_sha256) == 64
 
     page = client.get(f"/incidents/imports/{job.pk}/").content.decode()
     assert "2 nya" in page or "2 new" in page
@@ -78,6 +81,7 @@ def test_a_bad_upload_shows_row_errors_and_imports_nothing(
     page = client.get(f"/incidents/imports/{job.pk}/").content.decode()
     assert "unreadable date" in page
     assert not Incident.objects.filter(source=housing_source).exists()
+    assert not job.upload and not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
 def test_upload_form_validation(client, housing_source):
