@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from trygg.core.models import AuditAction, AuditEntry
+from trygg.core.models import AuditAction, AuditEntry, SensitiveRecord
 
 if TYPE_CHECKING:
     from trygg.core.permissions import Principal
@@ -331,3 +331,49 @@ def record_event(
     )
     entry.save()
     return entry
+
+
+# --- Showing the log ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """An audit entry as a reader of the log may see it: a record they may not read
+    keeps its kind, id and which fields changed — never its text or values."""
+
+    entry: AuditEntry
+    record: str
+    changes: dict[str, JSONValue] | list[str]
+    withheld: bool
+
+
+def for_reader(entries: Iterable[AuditEntry], principal: Principal) -> list[ShownEntry]:
+    """``entries`` with what the principal may not read withheld: entries about records of
+    a sensitive model that the principal cannot read now (restricted to others, or
+    deleted)."""
+    entries = list(entries)
+    wanted: dict[type[models.Model], set[str]] = {}
+    for e in entries:
+        model = e.content_type.model_class() if e.content_type else None
+        if model is not None and issubclass(model, SensitiveRecord):
+            wanted.setdefault(model, set()).add(e.object_id)
+    readable: dict[type[models.Model], set[str]] = {}
+    for model, ids in wanted.items():
+        numeric = [int(i) for i in ids if i.isdigit()]
+        visible = model._default_manager.visible_to(principal)  # type: ignore[attr-defined]
+        readable[model] = {
+            str(pk) for pk in visible.filter(pk__in=numeric).values_list("pk", flat=True)
+        }
+    shown = []
+    for e in entries:
+        model = e.content_type.model_class() if e.content_type else None
+        withheld = model in readable and e.object_id not in readable[model]
+        shown.append(
+            ShownEntry(
+                entry=e,
+                record="" if withheld else e.object_repr,
+                changes=sorted(e.changes) if withheld else e.changes,
+                withheld=withheld,
+            )
+        )
+    return shown

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from trygg.core import services
+from trygg.core import audit, services
 from trygg.core.guards import member_required
 from trygg.core.middleware import SESSION_KEY
 from trygg.core.models import (
@@ -200,6 +200,8 @@ def audit_log(request):
         "web/audit_log.html",
         {
             "page": page,
+            # A record the reader may not read: its kind and id, never its text or values.
+            "shown": audit.for_reader(page.object_list, principal),
             "actions": AuditAction.choices,
             "action": action,
             "actor": actor,

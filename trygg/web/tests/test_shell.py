@@ -248,3 +248,21 @@ def test_security_headers(client, demo):
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_audit_log_withholds_what_the_administrator_may_not_read(client, demo):
+    """A restricted record of another organisation: the log shows that it changed and
+    which fields, never its text or values (the administrator is not named)."""
+
+    police = Organisation.objects.get(municipality=demo, name__startswith="Polisen")
+    Notice.objects.create(
+        municipality=demo,
+        owner_organisation=police,
+        sensitivity=Sensitivity.RESTRICTED,
+        title="Hemlig insats vid Bro centrum",
+        body="Spaning fredag kväll",
+    )
+    login(client, "admin")
+    html = client.get("/audit/?action=create").content.decode()
+    assert "Hemlig insats" not in html and "Spaning fredag" not in html
+    assert "begränsad: undanhållen" in html or "restricted: withheld" in html
