@@ -121,6 +121,9 @@ PHOTO_MAX_MB = env_int("PHOTO_MAX_MB", 15)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 2048)
 # A photo's pixel count is checked from its header before decoding (decompression bombs).
 PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40)
+# A background job still "running" after this long was left by a worker that died: the
+# scheduler's housekeeping (and manage.py repair_jobs) marks it failed, to be retried.
+JOB_LEASE_MINUTES = env_int("JOB_LEASE_MINUTES", 120)
 # Cases: a resident's e-mail is erased this many days after the case closed (PRIVACY §2).
 CASE_EMAIL_RETENTION_DAYS = env_int("CASE_EMAIL_RETENTION_DAYS", 90)
 # Possible duplicates: same category within this many metres and days.

@@ -11,9 +11,11 @@ the job with ``web/_job_status.html``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +103,52 @@ def running(job: BackgroundJob, *, failure: str = "") -> Iterator[BackgroundJob]
         raise
     if not job.is_finished:
         job.mark_done()
+
+
+# --- Jobs a crashed worker left behind ------------------------------------------------
+
+
+def job_models() -> list[type[BackgroundJob]]:
+    """Every concrete kind of background job (imports, documents, protocols, …)."""
+    found: list[type[BackgroundJob]] = []
+    pending: list[type[BackgroundJob]] = list(BackgroundJob.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model._meta.abstract:
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label)
+
+
+def stuck(now: dt.datetime | None = None) -> list[BackgroundJob]:
+    """Jobs still "running" longer than the lease (``JOB_LEASE_MINUTES``): the worker that
+    took them is gone (killed, out of memory, the machine restarted)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.JOB_LEASE_MINUTES)
+    out: list[BackgroundJob] = []
+    for model in job_models():
+        out.extend(
+            model._base_manager.filter(status=JobStatus.RUNNING, started_at__lt=limit).order_by(
+                "started_at"
+            )
+        )
+    return out
+
+
+def repair(now: dt.datetime | None = None) -> list[BackgroundJob]:
+    """Mark every stuck job failed, with a message saying so — it can then be retried
+    (documents, protocols) or its file uploaded again (imports); no page polls for ever."""
+    repaired = stuck(now)
+    for job in repaired:
+        job.mark_failed(
+            str(
+                _(
+                    "The worker stopped while running this job (it ran longer than "
+                    "%(minutes)s minutes without finishing). Nothing of it was kept; "
+                    "try again."
+                )
+                % {"minutes": settings.JOB_LEASE_MINUTES}
+            )
+        )
+        log.warning("%s %s was stuck running: marked failed", type(job).__name__, job.pk)
+    return repaired
