@@ -166,12 +166,17 @@ def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], 
         raise ImportRefused([RowIssue(0, "", f"unknown encoding {encoding!r}")]) from exc
     if "\x00" in text:
         raise ImportRefused([RowIssue(0, "", "the file is not a text (CSV) file")])
-    sample = text[:20_000]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # Only the delimiter is guessed, from the header line outside quotes; quoting is RFC
+    # 4180's ("" inside a quoted field is one "), never sniffed (csv.Sniffer on one line
+    # guesses escape characters and corrupts doubled quotes).
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=_delimiter(text.split("\n", 1)[0]),
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
     try:
         header = next(reader)
     except StopIteration:
@@ -183,6 +188,20 @@ def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], 
     except csv.Error as exc:
         raise ImportRefused([RowIssue(reader.line_num, "", f"unreadable CSV: {exc}")]) from exc
     return header, cast(list[list[object]], rows)
+
+
+def _delimiter(header: str) -> str:
+    """The separator a header line uses: the most frequent of ; , and tab outside quotes
+    (a header with none of them is one column: the comma is as good as any)."""
+    outside, quoted = [], False
+    for ch in header:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            outside.append(ch)
+    counts = {d: outside.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ";"))
+    return best if counts[best] else ","
 
 
 def read_table(
@@ -197,6 +216,8 @@ def _read_xlsx(data: bytes) -> tuple[list[str], list[list[object]]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportRefused([RowIssue(0, "", f"not a readable XLSX workbook ({exc})")]) from exc
+    if not workbook.worksheets:
+        raise ImportRefused([RowIssue(0, "", "the workbook has no worksheet")])
     sheet = workbook.worksheets[0]
     rows_iter = sheet.iter_rows(values_only=True)
     header_row = next(rows_iter, None)
