@@ -97,3 +97,18 @@ def test_every_page_reachable_from_the_navigation_is_accessible(page, site, user
     problems = {path: v for path, v in found.items() if v}
     assert problems == {}
     assert page.js_errors == []
+
+
+def test_names_from_data_are_text_in_map_tooltips(page, site):
+    """An area named like HTML is shown as those characters, never run as HTML."""
+    from trygg.core.models import Area
+
+    area = Area.objects.filter(municipality__code="0139").order_by("name").first()
+    area.name = '<img src=x id="injected" onerror="document.title=\'pwned\'">'
+    area.save()
+    log_in(page, site, "samordnare")
+    page.goto(f"{site}/areas/")
+    page.locator(".area-label").first.wait_for()
+    assert page.locator("#injected").count() == 0
+    assert page.title() != "pwned"
+    assert any("<img" in t for t in page.locator(".area-label").all_inner_texts())

@@ -20,16 +20,16 @@
           style: function (f) { return { stroke: false, fillColor: hotColours[f.properties["class"]], fillOpacity: 0.75 }; },
           onEachFeature: function (f, layer) {
             var c = f.properties["class"];
-            layer.bindTooltip((c > 0 ? "+" : "") + f.properties.z + " z, " + [90, 95, 99][Math.abs(c) - 1] + " % " + d.labelConfidence);
+            layer.bindTooltip(TryggMap.text((c > 0 ? "+" : "") + f.properties.z + " z, " + [90, 95, 99][Math.abs(c) - 1] + " % " + d.labelConfidence));
           },
         }).addTo(map);
         var density = L.geoJSON(layers.density, {
           style: function (f) { return { stroke: false, fillColor: densityColours[f.properties.level], fillOpacity: 0.6 }; },
-          onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.per_km2 + " " + d.labelPerKm2); },
+          onEachFeature: function (f, layer) { layer.bindTooltip(TryggMap.text(f.properties.per_km2 + " " + d.labelPerKm2)); },
         });
         var emerging = L.geoJSON(layers.emerging, {
           style: function (f) { return { stroke: false, fillColor: emergingColours[f.properties.pattern] || "#999", fillOpacity: 0.75 }; },
-          onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.pattern + (f.properties.sign < 0 ? " (cold)" : "")); },
+          onEachFeature: function (f, layer) { layer.bindTooltip(TryggMap.text(f.properties.pattern + (f.properties.sign < 0 ? " (cold)" : ""))); },
         });
         var zones = L.layerGroup((layers.near_repeat_zones ? layers.near_repeat_zones.features : []).map(function (f) {
           var c = f.geometry.coordinates;

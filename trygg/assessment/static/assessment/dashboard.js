@@ -32,14 +32,14 @@
           var fig = data.areas[String(feature.properties.id)] || { count: 0, rate: null };
           var text = feature.properties.name + ": " + fig.count + " " + d.labelIncidents;
           if (fig.rate !== null && fig.rate !== undefined) { text += " (" + fig.rate + " " + d.labelPer1000 + ")"; }
-          layer.bindTooltip(text, { sticky: true });
+          layer.bindTooltip(TryggMap.text(text), { sticky: true });
         },
       }).addTo(map);
       var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
       data.points.features.forEach(function (f) {
         var c = f.geometry.coordinates;
         var marker = L.circleMarker([c[1], c[0]], { radius: 5, color: "#8a1538", weight: 1, fillOpacity: 0.8 });
-        marker.bindPopup(f.properties.label + ", " + f.properties.date);
+        marker.bindPopup(TryggMap.text(f.properties.label + ", " + f.properties.date));
         cluster.addLayer(marker);
       });
       cluster.addTo(map);

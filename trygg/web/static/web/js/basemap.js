@@ -37,5 +37,13 @@
     return map;
   }
 
-  window.TryggMap = { create: create };
+  // Text from data (an area's or a category's name) goes into tooltips and popups as
+  // text, never as HTML: Leaflet sets a string as innerHTML.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
+  window.TryggMap = { create: create, text: text };
 })();

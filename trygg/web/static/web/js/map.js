@@ -20,7 +20,7 @@
             return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.18 };
           },
           onEachFeature: function (feature, featureLayer) {
-            featureLayer.bindTooltip(feature.properties.name, {
+            featureLayer.bindTooltip(TryggMap.text(feature.properties.name), {
               permanent: true, direction: "center", className: "area-label",
             });
           },
