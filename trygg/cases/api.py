@@ -89,7 +89,9 @@ def get_case(request: HttpRequest, case_id: int):
 class UpdateIn(Schema):
     state: str | None = None
     text: str = ""
-    is_public: bool = True
+    # Internal unless the caller says otherwise: another system's note is not published
+    # by default.
+    is_public: bool = False
     decided_action: str | None = None
 
 

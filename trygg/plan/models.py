@@ -76,7 +76,11 @@ class Evidence(models.Model):
         return self.label
 
     def clean(self):
-        if self.link and not self.link.startswith("/"):
+        # A path of this site only: "//other.host/…" and "/\\other.host" are other sites
+        # to a browser.
+        if self.link and (
+            not self.link.startswith("/") or self.link[1:2] in ("/", "\\") or "\\" in self.link
+        ):
             raise ValidationError({"link": _("Link to a page in Trygg (starting with /).")})
 
 

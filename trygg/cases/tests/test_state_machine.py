@@ -191,6 +191,14 @@ def test_the_api_lists_cases_and_takes_updates_with_a_token(world, lamp, client)
         HTTP_AUTHORIZATION=f"Bearer {other}",
     )
     assert denied.status_code == 403
+    # A note another system sends without saying is internal, never published by default.
+    note = client.post(
+        f"/api/v1/cases/{lamp.pk}/updates",
+        {"text": "Beställt ny armatur, kostnadsställe 4711."},
+        content_type="application/json",
+        **auth,
+    )
+    assert note.status_code == 201 and note.json()["is_public"] is False
 
 
 @pytest.mark.parametrize("note", ["", "Vi byter armaturen i vecka 12."])

@@ -160,3 +160,29 @@ def test_a_restricted_problems_causes_stay_out_of_other_organisations_forms(pw):
     causes = list(MeasureForm(principal=pw.housing_member).fields["cause"].queryset)
     assert shared in causes and secret not in causes
     assert secret in MeasureForm(principal=pw.police_member).fields["cause"].queryset
+
+
+@pytest.mark.parametrize(
+    ("link", "ok"),
+    [
+        ("/lagesbild/?from=2026-01-01", True),
+        ("//evil.example/phish", False),
+        ("/\\evil.example", False),
+        ("https://evil.example", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_evidence_links_stay_on_this_site(pw, link, ok):
+    from django.core.exceptions import ValidationError as Invalid
+
+    from trygg.plan.models import Evidence, Problem
+
+    problem = Problem.objects.create(
+        municipality=pw.municipality, owner_organisation=pw.fritid, title="Skadegörelse"
+    )
+    evidence = Evidence(problem=problem, kind="incidents", label="Lägesbilden", link=link)
+    if ok:
+        evidence.full_clean()
+    else:
+        with pytest.raises(Invalid):
+            evidence.full_clean()
