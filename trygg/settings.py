@@ -131,6 +131,8 @@ CASE_DUPLICATE_RADIUS_M = env_int("CASE_DUPLICATE_RADIUS_M", 50)
 CASE_DUPLICATE_DAYS = env_int("CASE_DUPLICATE_DAYS", 60)
 # Public reports per client address and hour; Open311 requests per key and minute.
 PUBLIC_REPORTS_PER_HOUR = env_int("PUBLIC_REPORTS_PER_HOUR", 10)
+# Password-reset e-mails per account and hour (three times as many per client address).
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 3)
 OPEN311_REQUESTS_PER_MINUTE = env_int("OPEN311_REQUESTS_PER_MINUTE", 60)
 # The municipality the public pages and Open311 serve by default (its SCB code); empty:
 # the only municipality of the installation.

@@ -8,7 +8,7 @@ from trygg.cases import urls as cases_urls
 from trygg.plan import urls as plan_urls
 from trygg.walks import urls as walks_urls
 from trygg.web import views
-from trygg.web.auth import ThrottledLoginView
+from trygg.web.auth import ThrottledLoginView, ThrottledPasswordResetView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -48,7 +48,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

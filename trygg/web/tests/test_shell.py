@@ -266,3 +266,13 @@ def test_the_audit_log_withholds_what_the_administrator_may_not_read(client, dem
     html = client.get("/audit/?action=create").content.decode()
     assert "Hemlig insats" not in html and "Spaning fredag" not in html
     assert "begränsad: undanhållen" in html or "restricted: withheld" in html
+
+
+def test_password_reset_is_throttled_per_account(client, demo, settings, mailoutbox):
+    settings.PASSWORD_RESETS_PER_HOUR = 2
+    user = UserFactory(email="anna@kommun.example")
+    for _ in range(2):
+        assert client.post("/accounts/password/reset/", {"email": user.email}).status_code == 302
+    blocked = client.post("/accounts/password/reset/", {"email": user.email})
+    assert blocked.status_code == 429 and blocked["Retry-After"]
+    assert len(mailoutbox) == 2
