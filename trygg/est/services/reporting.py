@@ -57,13 +57,19 @@ def validate(municipality: Municipality, report: Report, now: dt.datetime | None
         errors["category"].append(_("That category is no longer used."))
     if report.lat is None and report.place is None and report.area is None:
         errors["lat"].append(_("Say where: your position, a place from the list, or an area."))
-    if (
-        report.lat is not None
-        and report.area is None
-        and report.place is None
-        and locate_area(municipality, report.lat, report.lon) is None
-    ):
-        errors["lat"].append(_("The position is outside the municipality."))
+    if report.lat is not None and report.place is None:
+        # A position is checked whatever else is given: it is stored and drawn.
+        located = locate_area(municipality, report.lat, report.lon)
+        if located is None:
+            errors["lat"].append(_("The position is outside the municipality."))
+        elif (
+            report.area is not None
+            and report.area.kind == located.kind
+            and located.pk != report.area.pk
+        ):
+            errors["lat"].append(
+                _("The position is not in %(area)s, the area given.") % {"area": report.area.name}
+            )
     if report.occurred_at is None:
         errors["occurred_at"].append(_("Say when."))
     elif report.occurred_at > now + dt.timedelta(minutes=10):

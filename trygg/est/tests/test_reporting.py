@@ -138,6 +138,9 @@ def test_the_api_takes_reports_once_per_reference(est, client):
         ({"description": "Personnummer 19121212-1212"}, 422, "description"),
         ({"lat": 59.5, "lon": None}, 422, "lat"),
         ({"place": "Atlantis"}, 422, "place"),
+        # A position is checked even when an area is given too (regression).
+        ({"area": "Bro", "lat": 57.7, "lon": 11.97}, 422, "lat"),  # Gothenburg
+        ({"area": "Låssa"}, 422, "lat"),  # the position lies in Bro
     ],
 )
 def test_the_api_refuses_bad_reports(est, client, payload, status, fragment):
