@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from trygg.cases.models import Case, CaseCategory, CaseUpdate, Open311Key, PropertyArea, RoutingRule
+from trygg.core.admin import SensitiveRecordAdmin
 
 
 @admin.register(CaseCategory)
@@ -45,7 +46,7 @@ class CaseUpdateInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SensitiveRecordAdmin):
     list_display = (
         "pk",
         "category",

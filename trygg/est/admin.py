@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from trygg.core.admin import SensitiveRecordAdmin
 from trygg.est import models
 
 
@@ -15,7 +16,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(SensitiveRecordAdmin):
     list_display = ("category", "occurred_at", "owner_organisation", "area", "status")
     list_filter = ("status", "owner_organisation", "category")
     exclude = ("photo",)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from trygg.core.admin import SensitiveRecordAdmin
 from trygg.incidents.models import FieldReport, ImportJob, Incident, Source
 
 
@@ -10,7 +11,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(SensitiveRecordAdmin):
     list_display = ["source_ref", "category", "occurred_at", "area", "source", "sensitivity"]
     list_filter = ["municipality", "category", "source", "sensitivity", "position_precision"]
     search_fields = ["source_ref", "source_type"]
@@ -30,6 +31,6 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(FieldReport)
-class FieldReportAdmin(admin.ModelAdmin):
+class FieldReportAdmin(SensitiveRecordAdmin):
     list_display = ["date", "area", "owner_organisation", "young_people_met"]
     list_filter = ["municipality", "area"]

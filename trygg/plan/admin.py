@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from trygg.core.admin import SensitiveRecordAdmin
 from trygg.plan import models
 
 
@@ -14,7 +15,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(models.Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(SensitiveRecordAdmin):
     list_display = ("title", "priority", "owner_organisation", "sensitivity")
     inlines = [EvidenceInline, CauseInline]
 
@@ -42,14 +43,14 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(SensitiveRecordAdmin):
     list_display = ("title", "plan", "owner_organisation", "status", "start", "end")
     list_filter = ("plan", "status", "owner_organisation")
     inlines = [IndicatorInline]
 
 
 @admin.register(models.Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(SensitiveRecordAdmin):
     list_display = ("title", "type", "start_date", "area", "participants", "measure")
     list_filter = ("type", "area")
 

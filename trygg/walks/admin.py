@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from trygg.core.admin import SensitiveRecordAdmin
 from trygg.walks.models import ChecklistTemplate, Finding, Walk
 
 
@@ -16,7 +17,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Walk)
-class WalkAdmin(admin.ModelAdmin):
+class WalkAdmin(SensitiveRecordAdmin):
     list_display = ("title", "date", "area", "status", "owner_organisation")
     list_filter = ("status", "light", "area")
     inlines = [FindingInline]
