@@ -1,9 +1,12 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trygg.cases.models import CaseCategory
+from trygg.core import formats
 from trygg.core.models import Area, Organisation
+from trygg.est.importers import MAX_ROWS
 from trygg.est.models import ObservationCategory, Place, ScaleKind, Status
 from trygg.est.services import scale
 
@@ -148,5 +151,23 @@ class AttendeesForm(forms.Form):
         )
 
 
+UPLOAD_MAX_MB = 5
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("At most %(mb)s MB and %(rows)s rows.") % {
+            "mb": UPLOAD_MAX_MB,
+            "rows": formats.number(MAX_ROWS),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": UPLOAD_MAX_MB}
+            )
+        return upload

@@ -31,10 +31,18 @@ HEADINGS = {
 }  # fmt: skip
 
 
-@transaction.atomic
+MAX_ROWS = 5_000  # a week's reports from one partner's system are far fewer
+
+
 def upload(principal: Principal, data: bytes, file_name: str) -> dict:
+    """Read and check every row first, outside any transaction (other writers are not
+    held up while a file is parsed); then write all of them in one short transaction."""
     municipality = principal.municipality
     header, rows = read_table(data, file_name, "utf-8")
+    if len(rows) > MAX_ROWS:
+        raise ImportRefused(
+            [RowIssue(0, "", f"the file has {len(rows)} rows; at most {MAX_ROWS} at a time")]
+        )
     columns = {}
     problems = []
     for index, name in enumerate(header):
@@ -113,10 +121,11 @@ def upload(principal: Principal, data: bytes, file_name: str) -> dict:
     if errors:
         raise ImportRefused(errors)
     created = 0
-    for r in reports:
-        try:
-            _obs, new = services.report(principal, r)
-        except ValidationError as exc:  # pragma: no cover - validated above
-            raise ImportRefused([RowIssue(0, "", " ".join(exc.messages))]) from exc
-        created += new
+    with transaction.atomic():
+        for r in reports:
+            try:
+                _obs, new = services.report(principal, r)
+            except ValidationError as exc:  # pragma: no cover - validated above
+                raise ImportRefused([RowIssue(0, "", " ".join(exc.messages))]) from exc
+            created += new
     return {"rows": len(reports), "created": created, "unchanged": len(reports) - created}

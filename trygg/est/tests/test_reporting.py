@@ -178,6 +178,18 @@ def test_file_upload_all_or_nothing_and_idempotent(est):
     assert Observation.objects.count() == 2
 
 
+def test_an_upload_larger_than_the_limit_is_refused_and_writes_nothing(est, monkeypatch):
+    from trygg.est import importers
+
+    monkeypatch.setattr(importers, "MAX_ROWS", 3)
+    today = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    rows = [f"R{k};klotter;{today};21:10;59,5080;17,6360;;;2;Klotter" for k in range(4)]
+    with pytest.raises(ImportRefused) as refused:
+        upload(est.housing, "\n".join([CSV_HEADER, *rows]).encode(), "export.csv")
+    assert "at most 3" in refused.value.errors[0].message
+    assert Observation.objects.count() == 0
+
+
 def test_validate_collects_every_problem(est):
     report = services.Report(category=None, occurred_at=None, severity=7, description="x" * 1001)
     errors = services.validate(est.municipality, report)
