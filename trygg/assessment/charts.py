@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -57,16 +57,10 @@ def line_chart(
     def xy(i: int, value: int) -> str:
         return f"{x_of(i):.1f},{y_of(value):.1f}"
 
-    # A suppressed count (None: the public version's "<5") is a gap in the line.
-    complete = [i for i, p in enumerate(points) if not p.partial and p.count is not None]
     # The solid line joins consecutive complete periods; every partial one hangs on a
-    # dotted segment from its neighbour.
-    runs: list[list[int]] = []
-    for i in complete:
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
+    # dotted segment from its neighbour. A suppressed count (None: the public version's
+    # "<5") is a gap in the line.
+    runs = _runs(i for i, p in enumerate(points) if not p.partial and p.count is not None)
     now_lines = format_html_join(
         "",
         '<polyline points="{}" class="chart-line chart-line--now" fill="none"'
@@ -93,14 +87,7 @@ def line_chart(
             if p.partial and p.count is not None
         ),
     )
-    before_runs: list[list[int]] = []
-    for i, p in enumerate(points):
-        if p.last_year is None:
-            continue
-        if before_runs and before_runs[-1][-1] == i - 1:
-            before_runs[-1].append(i)
-        else:
-            before_runs.append([i])
+    before_runs = _runs(i for i, p in enumerate(points) if p.last_year is not None)
     before = format_html_join(
         "",
         '<polyline points="{}" class="chart-line chart-line--last-year" fill="none"'
@@ -260,6 +247,18 @@ def comparison_chart(
         gap_note=_("Gaps: fewer than %(n)s") % {"n": disclosure.threshold()} if gaps else "",
     )
     return svg, points
+
+
+def _runs(indices: Iterable[int]) -> list[list[int]]:
+    """Consecutive indices grouped: [0, 1, 2, 5, 6] → [[0, 1, 2], [5, 6]] (a line is drawn
+    through each group; the gaps stay gaps)."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _nice(top: int) -> int:
