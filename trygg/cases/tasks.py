@@ -12,7 +12,7 @@ from django_tasks import task
 
 from trygg.cases.mailing import erase_expired_emails, overdue_by_organisation, responsible_addresses
 from trygg.cases.models import Case, CaseUpdate
-from trygg.core import audit, jobs, ratelimit
+from trygg.core import audit, jobs, ratelimit, retention
 from trygg.core.scheduler import daily
 
 
@@ -107,12 +107,13 @@ def send_overdue_reminders() -> int:
 @daily("03:00")
 @task()
 def housekeeping() -> dict:
-    """Erase residents' e-mails past retention; drop old rate-limit counters; fail the
-    jobs a dead worker left running."""
+    """Erase residents' e-mails past retention; drop old rate-limit counters and login
+    records; fail the jobs a dead worker left running."""
 
     with audit.acting(label="scheduler: housekeeping"):
         return {
             "emails_erased": erase_expired_emails(),
             "counters_purged": ratelimit.purge(),
             "stuck_jobs_failed": len(jobs.repair()),
+            "login_records_purged": retention.purge_login_records(),
         }

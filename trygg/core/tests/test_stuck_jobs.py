@@ -54,3 +54,23 @@ def test_housekeeping_repairs_stuck_jobs(bro):
     )  # fmt: skip
     assert housekeeping.call()["stuck_jobs_failed"] == 1
     assert ImportJob.objects.get().has_failed
+
+
+def test_housekeeping_purges_old_login_records(bro, settings):
+    from axes.models import AccessAttempt, AccessLog
+
+    from trygg.cases.tasks import housekeeping
+
+    settings.LOGIN_RECORDS_RETENTION_DAYS = 30
+    old = AccessLog.objects.create(username="anna", ip_address="203.0.113.7", user_agent="x")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - dt.timedelta(days=31))
+    recent = AccessLog.objects.create(username="bo", ip_address="203.0.113.8", user_agent="x")
+    attempt = AccessAttempt.objects.create(
+        username="anna", ip_address="203.0.113.7", user_agent="x", failures_since_start=2
+    )
+    AccessAttempt.objects.filter(pk=attempt.pk).update(
+        attempt_time=timezone.now() - dt.timedelta(days=40)
+    )
+    assert housekeeping.call()["login_records_purged"] == 2
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not AccessAttempt.objects.exists()
