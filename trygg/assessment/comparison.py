@@ -45,14 +45,14 @@ def describe_coverage(
     if cov.first is None or cov.last is None:
         return cov.name
     parts = [_("covers %(span)s") % {"span": formats.span(cov.first, cov.last)}]
-    gaps = [
-        gap for gap in cov.gaps if any(gap[0] <= end and start <= gap[1] for start, end in periods)
-    ]
-    if gaps:
-        parts.append(
-            _("missing %(spans)s") % {"spans": ", ".join(formats.span(a, b) for a, b in gaps)}
-        )
+    if gaps := cov.gaps_within(periods):
+        parts.append(missing_text(gaps))
     return f"{cov.name} ({'; '.join(parts)})"
+
+
+def missing_text(gaps: list[source_coverage.Span]) -> str:
+    """ "saknas 15 okt – 22 okt 2026, …": the days a source did not cover."""
+    return _("missing %(spans)s") % {"spans": ", ".join(formats.span(a, b) for a, b in gaps)}
 
 
 @dataclass(frozen=True)

@@ -286,11 +286,8 @@ def _sources_table(fig: _Figures) -> dict:
         if cov is None or cov.first is None or cov.last is None:
             return _("nothing imported")
         text = formats.span(cov.first, cov.last)
-        gaps = [g for g in cov.gaps if g[0] <= window[1] and window[0] <= g[1]]
-        if gaps:
-            text += "; " + _("missing %(spans)s") % {
-                "spans": ", ".join(formats.span(a, b) for a, b in gaps)
-            }
+        if gaps := cov.gaps_within([window]):
+            text += "; " + comparison.missing_text(gaps)
         return text
 
     return {

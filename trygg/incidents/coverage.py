@@ -55,6 +55,13 @@ class Coverage:
         """Days between the first and the last covered day that no import covered."""
         return [(a[1] + ONE_DAY, b[0] - ONE_DAY) for a, b in itertools.pairwise(self.spans)]
 
+    def gaps_within(self, periods: Iterable[Span]) -> list[Span]:
+        """The gaps that fall (at least partly) inside one of ``periods``."""
+        periods = list(periods)
+        return [
+            g for g in self.gaps if any(g[0] <= end and start <= g[1] for start, end in periods)
+        ]
+
     def covers(self, date_from: dt.date, date_to: dt.date) -> bool:
         """Does the source cover every day of the period?"""
         return any(start <= date_from and date_to <= end for start, end in self.spans)

@@ -212,16 +212,14 @@ def _observations_since(municipality: Municipality) -> dt.date | None:
     return Week.of(timezone.localtime(first).date()).start if first else None
 
 
-def _comparable_with_previous(
-    municipality: Municipality, week: Week
+def _comparable(
+    municipality: Municipality, weeks: list[Week], since: dt.date | None
 ) -> tuple[coverage.Comparable, bool]:
-    """The incident sources covering this week and the four before, and whether the
-    partners' observations did (they began in some week)."""
-    weeks = [week.shift(-k) for k in range(PREVIOUS_WEEKS + 1)]
+    """The incident sources covering every one of ``weeks``, and whether the partners'
+    observations did (they began in the week of ``since``; None: there are none, so
+    nothing to leave out and none counted either way)."""
     sources = coverage.comparable(municipality.pk, [(w.start, w.end) for w in weeks])
-    since = _observations_since(municipality)
-    # No observations at all: nothing to leave out, and none counted either way.
-    return sources, since is None or since <= weeks[-1].start
+    return sources, since is None or since <= min(w.start for w in weeks)
 
 
 def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
@@ -229,7 +227,10 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
     areas = list(Area.objects.filter(municipality=municipality, kind="district").order_by("name"))
     obs, inc, cats = _week_counts(principal, week)
     partial = comparison.is_partial(week.end)
-    sources, with_observations = _comparable_with_previous(municipality, week)
+    since = _observations_since(municipality)
+    sources, with_observations = _comparable(
+        municipality, [week.shift(-k) for k in range(PREVIOUS_WEEKS + 1)], since
+    )
     # Like with like: this week and the four before, from what reported in all of them.
     now_cmp = _week_counts(principal, week, sources.source_ids, with_observations)
     previous_cmp = [
@@ -238,11 +239,7 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
     ]
     previous = [_week_counts(principal, week.shift(-k)) for k in range(1, PREVIOUS_WEEKS + 1)]
     ly_week = week.same_week_last_year()
-    ly_sources = coverage.comparable(
-        municipality.pk, [(week.start, week.end), (ly_week.start, ly_week.end)]
-    )
-    since = _observations_since(municipality)
-    ly_with_observations = since is None or since <= ly_week.start
+    ly_sources, ly_with_observations = _comparable(municipality, [week, ly_week], since)
     year_comparable = not partial and (ly_sources.possible or ly_with_observations)
     ly_obs, ly_inc, ly_cats = _week_counts(
         principal, ly_week, ly_sources.source_ids, ly_with_observations

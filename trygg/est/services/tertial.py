@@ -23,7 +23,7 @@ from trygg.est.models import (
     TertialAnalysis,
     WeeklyMeeting,
 )
-from trygg.est.services.picture import _observations_since, _week_counts
+from trygg.est.services.picture import _comparable, _observations_since, _week_counts
 from trygg.est.weeks import Week, tertial_range
 from trygg.incidents import coverage
 
@@ -80,9 +80,11 @@ def tertial_basis(principal: Principal, year: int, number: int) -> TertialBasis:
     complete = [w for w in weeks if not comparison.is_partial(w.end)]
     if not complete:
         return TertialBasis(weeks, complete, None, True)
-    sources = coverage.comparable(principal.municipality.pk, [(w.start, w.end) for w in complete])
-    since = _observations_since(principal.municipality)
-    return TertialBasis(weeks, complete, sources, since is None or since <= complete[0].start)
+    municipality = principal.municipality
+    sources, with_observations = _comparable(
+        municipality, complete, _observations_since(municipality)
+    )
+    return TertialBasis(weeks, complete, sources, with_observations)
 
 
 def tertial(principal: Principal, year: int, number: int) -> list[dict]:
