@@ -1,12 +1,13 @@
 """Template filters for figures, Swedish-style (trygg.core.formats):
 ``{{ n|number }}`` "12 345", ``{{ x|number:1 }}`` "1,8", ``{{ d|signed }}`` "+3" / "−3",
-``{{ p|percent }}`` "41 %", ``{{ day|month }}`` "nov 2026", ``{{ day|day_month }}`` "3 nov".
+``{{ p|percent }}`` "41 %", ``{{ day|fdate }}`` "3 nov 2026", ``{{ when|when:"j M H:i" }}``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django import template
 from django.utils import dateformat
@@ -16,43 +17,36 @@ from trygg.core import formats
 register = template.Library()
 
 
-@register.filter
-def number(value: float | int | str | None, decimals: int = 0) -> str:
+Figure = float | int | str | None
+
+
+def _shown(value: Figure, render: Callable[[float], str]) -> str:
+    """``render(value)``; a value already written as text (a suppressed "<5") as it is,
+    nothing as "–"."""
     if value is None or isinstance(value, str):
         return value or "–"
-    return formats.number(value, int(decimals))
+    return render(value)
 
 
 @register.filter
-def signed(value: float | int | str | None, decimals: int = 0) -> str:
-    if value is None or isinstance(value, str):
-        return value or "–"
-    return formats.number(value, int(decimals), signed=True)
+def number(value: Figure, decimals: int = 0) -> str:
+    return _shown(value, lambda v: formats.number(v, int(decimals)))
 
 
 @register.filter
-def percent(value: float | str | None, decimals: int = 0) -> str:
-    if value is None or isinstance(value, str):
-        return value or "–"
-    return formats.percent(value, int(decimals))
+def signed(value: Figure, decimals: int = 0) -> str:
+    return _shown(value, lambda v: formats.number(v, int(decimals), signed=True))
 
 
 @register.filter
-def percent_signed(value: float | str | None, decimals: int = 0) -> str:
+def percent(value: Figure, decimals: int = 0) -> str:
+    return _shown(value, lambda v: formats.percent(v, int(decimals)))
+
+
+@register.filter
+def percent_signed(value: Figure, decimals: int = 0) -> str:
     """ "+41 %" / "−3 %"."""
-    if value is None or isinstance(value, str):
-        return value or "–"
-    return formats.percent(value, int(decimals), signed=True)
-
-
-@register.filter
-def month(value: dt.date | None) -> str:
-    return formats.month(value) if value else ""
-
-
-@register.filter
-def day_month(value: dt.date | None) -> str:
-    return formats.day_month(value) if value else ""
+    return _shown(value, lambda v: formats.percent(v, int(decimals), signed=True))
 
 
 @register.filter(name="fdate")
@@ -73,11 +67,9 @@ def when(value: dt.date | dt.datetime | None, fmt: str = "j M Y") -> str:
 
 
 @register.filter(name="figure")
-def figure_filter(value: float | int | str | None, decimals: int = 1) -> str:
+def figure_filter(value: Figure, decimals: int = 1) -> str:
     """A measured value: "265", "1,8" (whole numbers without decimals)."""
-    if value is None or isinstance(value, str):
-        return value or "–"
-    return formats.figure(value, int(decimals))
+    return _shown(value, lambda v: formats.figure(v, int(decimals)))
 
 
 @register.filter
