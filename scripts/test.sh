@@ -88,20 +88,32 @@ mkdir -p test-artifacts
 rm -f test-artifacts/junit-*.xml
 export TRYGG_CHROMIUM="${TRYGG_CHROMIUM:-/usr/bin/chromium}"
 
-say "Runtime install: a fresh venv with pip install . (no dev extra), every module, make demo's script"
-"$BIN/pytest" -p no:cacheprovider --runtime-install tests/install \
-  --junitxml=test-artifacts/junit-install.xml
-install_status=$?
-
-say "pytest on SQLite (embedded default)"
-DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" "$BIN/pytest" -p no:cacheprovider \
-  --junitxml=test-artifacts/junit-sqlite.xml "$@"
-sqlite_status=$?
-
-say "pytest on PostgreSQL"
-DATABASE_URL="$PG_URL" "$BIN/pytest" -p no:cacheprovider \
-  --junitxml=test-artifacts/junit-postgresql.xml "$@"
-pg_status=$?
+# The three runs are independent (own database, own media folder), so they run side by side
+# on the machine's cores; each writes its own log, printed whole as it finishes.
+run_logged() {  # name, then the command
+  local name=$1; shift
+  "$@" >"test-artifacts/$name.log" 2>&1
+  local rc=$?
+  {  # one log at a time, even when two runs finish together
+    flock 9
+    say "$name (exit $rc)"
+    cat "test-artifacts/$name.log"
+  } 9>"test-artifacts/.print.lock"
+  return $rc
+}
+say "Runtime install (a fresh venv with pip install ., no dev extra), then the suite on SQLite and on PostgreSQL, side by side"
+run_logged runtime-install "$BIN/pytest" -p no:cacheprovider --runtime-install tests/install \
+  --junitxml=test-artifacts/junit-install.xml &
+install_pid=$!
+DATABASE_URL="sqlite:///$ROOT/var/test.sqlite3" run_logged sqlite "$BIN/pytest" -p no:cacheprovider \
+  --junitxml=test-artifacts/junit-sqlite.xml "$@" &
+sqlite_pid=$!
+DATABASE_URL="$PG_URL" run_logged postgresql "$BIN/pytest" -p no:cacheprovider \
+  --junitxml=test-artifacts/junit-postgresql.xml "$@" &
+pg_pid=$!
+wait $install_pid; install_status=$?
+wait $sqlite_pid; sqlite_status=$?
+wait $pg_pid; pg_status=$?
 
 say "Summary"
 echo "static checks: $([ $status -eq 0 ] && echo ok || echo FAILED)"
