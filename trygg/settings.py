@@ -206,6 +206,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trygg.core.middleware.RequestSizeMiddleware",
     "trygg.core.middleware.ActiveMembershipMiddleware",
     "trygg.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

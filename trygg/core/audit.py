@@ -14,7 +14,7 @@ import contextvars
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -274,6 +274,31 @@ def update(queryset: models.QuerySet[Any], **values: Any) -> int:
         if changes:
             _write(AuditAction.UPDATE, obj, changes)
     return count
+
+
+def record_bulk_created(
+    model: type[models.Model], ids: Sequence[int], *, about: models.Model | None = None
+) -> AuditEntry | None:
+    """One CREATE entry for many rows stored at once (a partner's file of 15 000 reports):
+    how many, which ids (as ranges), and — as its record — what brought them (the upload
+    job), instead of 15 000 lines that would bury everything else in the log."""
+    if not ids or model not in _registry:
+        return None
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    label = str(model._meta.verbose_name_plural)
+    changes: dict[str, JSONValue] = {
+        "created": len(ids),
+        "model": model._meta.label_lower,
+        "ids": ranges,
+    }
+    if about is not None:
+        return _write(AuditAction.CREATE, about, changes)
+    return _write(AuditAction.CREATE, None, {**changes, "record": label})
 
 
 # --- Reads of restricted data -----------------------------------------------------

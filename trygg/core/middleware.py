@@ -9,6 +9,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from trygg.core import audit
 from trygg.core.permissions import Principal
@@ -102,3 +104,25 @@ class AuditContextMiddleware:
             label="anonymous",
         ):
             return self.get_response(request)
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than anyone may send, before any of it is read: a
+    signed-in user's import file (``IMPORT_MAX_UPLOAD_MB``), an anonymous visitor's
+    photo (``PHOTO_MAX_MB``) — each plus 1 MB for the rest of the form. Bodies below
+    the limit are streamed to a temporary file by Django (never held in memory whole)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        mb = settings.IMPORT_MAX_UPLOAD_MB if signed_in else settings.PHOTO_MAX_MB
+        if length > (mb + 1) * 1024 * 1024:
+            message = _("The file is too large: at most %(mb)s MB.") % {"mb": mb}
+            return render(request, "400.html", {"message": message}, status=413)
+        return self.get_response(request)

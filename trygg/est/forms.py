@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.cases.models import CaseCategory
 from trygg.core import formats
 from trygg.core.models import Area, Organisation
-from trygg.est.importers import MAX_ROWS
+from trygg.est.importers import MAX_BYTES, MAX_ROWS
 from trygg.est.models import ObservationCategory, Place, ScaleKind, Status
 from trygg.est.services import scale
 
@@ -151,23 +151,22 @@ class AttendeesForm(forms.Form):
         )
 
 
-UPLOAD_MAX_MB = 5
-
-
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext("At most %(mb)s MB and %(rows)s rows.") % {
-            "mb": UPLOAD_MAX_MB,
+            "mb": MAX_BYTES // (1024 * 1024),
             "rows": formats.number(MAX_ROWS),
         }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_MB * 1024 * 1024:
+        if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": UPLOAD_MAX_MB}
+                _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
             )
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError(_("Send a CSV or XLSX file."))
         return upload

@@ -8,17 +8,20 @@ plats (a place's name), område (an area's name), allvarlighet (1–3), beskrivn
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from trygg.core import audit, jobs
 from trygg.core.importing import parse_date, parse_number, parse_time, read_table
 from trygg.core.models import Area
-from trygg.core.permissions import Principal
+from trygg.core.permissions import Permission, Principal
 from trygg.est import services
-from trygg.est.models import ObservationCategory, ObservationSource, Place
-from trygg.incidents.importers.base import ImportRefused, RowIssue
+from trygg.est.models import ObservationCategory, ObservationSource, ObservationUpload, Place
+from trygg.incidents.importers.base import MAX_ISSUES_KEPT, ImportRefused, RowIssue
 
 HEADINGS = {
     "ref": "ref", "referens": "ref", "id": "ref",
@@ -31,13 +34,112 @@ HEADINGS = {
 }  # fmt: skip
 
 
-MAX_ROWS = 5_000  # a week's reports from one partner's system are far fewer
+MAX_ROWS = 20_000  # a week's reports from one partner's system are far fewer
+MAX_BYTES = 5 * 1024 * 1024
 
 
-def upload(principal: Principal, data: bytes, file_name: str) -> dict:
-    """Read and check every row first, outside any transaction (other writers are not
-    held up while a file is parsed); then write all of them in one short transaction."""
+def upload(
+    principal: Principal, data: bytes, file_name: str, job: ObservationUpload | None = None
+) -> dict:
+    """Check every row of a file, then store all of its reports or none:
+    {"rows", "created", "unchanged"}; ImportRefused (with every row's problems) when
+    anything is wrong. Run by the task worker for an upload from the web
+    (``run_upload``); the checking happens outside any transaction and the write is one
+    short one (``services.report_many``)."""
+    lookups = services.Lookups(principal.municipality)
+    reports = prepare(principal, data, file_name, lookups)
+    try:
+        created, unchanged = services.report_many(principal, reports, lookups, about=job)
+    except ValidationError as exc:
+        raise ImportRefused([RowIssue(0, "", " ".join(exc.messages))]) from exc
+    return {"rows": len(reports), "created": created, "unchanged": unchanged}
+
+
+def start_upload(principal: Principal, file: UploadedFile) -> ObservationUpload:
+    """Keep an uploaded file for the task worker (the caller queues ``tasks.run_upload``
+    once the transaction commits); nothing of it is read in the request."""
+    if not principal.has(Permission.CREATE):
+        raise PermissionDenied
+    job = ObservationUpload(
+        municipality=principal.municipality,
+        organisation=principal.organisation,
+        started_by=principal.user,
+        file_name=(file.name or "upload")[:300],
+    )
+    job.file.save(file.name or "upload", file, save=False)
+    job.save()
+    return job
+
+
+def recent_uploads(principal: Principal, limit: int = 10) -> list[ObservationUpload]:
+    """The organisation's latest uploads, newest first."""
+    return list(
+        ObservationUpload.objects.filter(organisation=principal.organisation)
+        .select_related("started_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def run_upload(job: ObservationUpload) -> ObservationUpload:
+    """The task worker's part of an upload from the web: read the job's file as the user
+    who sent it, for the organisation they sent it for, and record the outcome; the file
+    is deleted once read (it may hold what the reports' checks refuse)."""
+    principal = Principal.for_user(job.started_by, job.organisation_id)
+    with jobs.running(job):
+        try:
+            with job.file.open("rb") as fh:
+                data = fh.read(MAX_BYTES + 1)
+            job.file_sha256 = hashlib.sha256(data).hexdigest()
+            if len(data) > MAX_BYTES:
+                raise ImportRefused([RowIssue(0, "", f"the file is larger than {MAX_BYTES} bytes")])
+            if not principal.has(Permission.CREATE):
+                raise ImportRefused(
+                    [RowIssue(0, "", "the sender may no longer report for the organisation")]
+                )
+            with audit.acting(
+                user=job.started_by,
+                organisation_id=job.organisation_id,
+                municipality_id=job.municipality_id,
+                path=f"upload {job.pk}",
+            ):
+                result = upload(principal, data, job.file_name, job)
+        except ImportRefused as exc:
+            job.error_count = len(exc.errors)
+            job.errors = [e.as_dict() for e in exc.errors[:MAX_ISSUES_KEPT]]
+            job.save(update_fields=["file_sha256", "error_count", "errors"])
+            job.mark_failed(
+                _("Nothing was stored: correct the rows below and send the file again.")
+            )
+        except OSError as exc:
+            job.mark_failed(
+                _("The file could not be read (%(why)s); nothing was stored.")
+                % {"why": exc.strerror or exc}
+            )
+        else:
+            job.rows_total = result["rows"]
+            job.created_count = result["created"]
+            job.unchanged_count = result["unchanged"]
+            job.save(
+                update_fields=["file_sha256", "rows_total", "created_count", "unchanged_count"]
+            )
+            job.mark_done()
+        finally:
+            if job.file:
+                job.file.delete(save=False)
+                audit.update(ObservationUpload.objects.filter(pk=job.pk), file="")
+    return job
+
+
+def prepare(
+    principal: Principal,
+    data: bytes,
+    file_name: str,
+    lookups: services.Lookups | None = None,
+) -> list[services.Report]:
+    """Every row of the file as a checked report; ImportRefused with every problem (row,
+    column, message) when any row is wrong."""
     municipality = principal.municipality
+    lookups = lookups or services.Lookups(municipality)
     header, rows = read_table(data, file_name, "utf-8")
     if len(rows) > MAX_ROWS:
         raise ImportRefused(
@@ -73,6 +175,8 @@ def upload(principal: Principal, data: bytes, file_name: str) -> dict:
         return v.strip() if isinstance(v, str) else v
 
     tz = timezone.get_current_timezone()
+    now = timezone.now()
+    first_row: dict[str, int] = {}
     for number, values in enumerate(rows, start=2):
         r = services.Report(
             source=ObservationSource.UPLOAD, client_ref=str(cell(values, "ref") or "")
@@ -111,7 +215,16 @@ def upload(principal: Principal, data: bytes, file_name: str) -> dict:
             except ValueError:
                 r.severity = 0
         r.description = str(cell(values, "description") or "")
-        for field_name, messages in services.validate(municipality, r).items():
+        if r.client_ref and r.client_ref in first_row:
+            errors.append(
+                RowIssue(
+                    number,
+                    "ref",
+                    f"the reference {r.client_ref!r} is also on row {first_row[r.client_ref]}",
+                )
+            )
+        first_row.setdefault(r.client_ref, number)
+        for field_name, messages in services.validate(municipality, r, now, lookups).items():
             if field_name == "category" and r.category is None:
                 continue
             errors += [RowIssue(number, field_name, m) for m in messages]
@@ -120,12 +233,4 @@ def upload(principal: Principal, data: bytes, file_name: str) -> dict:
         errors.append(RowIssue(0, "", "the file has no rows"))
     if errors:
         raise ImportRefused(errors)
-    created = 0
-    with transaction.atomic():
-        for r in reports:
-            try:
-                _obs, new = services.report(principal, r)
-            except ValidationError as exc:  # pragma: no cover - validated above
-                raise ImportRefused([RowIssue(0, "", " ".join(exc.messages))]) from exc
-            created += new
-    return {"rows": len(reports), "created": created, "unchanged": len(reports) - created}
+    return reports

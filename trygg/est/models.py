@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from trygg.core.jobs import BackgroundJob
 from trygg.core.models import Area, Municipality, Organisation, SensitiveRecord
 from trygg.core.pdguard import validate_no_personal_data
 
@@ -338,3 +339,44 @@ class TertialAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} T{self.tertial}"
+
+
+class ObservationUpload(BackgroundJob):
+    """A partner's file of reports (CSV/XLSX from its own system), read and stored by the
+    task worker — never inside the request — all or nothing, idempotent by each row's
+    ``ref``. The file is deleted once read; the job keeps its name, hash and outcome."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    file = models.FileField(_("uploaded file"), upload_to="uploads/observations/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file"), max_length=300)
+    file_sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The first errors: [{"row": 12, "field": "date", "message": "..."}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    task_name = "trygg.est.tasks.run_upload"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("upload of reports")
+        verbose_name_plural = _("uploads of reports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,4 +1,5 @@
-"""Background work of the weekly picture: feedback to reporters, sharing decisions."""
+"""Background work of the weekly picture: feedback to reporters, sharing decisions, a
+partner's uploaded file of reports."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -7,7 +8,8 @@ from django.utils import translation
 from django_tasks import task
 
 from trygg.core.models import Membership
-from trygg.est.models import Observation, WeeklyMeeting
+from trygg.est import importers
+from trygg.est.models import Observation, ObservationUpload, WeeklyMeeting
 
 
 @task()
@@ -53,3 +55,10 @@ def share_decisions(meeting_id: int) -> int:
         )
     send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses])
     return len(addresses)
+
+
+@task()
+def run_upload(job_id: int) -> str:
+    """A partner's file of reports (``est.importers.run_upload``)."""
+    job = ObservationUpload.objects.select_related("started_by").get(pk=job_id)
+    return importers.run_upload(job).status

@@ -13,4 +13,5 @@ urlpatterns = [
     path("tertial/", views.tertial, name="est_tertial"),
     path("stats/", views.stats, name="est_stats"),
     path("upload/", views.upload, name="est_upload"),
+    path("upload/<int:pk>/", views.upload_job, name="est_upload_job"),
 ]

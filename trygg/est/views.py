@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +23,8 @@ from trygg.core.models import Area
 from trygg.core.params import id_param, int_param, year_param
 from trygg.core.permissions import Permission
 from trygg.core.services import map_extent
+from trygg.est import importers, services, tasks
 from trygg.est import report as pdf_report
-from trygg.est import services
 from trygg.est.forms import (
     ActionForm,
     AssessmentForm,
@@ -33,10 +34,16 @@ from trygg.est.forms import (
     ReviewForm,
     UploadForm,
 )
-from trygg.est.importers import upload as upload_observations
-from trygg.est.models import Action, ActionStatus, Observation, ScaleKind, Status, TertialAnalysis
+from trygg.est.models import (
+    Action,
+    ActionStatus,
+    Observation,
+    ObservationUpload,
+    ScaleKind,
+    Status,
+    TertialAnalysis,
+)
 from trygg.est.weeks import Week
-from trygg.incidents.importers.base import ImportRefused
 
 
 def _week(request) -> Week:
@@ -353,18 +360,28 @@ def stats(request):
 
 @member_required(Permission.CREATE)
 def upload(request):
+    """A file of reports is received here and read by the task worker — never in the
+    request, so a large file holds nobody else up; its page shows how it went."""
     form = UploadForm(request.POST or None, request.FILES or None)
-    report_errors = None
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        try:
-            result = upload_observations(request.principal, f.read(), f.name)
-        except ImportRefused as exc:
-            report_errors = exc.errors[:100]
-        else:
-            messages.success(
-                request,
-                _("%(created)s new reports, %(unchanged)s already sent before.") % result,
-            )
-            return redirect("est_mine")
-    return render(request, "est/upload.html", {"form": form, "errors": report_errors})
+        job = importers.start_upload(request.principal, form.cleaned_data["file"])
+        transaction.on_commit(lambda: tasks.run_upload.enqueue(job.pk))
+        messages.info(request, _("The file was received and is being checked."))
+        return redirect("est_upload_job", pk=job.pk)
+    return render(
+        request,
+        "est/upload.html",
+        {"form": form, "uploads": importers.recent_uploads(request.principal)},
+    )
+
+
+@member_required(Permission.CREATE)
+def upload_job(request, pk: int):
+    job = get_object_or_404(
+        ObservationUpload.objects.select_related("started_by"),
+        pk=pk,
+        organisation=request.principal.organisation,
+    )
+    partial = request.headers.get("HX-Request") == "true"
+    template = "est/_upload_status.html" if partial else "est/upload_job.html"
+    return render(request, template, {"job": job})

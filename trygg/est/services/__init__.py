@@ -32,8 +32,10 @@ from trygg.est.services.picture import (  # noqa: F401
     weekly_picture,
 )
 from trygg.est.services.reporting import (  # noqa: F401
+    Lookups,
     Report,
     report,
+    report_many,
     validate,
 )
 from trygg.est.services.review import (  # noqa: F401
