@@ -74,7 +74,7 @@ trap stop EXIT
 
 # The task worker (imports, documents, e-mail), the scheduler of the recurring jobs
 # (overdue-case reminders, housekeeping) and the web server.
-"$BIN/python" manage.py db_worker --interval 1 &
+"$BIN/python" manage.py run_worker --interval 1 &
 pids+=($!)
 "$BIN/python" manage.py run_scheduler &
 pids+=($!)

@@ -47,6 +47,8 @@ class LagesbildDocument(BackgroundJob):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     minute_reference = models.CharField(_("minute reference"), max_length=100, blank=True)
 
+    task_name = "trygg.assessment.tasks.generate_document"
+
     class Meta:
         ordering = ["-version"]
         verbose_name = _("lägesbild document")

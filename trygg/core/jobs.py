@@ -13,12 +13,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
+import socket
 from collections.abc import Iterator
+from typing import ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from trygg.core import audit
 
@@ -45,9 +51,24 @@ class BackgroundJob(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Which worker runs it (``current_worker()``): the supervisor that saw that worker die
+    # queues its jobs again (``recover``).
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+
+    # The task that runs the job, as "module.task" — called with ``task_args()``.
+    task_name: ClassVar[str] = ""
 
     class Meta:
         abstract = True
+
+    def task_args(self) -> tuple[object, ...]:
+        return (self.pk,)
+
+    def enqueue(self) -> None:
+        """Queue the job's task once the current transaction commits."""
+        run = import_string(self.task_name)
+        args = self.task_args()
+        transaction.on_commit(lambda: run.enqueue(*args))
 
     @property
     def is_finished(self) -> bool:
@@ -70,6 +91,7 @@ class BackgroundJob(models.Model):
     def mark_running(self) -> None:
         self._set(
             status=JobStatus.RUNNING,
+            worker=current_worker(),
             started_at=timezone.now(),
             finished_at=None,
             message="",
@@ -106,6 +128,49 @@ def running(job: BackgroundJob, *, failure: str = "") -> Iterator[BackgroundJob]
 
 
 # --- Jobs a crashed worker left behind ------------------------------------------------
+
+WORKER_ENV = "TRYGG_WORKER_ID"
+MAX_ATTEMPTS = 3
+
+
+def current_worker() -> str:
+    """This process as a worker: the id its supervisor gave it, else host and process."""
+    return os.environ.get(WORKER_ENV) or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def recover(worker: str) -> list[BackgroundJob]:
+    """The jobs ``worker`` was running when it died (killed, out of memory): queued again
+    for the next worker — their work is all or nothing, so nothing of the attempt was kept
+    and the job is done exactly once — or, after ``MAX_ATTEMPTS`` runs, failed with a
+    message. The task queue's own record of the task is closed as failed."""
+    recovered: list[BackgroundJob] = []
+    for model in job_models():
+        for job in model._base_manager.filter(status=JobStatus.RUNNING, worker=worker):
+            if job.task_name and job.attempts < MAX_ATTEMPTS:
+                with transaction.atomic():
+                    job.mark_queued()
+                    job.enqueue()
+                log.warning(
+                    "%s %s: its worker %s died; queued again", model.__name__, job.pk, worker
+                )
+            else:
+                job.mark_failed(
+                    str(
+                        _(
+                            "The worker stopped %(n)s times while running this job; it was "
+                            "not tried again. Nothing of it was kept."
+                        )
+                        % {"n": job.attempts}
+                    )
+                )
+                log.warning("%s %s: its worker %s died; failed", model.__name__, job.pk, worker)
+            recovered.append(job)
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+        if worker in (result.worker_ids or []):
+            DBTaskResult.objects.filter(pk=result.pk).update(
+                status=TaskResultStatus.FAILED, finished_at=timezone.now()
+            )
+    return recovered
 
 
 def job_models() -> list[type[BackgroundJob]]:

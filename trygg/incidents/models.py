@@ -109,6 +109,8 @@ class ImportJob(BackgroundJob):
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     upload = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
 
+    task_name = "trygg.incidents.tasks.run_import"
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("import job")

@@ -163,12 +163,17 @@ class ProtocolJob(BackgroundJob):
     walk = models.OneToOneField(Walk, on_delete=models.CASCADE, related_name="protocol_job")
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
 
+    task_name = "trygg.walks.tasks.generate_protocol"
+
     class Meta:
         verbose_name = _("protocol job")
         verbose_name_plural = _("protocol jobs")
 
     def __str__(self) -> str:
         return f"protocol of {self.walk_id} ({self.status})"
+
+    def task_args(self) -> tuple[object, ...]:
+        return (self.walk_id,)
 
 
 class PositionSource(models.TextChoices):
