@@ -10,7 +10,60 @@ from trygg.core.api_auth import API_AUTH
 from trygg.est.api import router as est_router
 from trygg.walks.api import router as walks_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+            "description": "What was wrong: a sentence, or the fields that failed validation.",
+        }
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": "A parameter Trygg cannot use (a date, page or id out of range), or a body that "
+    "cannot be parsed.",
+    "401": "Not signed in: no session and no valid bearer token.",
+    "403": "Signed in, but the membership may not do this.",
+    "404": "No such record, or not one the membership may read.",
+    "413": "The photo is larger than PHOTO_MAX_MB or PHOTO_MAX_MEGAPIXELS.",
+    "422": "The request's data failed validation; `detail` says which field and why.",
+}
+
+
+class TryggAPI(NinjaAPI):
+    """The API with its error answers documented: every operation lists the codes it can
+    give besides success (the schemathesis run in make test holds the API to them)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                # 400: a parameter out of range, or a body that is not JSON at all.
+                codes = {"400", "401", "403", "422"}
+                if "{" in path:
+                    codes.add("404")
+                if path.endswith("/photos"):
+                    codes.add("413")
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes):
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": ERRORS[code],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = TryggAPI(
     title="Trygg API",
     version="1",
     description=(

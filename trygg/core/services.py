@@ -117,6 +117,9 @@ def parse_area_file(
             errors.append(_feature_issue(number, "", "not a GeoJSON Feature"))
             continue
         props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            errors.append(_feature_issue(number, "properties", "properties must be an object"))
+            continue
         raw_name = props.get(name_field)
         name = str(raw_name).strip() if raw_name is not None else ""
         label = f"{name!r}" if name else "(no name)"
@@ -149,7 +152,7 @@ def parse_area_file(
                 population = int(props[population_field])
                 if population < 0:
                     raise ValueError
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 errors.append(
                     _feature_issue(
                         number,
