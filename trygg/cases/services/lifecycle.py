@@ -99,7 +99,7 @@ def create_case(
     that app writes its link back (cases.origins). A case made from a sensitive record
     (``origin_record``: a walk, an observation) is at least as closed as it: made from a
     restricted record it is restricted to the record's organisations (and the one that
-    must fix it)."""
+    must fix it); a restricted case is always readable by the organisation that made it."""
     if origin_ref:
         origins.parse(origin_ref)
     if category.municipality_id != municipality.pk:
@@ -139,6 +139,9 @@ def create_case(
             named = {origin_record.owner_organisation_id}
             if origin_record.sensitivity == Sensitivity.RESTRICTED:
                 named |= set(origin_record.restricted_to.values_list("pk", flat=True))
+    if sensitivity == Sensitivity.RESTRICTED and principal is not None and principal.is_member:
+        # Whoever makes a restricted case keeps reading it, wherever it is routed.
+        named.add(principal.acting_membership.organisation_id)
     case = Case(
         municipality=municipality,
         owner_organisation=routed.organisation,

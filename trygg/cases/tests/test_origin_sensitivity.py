@@ -78,3 +78,16 @@ def test_what_the_public_reports_is_public(world):
         description="Trasig lampa", origin=Origin.PUBLIC,
     )  # fmt: skip
     assert case.sensitivity == Sensitivity.PUBLIC
+
+
+def test_a_restricted_case_stays_readable_by_the_organisation_that_made_it(world):
+    """Found by the leak matrix: a police officer's restricted case was routed to the
+    housing company and the police could no longer open their own case."""
+    case = services.create_case(
+        world.municipality, category=world.categories["belysning"], lat=59.5080, lon=17.6360,
+        description="Oro vid porten", origin=Origin.STAFF, principal=world.police_member,
+        sensitivity=Sensitivity.RESTRICTED,
+    )  # fmt: skip
+    assert case.owner_organisation != world.police
+    assert can_view(world.police_member, case)
+    assert not can_view(world.teknik_member, case)
