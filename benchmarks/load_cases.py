@@ -7,6 +7,13 @@ cases and case updates in the database must equal the writes the server accepted
 Target (issue #6): 0 errors, 0 lost writes, p95 ≤ 200 ms at 50 clients for 60 s.
 
     python benchmarks/load_cases.py [--clients 50] [--duration 60] [--think 0] [--workers 4]
+                                    [--with-faults]
+
+--with-faults (issue #17): five seconds into the load, a housing company uploads its
+15 000-row weekly file through the web form and the coordinator asks for a lägesbild
+document; the task worker (manage.py run_worker) does both while the clients go on. The
+run then also reports how long each job took and checks that every uploaded report is
+stored once and the document was made.
 
 With --think 0 every client sends its next request as soon as the last was answered: the
 machine's capacity, and the latency at saturation. --think 1 gives each client a pause
@@ -50,6 +57,10 @@ from trygg.core.models import Membership
 from trygg.core.tokens import create_token
 municipality = demo.load()
 cases_demo.load()
+from trygg.est import demo as est_demo
+from trygg.incidents import demo as incidents_demo
+est_demo.load()
+incidents_demo.load()
 _k, key = create_key(municipality, "load test", requests_per_minute=10_000_000)
 coordinator = Membership.objects.get(user__username="samordnare")
 _t, token = create_token(coordinator, "load test")
@@ -57,13 +68,59 @@ categories = list(
     cases_demo.CaseCategory.objects.filter(municipality=municipality).values_list("pk", "code")
 )
 print(json.dumps({"key": key, "token": token, "categories": categories,
-                  "cases": list(Case.objects.values_list("pk", flat=True))}))
+                  "cases": list(Case.objects.filter(sensitivity="public", moderation="approved")
+                                .values_list("pk", flat=True))}))
 """
 
 COUNT = """
 from trygg.cases.models import Case, CaseUpdate
 print(Case.objects.count(), CaseUpdate.objects.count())
 """
+
+START_DOCUMENT = """
+import datetime as dt
+from django.contrib.auth import get_user_model
+from trygg.assessment.documents import request_document
+from trygg.core.permissions import Principal
+principal = Principal.for_user(get_user_model().objects.get(username="samordnare"))
+today = dt.date.today()
+doc = request_document(principal, date_from=dt.date(today.year - 1, 1, 1),
+                       date_to=dt.date(today.year - 1, 12, 31), audience="partners",
+                       language="sv")
+print(doc.pk)
+"""
+
+JOBS = """
+import json
+from trygg.assessment.models import LagesbildDocument
+from trygg.est.models import Observation, ObservationUpload
+u = ObservationUpload.objects.get()
+d = LagesbildDocument.objects.get()
+took = lambda job: (job.finished_at - job.created_at).total_seconds() if job.finished_at else 0
+print(json.dumps({
+    "upload": [u.status, took(u), u.created_count],
+    "document": [d.status, took(d), d.attempts],
+    "uploaded": Observation.objects.filter(source="upload").count(),
+}))
+"""
+UPLOAD_ROWS = 15_000
+
+
+def faults(base: str, env: dict, started: threading.Event) -> None:
+    """The faults of --with-faults: a big upload through the web form, a document."""
+    from tests.support.live import Browser, partner_report_file
+
+    time.sleep(5)
+    uploader = Browser(base)
+    assert uploader.login("bostad") == 302, "the housing company could not log in"
+    token = uploader.csrf("/veckobild/upload/")
+    status, body, _h = uploader.post_file(
+        "/veckobild/upload/", "file", "brohus-vecka.csv", partner_report_file(UPLOAD_ROWS),
+        {"csrfmiddlewaretoken": token},
+    )  # fmt: skip
+    assert status == 302, f"the upload answered {status}: {body[:300]!r}"
+    manage(env, "shell", code=START_DOCUMENT)
+    started.set()
 
 
 def free_port() -> int:
@@ -221,6 +278,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
+        "--with-faults",
+        action="store_true",
+        help="A 15 000-row upload and a lägesbild document during the load.",
+    )
+    parser.add_argument(
         "--think",
         type=float,
         default=0.0,
@@ -256,6 +318,12 @@ def main() -> None:
              str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
             env=env, cwd=ROOT,
         )  # fmt: skip
+        worker = None
+        if args.with_faults:
+            worker = subprocess.Popen(
+                [PYTHON, "manage.py", "run_worker", "--interval", "0.5", "-v", "0"],
+                env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -265,13 +333,32 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.2)
             started = time.monotonic()
+            faults_started = threading.Event()
+            if args.with_faults:
+                threading.Thread(
+                    target=faults, args=(base, env, faults_started), daemon=True
+                ).start()
             latencies, errors, accepted = run_load(
                 base, info, args.clients, args.duration, args.think
             )
             wall = time.monotonic() - started
+            jobs = None
+            if args.with_faults:
+                assert faults_started.wait(120), "the upload or the document was not started"
+                for _ in range(600):  # the jobs may outlast the load
+                    jobs = json.loads(manage(env, "shell", code=JOBS).splitlines()[-1])
+                    if jobs["upload"][0] in ("done", "failed") and jobs["document"][0] in (
+                        "done",
+                        "failed",
+                    ):
+                        break
+                    time.sleep(1)
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=60)
         after = [int(x) for x in manage(env, "shell", code=COUNT).split()]
 
     every = [x for values in latencies.values() for x in values]
@@ -300,6 +387,14 @@ def main() -> None:
         f"  write check: cases {new_cases:,} in the database = {created:,} accepted ({cases_ok});"
         f" case updates {new_updates:,} = {expected_updates:,} accepted ({updates_ok})"
     )
+    if jobs is not None:
+        upload, document = jobs["upload"], jobs["document"]
+        stored_ok = "OK" if jobs["uploaded"] == UPLOAD_ROWS else "MISMATCH"
+        print(
+            f"  faults: the {UPLOAD_ROWS:,}-row upload {upload[0]} in {upload[1]:.1f} s "
+            f"({jobs['uploaded']:,} reports stored, {stored_ok}); the lägesbild document "
+            f"{document[0]} in {document[1]:.1f} s ({document[2]} attempt(s))"
+        )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from trygg.core.models import Membership, Organisation
 from trygg.core.permissions import Principal
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     database=None,
@@ -123,8 +123,8 @@ def workbook(draw, header: list[str]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     data = out.getvalue()
-    if draw(st.integers(0, 4)) == 0:
-        data = data[: draw(st.integers(0, len(data)))]
+    if draw(st.integers(0, 4)) == 0:  # cut short (a fraction: the file's size varies)
+        data = data[: int(draw(st.floats(0, 1)) * len(data))]
     return data
 
 

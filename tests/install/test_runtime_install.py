@@ -299,11 +299,12 @@ def test_make_demo_script_serves_logs_in_and_stops_cleanly(installed):
         processes = descendants(demo.pid)
         kinds = {
             kind
-            for kind in ("gunicorn", "db_worker", "run_scheduler")
+            for kind in ("gunicorn", "run_worker", "--supervised-child", "run_scheduler")
             if any(kind in command for command in processes.values())
         }
-        assert kinds == {"gunicorn", "db_worker", "run_scheduler"}, (
-            f"the demo runs {sorted(kinds)}, not the web server, worker and scheduler"
+        assert kinds == {"gunicorn", "run_worker", "--supervised-child", "run_scheduler"}, (
+            f"the demo runs {sorted(kinds)}, not the web server, the supervised worker and "
+            "the scheduler"
         )
         # A resident's report: the worker e-mails the responsible organisation (printed to
         # the demo's console) a link that points at the port the demo runs on.

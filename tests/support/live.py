@@ -34,6 +34,11 @@ PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
+def on_postgresql() -> bool:
+    """Whether this test run's DATABASE_URL names PostgreSQL (make test's second pass)."""
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
