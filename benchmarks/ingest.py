@@ -1,6 +1,7 @@
 """Ingest benchmark: generate N synthetic incident rows as CSV, import them with
 ``manage.py import_incidents``, then import the same file again (which must change
-nothing). Prints rows/s for both runs on both databases.
+nothing). Prints rows/s for both runs on both databases, and the importing process's peak
+memory (issue #17: it may not grow with the file).
 
 Target (issue 4): each import of 1 000 000 rows ≤ 60 s on the 2-core machine.
 
@@ -10,6 +11,7 @@ Target (issue 4): each import of 1 000 000 rows ≤ 60 s on the 2-core machine.
 from __future__ import annotations
 
 import csv
+import resource
 import datetime as dt
 import sys
 import time
@@ -75,6 +77,8 @@ def child(path: str, label: str) -> None:
     for run, elapsed, message in results:
         outcome = message.split(": ", 1)[-1]
         print(f"  {label:<10} {run:<16} {elapsed:7.1f} s  {n / elapsed:>9,.0f} rows/s  | {outcome}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  {label:<10} peak memory of the importing process: {peak:,.0f} MB")
 
 
 def generate_and_report(path: Path, n: int) -> None:
