@@ -11,8 +11,8 @@ Target (issue 4): each import of 1 000 000 rows ≤ 60 s on the 2-core machine.
 from __future__ import annotations
 
 import csv
-import resource
 import datetime as dt
+import resource
 import sys
 import time
 from pathlib import Path

@@ -77,18 +77,6 @@ from trygg.cases.models import Case, CaseUpdate
 print(Case.objects.count(), CaseUpdate.objects.count())
 """
 
-START_DOCUMENT = """
-import datetime as dt
-from django.contrib.auth import get_user_model
-from trygg.assessment.documents import request_document
-from trygg.core.permissions import Principal
-principal = Principal.for_user(get_user_model().objects.get(username="samordnare"))
-today = dt.date.today()
-doc = request_document(principal, date_from=dt.date(today.year - 1, 1, 1),
-                       date_to=dt.date(today.year - 1, 12, 31), audience="partners",
-                       language="sv")
-print(doc.pk)
-"""
 
 JOBS = """
 import json
@@ -108,7 +96,7 @@ UPLOAD_ROWS = 15_000
 
 def faults(base: str, env: dict, started: threading.Event) -> None:
     """The faults of --with-faults: a big upload through the web form, a document."""
-    from tests.support.live import Browser, partner_report_file
+    from tests.support.live import REQUEST_DOCUMENT, Browser, partner_report_file
 
     time.sleep(5)
     uploader = Browser(base)
@@ -119,7 +107,7 @@ def faults(base: str, env: dict, started: threading.Event) -> None:
         {"csrfmiddlewaretoken": token},
     )  # fmt: skip
     assert status == 302, f"the upload answered {status}: {body[:300]!r}"
-    manage(env, "shell", code=START_DOCUMENT)
+    manage(env, "shell", code=REQUEST_DOCUMENT)
     started.set()
 
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.support.live import LiveSite, on_postgresql
+from tests.support.live import REQUEST_DOCUMENT, LiveSite, on_postgresql
 
 pytestmark = pytest.mark.skipif(not on_postgresql(), reason="run in the PostgreSQL pass")
 
@@ -40,19 +40,6 @@ job = start_import(Municipality.objects.get(code="0139"), "incidents", file_name
                    label="test", options={"path": PATH, "source": "logg"})
 run_import.enqueue(job.pk)
 print(job.pk)
-"""
-
-START_DOCUMENT = """
-import datetime as dt
-from django.contrib.auth import get_user_model
-from trygg.assessment.documents import request_document
-from trygg.core.permissions import Principal
-principal = Principal.for_user(get_user_model().objects.get(username="samordnare"))
-today = dt.date.today()
-doc = request_document(principal, date_from=dt.date(today.year - 1, 1, 1),
-                       date_to=dt.date(today.year - 1, 12, 31), audience="partners",
-                       language="sv")
-print(doc.pk)
 """
 
 
@@ -109,7 +96,7 @@ def test_a_worker_killed_mid_import_and_mid_document_does_each_once(tmp_path):
         )[0][0]
         assert refs == ROWS
 
-        doc = int(site.manage("shell", code=START_DOCUMENT).split()[-1])
+        doc = int(site.manage("shell", code=REQUEST_DOCUMENT).split()[-1])
         kill_worker_when_running(site, "assessment_lagesbilddocument", doc)
         status, attempts, message = wait_finished(site, "assessment_lagesbilddocument", doc)
         assert (status, attempts) == ("done", 2), (message, site.log_text("worker"))

@@ -204,6 +204,23 @@ class LiveSite:
             self._admin(f'DROP DATABASE IF EXISTS "{self._pg_database}" WITH (FORCE)')
 
 
+# --- what a test asks the site to do (manage.py shell code) ---------------------------
+
+# The coordinator asks for last year's partners' lägesbild document; prints its id.
+REQUEST_DOCUMENT = """
+import datetime as dt
+from django.contrib.auth import get_user_model
+from trygg.assessment.documents import request_document
+from trygg.core.permissions import Principal
+principal = Principal.for_user(get_user_model().objects.get(username="samordnare"))
+today = dt.date.today()
+doc = request_document(principal, date_from=dt.date(today.year - 1, 1, 1),
+                       date_to=dt.date(today.year - 1, 12, 31), audience="partners",
+                       language="sv")
+print(doc.pk)
+"""
+
+
 # --- test files -----------------------------------------------------------------------
 
 BRO = (59.5080, 17.6360)  # a point in the demo district Bro
