@@ -120,8 +120,12 @@ class RequestSizeMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
-        mb = settings.IMPORT_MAX_UPLOAD_MB if signed_in else settings.PHOTO_MAX_MB
+        mb = settings.PHOTO_MAX_MB
+        if length > (mb + 1) * 1024 * 1024:
+            # Only now ask who it is (a session read): most bodies are small.
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                mb = max(mb, settings.IMPORT_MAX_UPLOAD_MB)
         if length > (mb + 1) * 1024 * 1024:
             message = _("The file is too large: at most %(mb)s MB.") % {"mb": mb}
             return render(request, "400.html", {"message": message}, status=413)
