@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.core import audit, jobs
+from trygg.core import audit, formats, jobs
 from trygg.core.importing import parse_date, parse_number, parse_time, read_table
 from trygg.core.models import Area
 from trygg.core.permissions import Permission, Principal
@@ -34,6 +34,12 @@ HEADINGS = {
 }  # fmt: skip
 
 
+# Row errors name the file's own columns (Swedish, as the file has them).
+COLUMN = {
+    "ref": "ref", "category": "kategori", "date": "datum", "occurred_at": "datum",
+    "occurred_until": "datum", "time": "tid", "lat": "lat", "lon": "lon", "place": "plats",
+    "area": "område", "severity": "allvarlighet", "description": "beskrivning",
+}  # fmt: skip
 MAX_ROWS = 20_000  # a week's reports from one partner's system are far fewer
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -91,10 +97,19 @@ def run_upload(job: ObservationUpload) -> ObservationUpload:
                 data = fh.read(MAX_BYTES + 1)
             job.file_sha256 = hashlib.sha256(data).hexdigest()
             if len(data) > MAX_BYTES:
-                raise ImportRefused([RowIssue(0, "", f"the file is larger than {MAX_BYTES} bytes")])
+                raise ImportRefused(
+                    [
+                        RowIssue(
+                            0,
+                            "",
+                            _("The file is larger than %(mb)s MB.")
+                            % {"mb": MAX_BYTES // (1024 * 1024)},
+                        )
+                    ]
+                )
             if not principal.has(Permission.CREATE):
                 raise ImportRefused(
-                    [RowIssue(0, "", "the sender may no longer report for the organisation")]
+                    [RowIssue(0, "", _("The sender may no longer report for the organisation."))]
                 )
             with audit.acting(
                 user=job.started_by,
@@ -143,7 +158,14 @@ def prepare(
     header, rows = read_table(data, file_name, "utf-8")
     if len(rows) > MAX_ROWS:
         raise ImportRefused(
-            [RowIssue(0, "", f"the file has {len(rows)} rows; at most {MAX_ROWS} at a time")]
+            [
+                RowIssue(
+                    0,
+                    "",
+                    _("The file has %(n)s rows; at most %(max)s at a time.")
+                    % {"n": formats.number(len(rows)), "max": formats.number(MAX_ROWS)},
+                )
+            ]
         )
     columns = {}
     problems = []
@@ -152,10 +174,10 @@ def prepare(
         if key:
             columns[key] = index
         elif str(name).strip():
-            problems.append(RowIssue(0, str(name), "unknown column"))
+            problems.append(RowIssue(0, str(name), _("Unknown column.")))
     for needed in ("ref", "category", "date"):
         if needed not in columns:
-            problems.append(RowIssue(0, needed, "required column missing"))
+            problems.append(RowIssue(0, COLUMN[needed], _("This column is required.")))
     if problems:
         raise ImportRefused(problems)
     categories = {}
@@ -182,33 +204,51 @@ def prepare(
             source=ObservationSource.UPLOAD, client_ref=str(cell(values, "ref") or "")
         )
         if not r.client_ref:
-            errors.append(RowIssue(number, "ref", "missing reference"))
+            errors.append(RowIssue(number, "ref", _("No reference.")))
         raw_cat = str(cell(values, "category") or "").lower()
         r.category = categories.get(raw_cat)
         if r.category is None:
-            errors.append(RowIssue(number, "category", f"unknown category {raw_cat!r}"))
+            errors.append(
+                RowIssue(
+                    number, "kategori", _("Unknown category “%(value)s”.") % {"value": raw_cat}
+                )
+            )
         try:
             day, time_of_day = parse_date(cell(values, "date"))
             if cell(values, "time") not in ("", None):
                 time_of_day = parse_time(cell(values, "time"))
             r.occurred_at = dt.datetime.combine(day, time_of_day or dt.time(12), tzinfo=tz)
         except ValueError:
-            errors.append(RowIssue(number, "date", f"not a date: {cell(values, 'date')!r}"))
+            errors.append(
+                RowIssue(
+                    number, "datum", _("Not a date: “%(value)s”.") % {"value": cell(values, "date")}
+                )
+            )
         if cell(values, "lat") not in ("", None) or cell(values, "lon") not in ("", None):
             try:
                 r.lat, r.lon = parse_number(cell(values, "lat")), parse_number(cell(values, "lon"))
             except ValueError:
-                errors.append(RowIssue(number, "lat", "not a position"))
+                errors.append(RowIssue(number, "lat", _("Not a position.")))
         if cell(values, "place"):
             r.place = places.get(str(cell(values, "place")).lower())
             if r.place is None:
                 errors.append(
-                    RowIssue(number, "place", f"no place named {cell(values, 'place')!r}")
+                    RowIssue(
+                        number,
+                        "plats",
+                        _("No place named “%(value)s”.") % {"value": cell(values, "place")},
+                    )
                 )
         if cell(values, "area"):
             r.area = areas.get(str(cell(values, "area")).lower())
             if r.area is None:
-                errors.append(RowIssue(number, "area", f"no area named {cell(values, 'area')!r}"))
+                errors.append(
+                    RowIssue(
+                        number,
+                        "område",
+                        _("No area named “%(value)s”.") % {"value": cell(values, "area")},
+                    )
+                )
         if cell(values, "severity") not in ("", None):
             try:
                 r.severity = int(parse_number(cell(values, "severity")))
@@ -220,17 +260,18 @@ def prepare(
                 RowIssue(
                     number,
                     "ref",
-                    f"the reference {r.client_ref!r} is also on row {first_row[r.client_ref]}",
+                    _("The reference “%(ref)s” is also on row %(row)s.")
+                    % {"ref": r.client_ref, "row": first_row[r.client_ref]},
                 )
             )
         first_row.setdefault(r.client_ref, number)
         for field_name, messages in services.validate(municipality, r, now, lookups).items():
             if field_name == "category" and r.category is None:
                 continue
-            errors += [RowIssue(number, field_name, m) for m in messages]
+            errors += [RowIssue(number, COLUMN.get(field_name, field_name), m) for m in messages]
         reports.append(r)
     if not rows:
-        errors.append(RowIssue(0, "", "the file has no rows"))
+        errors.append(RowIssue(0, "", _("The file has no rows.")))
     if errors:
         raise ImportRefused(errors)
     return reports

@@ -174,7 +174,7 @@ def test_file_upload_all_or_nothing_and_idempotent(est):
     with pytest.raises(ImportRefused) as refused:
         upload(est.housing, "\n".join([CSV_HEADER, *bad]).encode(), "export.csv")
     fields = {(e.row, e.field) for e in refused.value.errors}
-    assert (4, "category") in fields and (5, "occurred_at") in fields
+    assert (4, "kategori") in fields and (5, "datum") in fields  # the file's own columns
     assert Observation.objects.count() == 2
 
 
@@ -186,7 +186,7 @@ def test_an_upload_larger_than_the_limit_is_refused_and_writes_nothing(est, monk
     rows = [f"R{k};klotter;{today};21:10;59,5080;17,6360;;;2;Klotter" for k in range(4)]
     with pytest.raises(ImportRefused) as refused:
         upload(est.housing, "\n".join([CSV_HEADER, *rows]).encode(), "export.csv")
-    assert "at most 3" in refused.value.errors[0].message
+    assert "högst 3" in refused.value.errors[0].message
     assert Observation.objects.count() == 0
 
 

@@ -71,7 +71,7 @@ def test_a_bad_file_fails_row_by_row_and_stores_nothing(est, client, run_worker)
     job = ObservationUpload.objects.get()
     assert job.status == "failed" and not job.file, job.errors
     assert job.error_count == 2, job.errors
-    assert {(e["row"], e["field"]) for e in job.errors} == {(4, "category"), (5, "ref")}
+    assert {(e["row"], e["field"]) for e in job.errors} == {(4, "kategori"), (5, "ref")}
     page = client.get(f"/veckobild/upload/{job.pk}/").content.decode()
     assert "inget sparades" in page and "okänd" in page
     assert Observation.objects.count() == 0
