@@ -124,3 +124,29 @@ def test_a_body_larger_than_anyone_may_send_is_refused_before_it_is_read(est, cl
         CONTENT_LENGTH=str(20 * 1024 * 1024),
     )  # fmt: skip
     assert response.status_code == 413
+
+
+def test_the_upload_page_takes_as_many_queries_for_one_upload_as_for_ten(est, client):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        for k in range(n):
+            user = get_user_model().objects.create(username=f"u{k}-{n}")
+            ObservationUpload.objects.create(
+                municipality=est.municipality, organisation=est.housing.organisation,
+                started_by=user, file_name=f"{k}.csv", status="done", created_count=k,
+            )  # fmt: skip
+
+    client.force_login(est.housing.user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/veckobild/upload/").status_code == 200
+        return len(captured)
+
+    add(1)
+    few = queries()
+    add(9)
+    assert queries() == few
