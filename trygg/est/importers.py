@@ -21,7 +21,7 @@ from trygg.core.models import Area
 from trygg.core.permissions import Permission, Principal
 from trygg.est import services
 from trygg.est.models import ObservationCategory, ObservationSource, ObservationUpload, Place
-from trygg.incidents.importers.base import MAX_ISSUES_KEPT, ImportRefused, RowIssue
+from trygg.incidents.importers.base import ImportRefused, RowIssue, kept
 
 HEADINGS = {
     "ref": "ref", "referens": "ref", "id": "ref",
@@ -120,7 +120,7 @@ def run_upload(job: ObservationUpload) -> ObservationUpload:
                 result = upload(principal, data, job.file_name, job)
         except ImportRefused as exc:
             job.error_count = len(exc.errors)
-            job.errors = [e.as_dict() for e in exc.errors[:MAX_ISSUES_KEPT]]
+            job.errors = kept(exc.errors)
             job.save(update_fields=["file_sha256", "error_count", "errors"])
             job.mark_failed(
                 _("Nothing was stored: correct the rows below and send the file again.")

@@ -26,11 +26,11 @@ from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services
     polisen_source,
 )
 from trygg.incidents.importers.base import (
-    MAX_ISSUES_KEPT,
     ImportRefused,
     IncidentRow,
     ParseResult,
     RowIssue,
+    kept,
 )
 from trygg.incidents.models import (
     DailyCount,
@@ -365,10 +365,6 @@ def _file_bytes(job: ImportJob) -> bytes:
     return Path(job.options["path"]).read_bytes()
 
 
-def _keep(issues: list[RowIssue]) -> list[dict]:
-    return [i.as_dict() for i in issues[:MAX_ISSUES_KEPT]]
-
-
 class JobProgress:
     """Writes the job's progress every few hundred rows (outside any transaction, so
     the upload page can show it while the import runs)."""
@@ -410,7 +406,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
         job.rows_total = parsed.total
         job.skipped_count = parsed.skipped
         job.warning_count = len(parsed.warnings)
-        job.warnings = _keep(parsed.warnings)
+        job.warnings = kept(parsed.warnings)
         if parsed.errors:
             raise ImportRefused(parsed.errors)
         source = importer.source(job)
@@ -430,7 +426,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
     except ImportRefused as exc:
         job.status = ImportStatus.FAILED
         job.error_count = len(exc.errors)
-        job.errors = _keep(exc.errors)
+        job.errors = kept(exc.errors)
         job.message = f"{len(exc.errors)} error(s); nothing was imported."
     except OSError as exc:
         job.status = ImportStatus.FAILED

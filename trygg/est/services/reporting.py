@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core import audit, images
 from trygg.core.bulk import PreparedRows
-from trygg.core.models import Area, Municipality, Sensitivity
+from trygg.core.models import Area, AreaKind, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
@@ -55,8 +55,14 @@ class Lookups:
     a query per row."""
 
     def __init__(self, municipality: Municipality) -> None:
-        self.index = area_index(municipality)
-        self.areas = {a.pk: a for a in Area.objects.filter(municipality=municipality)}
+        self.index = area_index(municipality, AreaKind.DISTRICT)
+        # The areas a position can lie in (the index's districts), without their shapes.
+        self.areas = {
+            a.pk: a
+            for a in Area.objects.filter(municipality=municipality, kind=AreaKind.DISTRICT).defer(
+                "geometry"
+            )
+        }
         self.severities = {value for value, _label in scale(municipality, ScaleKind.SEVERITY)}
 
     def locate(self, lat: float, lon: float | None) -> Area | None:
@@ -127,7 +133,8 @@ def report(principal: Principal, report: Report) -> tuple[Observation, bool]:
         ).first()
         if existing is not None:
             return existing, False
-    errors = validate(municipality, report)
+    lookups = Lookups(municipality)
+    errors = validate(municipality, report, lookups=lookups)
     clean = None
     if report.photo is not None:  # size, format and metadata: core.images
         try:
@@ -136,7 +143,7 @@ def report(principal: Principal, report: Report) -> tuple[Observation, bool]:
             errors["photo"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    observation = _observation(principal, report, Lookups(municipality))
+    observation = _observation(principal, report, lookups)
     if clean is not None:
         observation.photo.save("observation.jpg", ContentFile(clean.content), save=False)
     try:

@@ -15,6 +15,12 @@ MAX_FIELD = 2000  # any raw field longer than this is refused, not truncated
 MAX_REF = 100
 MAX_ISSUES_KEPT = 500
 
+
+def kept(issues: list[RowIssue]) -> list[dict[str, object]]:
+    """The first ``MAX_ISSUES_KEPT`` issues as a job stores them (its ``errors`` field)."""
+    return [issue.as_dict() for issue in issues[:MAX_ISSUES_KEPT]]
+
+
 Progress = Callable[[int], None]
 
 
