@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from trygg.assessment import document
 from trygg.assessment.models import LagesbildDocument
-from trygg.assessment.tasks import generate_document
 from trygg.core.permissions import Permission, Principal
 
 
@@ -23,11 +22,6 @@ def _require_writer(principal: Principal, doc: LagesbildDocument | None = None) 
         raise PermissionDenied
     if doc is not None and doc.municipality_id != principal.municipality.pk:
         raise PermissionDenied
-
-
-def _enqueue(doc: LagesbildDocument) -> None:
-    doc_id = doc.pk
-    transaction.on_commit(lambda: generate_document.enqueue(doc_id))
 
 
 @transaction.atomic
@@ -62,7 +56,7 @@ def request_document(
     )
     doc.full_clean()
     doc.save()
-    _enqueue(doc)
+    doc.enqueue()
     return doc
 
 
@@ -73,7 +67,7 @@ def retry_document(principal: Principal, doc: LagesbildDocument) -> None:
     if not doc.has_failed or doc.is_decided:
         raise ValidationError(_("Only a version that failed can be made again."))
     doc.mark_queued()
-    _enqueue(doc)
+    doc.enqueue()
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.cases.models import CaseCategory
 from trygg.core import formats
 from trygg.core.models import Area, Organisation
-from trygg.est.importers import MAX_BYTES, MAX_ROWS
+from trygg.est.importers import MAX_BYTES, MAX_MB, MAX_ROWS
 from trygg.est.models import ObservationCategory, Place, ScaleKind, Status
 from trygg.est.services import scale
 
@@ -157,16 +157,14 @@ class UploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext("At most %(mb)s MB and %(rows)s rows.") % {
-            "mb": MAX_BYTES // (1024 * 1024),
+            "mb": MAX_MB,
             "rows": formats.number(MAX_ROWS),
         }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
-            )
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_MB})
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Send a CSV or XLSX file."))
         return upload

@@ -41,7 +41,8 @@ COLUMN = {
     "area": "område", "severity": "allvarlighet", "description": "beskrivning",
 }  # fmt: skip
 MAX_ROWS = 20_000  # a week's reports from one partner's system are far fewer
-MAX_BYTES = 5 * 1024 * 1024
+MAX_MB = 5
+MAX_BYTES = MAX_MB * 1024 * 1024
 
 
 def upload(
@@ -62,8 +63,8 @@ def upload(
 
 
 def start_upload(principal: Principal, file: UploadedFile) -> ObservationUpload:
-    """Keep an uploaded file for the task worker (the caller queues ``tasks.run_upload``
-    once the transaction commits); nothing of it is read in the request."""
+    """Keep an uploaded file for the task worker (the caller queues the job:
+    ``job.enqueue()``); nothing of it is read in the request."""
     if not principal.has(Permission.CREATE):
         raise PermissionDenied
     job = ObservationUpload(
@@ -102,8 +103,7 @@ def run_upload(job: ObservationUpload) -> ObservationUpload:
                         RowIssue(
                             0,
                             "",
-                            _("The file is larger than %(mb)s MB.")
-                            % {"mb": MAX_BYTES // (1024 * 1024)},
+                            _("The file is larger than %(mb)s MB.") % {"mb": MAX_MB},
                         )
                     ]
                 )

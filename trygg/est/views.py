@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from trygg.core.models import Area
 from trygg.core.params import id_param, int_param, year_param
 from trygg.core.permissions import Permission
 from trygg.core.services import map_extent
-from trygg.est import importers, services, tasks
+from trygg.est import importers, services
 from trygg.est import report as pdf_report
 from trygg.est.forms import (
     ActionForm,
@@ -365,7 +364,7 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = importers.start_upload(request.principal, form.cleaned_data["file"])
-        transaction.on_commit(lambda: tasks.run_upload.enqueue(job.pk))
+        job.enqueue()
         messages.info(request, _("The file was received and is being checked."))
         return redirect("est_upload_job", pk=job.pk)
     return render(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from trygg.core.permissions import Permission
 from trygg.incidents import services
 from trygg.incidents.forms import FieldReportForm, ImportForm
 from trygg.incidents.models import FieldReport, ImportJob
-from trygg.incidents.tasks import run_import
 
 
 @member_required(Permission.IMPORT_DATA)
@@ -38,7 +36,7 @@ def imports(request):
             options=options,
             upload=data["file"],
         )
-        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        job.enqueue()
         messages.info(request, _("The file was received and is being imported."))
         return redirect("import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(municipality=principal.municipality).select_related("source")

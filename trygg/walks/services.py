@@ -32,7 +32,6 @@ from trygg.walks.models import (
     Walk,
     WalkStatus,
 )
-from trygg.walks.tasks import generate_protocol
 
 # What Swedish safety-walk practice looks at (Boverket, BRÅ, the municipalities' own
 # guides): a point is ticked when it is a problem at the place.
@@ -417,5 +416,4 @@ def request_protocol(walk: Walk) -> None:
     if not created:
         job.mark_queued()
         audit.update(ProtocolJob.objects.filter(pk=job.pk), requested_at=timezone.now())
-    walk_id = walk.pk
-    transaction.on_commit(lambda: generate_protocol.enqueue(walk_id))
+    job.enqueue()
