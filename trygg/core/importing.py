@@ -5,13 +5,17 @@ readers of Swedish dates, times and numbers that partners' files contain."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import BinaryIO, cast
 
 from openpyxl import load_workbook
 
@@ -70,8 +74,10 @@ class RowIssue:
 class ImportRefused(Exception):
     """The file cannot be imported; nothing was written."""
 
-    def __init__(self, errors: list[RowIssue]):
+    def __init__(self, errors: list[RowIssue], count: int | None = None):
         self.errors = errors
+        # All the errors found, when ``errors`` holds only the first of them.
+        self.count = len(errors) if count is None else count
         super().__init__("; ".join(str(e) for e in errors[:5]))
 
 
@@ -142,52 +148,148 @@ def parse_number(value: object) -> float:
 # --- Reading the table ------------------------------------------------------------------
 
 
-def _read_table(data: bytes, file_name: str, encoding: str) -> tuple[list[str], list[list[object]]]:
-    if not data.strip():
-        raise ImportRefused([RowIssue(0, "", "the file is empty")])
-    if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    try:
-        text = data.decode(
-            "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+class Table:
+    """A CSV or XLSX table read one row at a time from a binary file, so that a file's
+    size never decides the memory an import needs. ``header`` is its first row;
+    ``rows()`` yields the others (an XLSX's empty rows are skipped, as a person sees them)
+    and raises ImportRefused where the file stops being readable."""
+
+    header: list[str]
+
+    def rows(self) -> Iterator[list[object]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _CsvTable(Table):
+    def __init__(self, fh: BinaryIO, encoding: str):
+        self.encoding = encoding
+        codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+        self.fh, self.codec = fh, codec
+        try:
+            self.text = io.TextIOWrapper(fh, encoding=codec, newline="")
+        except LookupError as exc:
+            raise ImportRefused([RowIssue(0, "", f"unknown encoding {encoding!r}")]) from exc
+        self.line = 0
+        lines = self._lines()
+        leading = []  # blank lines before the header (the csv reader reads them as rows)
+        first = next(lines, "")
+        while first and not first.strip():
+            leading.append(first)
+            first = next(lines, "")
+        if not first:
+            raise ImportRefused([RowIssue(0, "", "the file is empty")])
+        # Only the delimiter is guessed, from the header line outside quotes; quoting is
+        # RFC 4180's ("" inside a quoted field is one "), never sniffed (csv.Sniffer on one
+        # line guesses escape characters and corrupts doubled quotes).
+        self.reader = csv.reader(
+            itertools.chain(leading, [first], lines),
+            delimiter=_delimiter(first),
+            quotechar='"',
+            doublequote=True,
+            skipinitialspace=False,
+            strict=False,
         )
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            [
-                RowIssue(
-                    0,
-                    "",
-                    f"the file is not {encoding} text (byte {exc.start}); save it as "
-                    "'CSV UTF-8' or give its encoding, e.g. --encoding cp1252",
-                )
-            ]
-        ) from exc
-    except LookupError as exc:
-        raise ImportRefused([RowIssue(0, "", f"unknown encoding {encoding!r}")]) from exc
-    if "\x00" in text:
-        raise ImportRefused([RowIssue(0, "", "the file is not a text (CSV) file")])
-    # Only the delimiter is guessed, from the header line outside quotes; quoting is RFC
-    # 4180's ("" inside a quoted field is one "), never sniffed (csv.Sniffer on one line
-    # guesses escape characters and corrupts doubled quotes).
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=_delimiter(text.split("\n", 1)[0]),
-        quotechar='"',
-        doublequote=True,
-        skipinitialspace=False,
-        strict=False,
+        self.header = cast(list[str], self._next() or [])
+
+    def _lines(self) -> Iterator[str]:
+        """The file's lines, decoded; a byte that is not the encoding's, or a NUL (a binary
+        file), refuses the file with the line it is on."""
+        while True:
+            try:
+                line = self.text.readline()
+            except UnicodeDecodeError as exc:
+                bad = self._undecodable_line()
+                raise ImportRefused(
+                    [
+                        RowIssue(
+                            bad,
+                            "",
+                            f"the file is not {self.encoding} text (line {bad}); "
+                            "save it as 'CSV UTF-8' or give its encoding, e.g. --encoding cp1252",
+                        )
+                    ]
+                ) from exc
+            if not line:
+                return
+            self.line += 1
+            if "\x00" in line:
+                raise ImportRefused([RowIssue(0, "", "the file is not a text (CSV) file")])
+            yield line
+
+    def _undecodable_line(self) -> int:
+        """The first line that does not decode (the text layer decodes blocks, so its error
+        does not say which line): the file read again, a line at a time."""
+        self.fh.seek(0)
+        decoder = codecs.getincrementaldecoder(self.codec)()
+        for number, line in enumerate(self.fh, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+        return self.line + 1
+
+    def _next(self) -> list[object] | None:
+        try:
+            return cast(list[object], next(self.reader))
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            raise ImportRefused(
+                [RowIssue(self.reader.line_num, "", f"unreadable CSV: {exc}")]
+            ) from exc
+
+    def rows(self) -> Iterator[list[object]]:
+        while (values := self._next()) is not None:
+            yield values
+
+    def close(self) -> None:
+        self.text.detach()  # the caller owns (and closes) the binary file
+
+
+class _XlsxTable(Table):
+    def __init__(self, fh: BinaryIO):
+        try:
+            self.workbook = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise ImportRefused([RowIssue(0, "", f"not a readable XLSX workbook ({exc})")]) from exc
+        if not self.workbook.worksheets:
+            raise ImportRefused([RowIssue(0, "", "the workbook has no worksheet")])
+        self.values = self.workbook.worksheets[0].iter_rows(values_only=True)
+        header_row = next(self.values, None)
+        if header_row is None:
+            raise ImportRefused([RowIssue(0, "", "the first worksheet is empty")])
+        self.header = ["" if v is None else str(v) for v in header_row]
+
+    def rows(self) -> Iterator[list[object]]:
+        for values in self.values:
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            yield ["" if v is None else v for v in values]
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+@contextlib.contextmanager
+def open_table(fh: BinaryIO, file_name: str, encoding: str = "utf-8") -> Iterator[Table]:
+    """The table in a seekable binary file: the first sheet of an XLSX workbook, else a
+    CSV (any of ; , tab) in ``encoding``. ImportRefused when it cannot be read."""
+    head = fh.read(4)
+    fh.seek(0)
+    if not head:
+        raise ImportRefused([RowIssue(0, "", "the file is empty")])
+    table: Table = (
+        _XlsxTable(fh)
+        if file_name.lower().endswith(".xlsx") or head == b"PK\x03\x04"
+        else _CsvTable(fh, encoding)
     )
     try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportRefused([RowIssue(0, "", "the file is empty")]) from None
-    except csv.Error as exc:
-        raise ImportRefused([RowIssue(1, "", f"unreadable CSV: {exc}")]) from exc
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ImportRefused([RowIssue(reader.line_num, "", f"unreadable CSV: {exc}")]) from exc
-    return header, cast(list[list[object]], rows)
+        yield table
+    finally:
+        table.close()
 
 
 def _delimiter(header: str) -> str:
@@ -207,27 +309,8 @@ def _delimiter(header: str) -> str:
 def read_table(
     data: bytes, file_name: str, encoding: str = "utf-8"
 ) -> tuple[list[str], list[list[object]]]:
-    """(header, rows) of a CSV (any of ; , tab) or XLSX file; ImportRefused when unreadable."""
-    return _read_table(data, file_name, encoding)
-
-
-def _read_xlsx(data: bytes) -> tuple[list[str], list[list[object]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportRefused([RowIssue(0, "", f"not a readable XLSX workbook ({exc})")]) from exc
-    if not workbook.worksheets:
-        raise ImportRefused([RowIssue(0, "", "the workbook has no worksheet")])
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header_row = next(rows_iter, None)
-    if header_row is None:
-        raise ImportRefused([RowIssue(0, "", "the first worksheet is empty")])
-    header = ["" if v is None else str(v) for v in header_row]
-    rows = []
-    for values in rows_iter:
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        rows.append(["" if v is None else v for v in values])
-    workbook.close()
-    return header, rows
+    """(header, rows) of a CSV (any of ; , tab) or XLSX file held in memory — for the
+    small files (a survey, a plan's activities, a partner's weekly report); ImportRefused
+    when unreadable. Large files are read with ``open_table``."""
+    with open_table(io.BytesIO(data), file_name, encoding) as table:
+        return table.header, list(table.rows())

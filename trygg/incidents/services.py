@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from trygg.incidents.importers.base import (
     RowIssue,
     kept,
 )
+from trygg.incidents.importers.tabular import FileOpener
 from trygg.incidents.models import (
     DailyCount,
     FieldReport,
@@ -47,7 +49,7 @@ from trygg.incidents.models import (
 log = logging.getLogger(__name__)
 LOCAL_TZ = local_tz()
 CELL_M = 250
-BATCH = 2000
+BATCH = 5000  # rows derived, looked up and written together
 
 # Fields an import writes, in a fixed order (for the content hash and for updates).
 WRITTEN_FIELDS = (
@@ -145,7 +147,7 @@ DATE_INDEX = WRITTEN_FIELDS.index("occurred_date")
 
 
 def _hash(values: tuple) -> str:
-    text = "\x1f".join([str(v) for v in values])
+    text = "\x1f".join(map(str, values))
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
@@ -159,67 +161,67 @@ def _same(a, b) -> bool:
 
 def write_incidents(
     source: Source,
-    rows: list[IncidentRow],
+    rows: Iterable[IncidentRow],
     *,
     job: ImportJob | None = None,
     is_demo: bool = False,
-    progress: Callable[[int], None] | None = None,
     covers: coverage.Span | None = None,
 ) -> WriteResult:
     """Insert new incidents and update changed ones, by (source, source_ref): all or
     nothing, and a re-run of the same rows writes nothing. Changes are kept as
     revisions. The daily summary is rebuilt for the days touched.
 
+    ``rows`` may be a stream (``IncidentFile.rows()``): they are written a chunk at a time
+    inside the one transaction, so memory does not grow with the file. Their ids must be
+    distinct (the importers check that first).
+
     ``covers``: the days the rows report completely (an importer that knows, such as a
     feed, says so); by default the first to the last day of the rows. Recorded as the
     source's coverage (trygg.incidents.coverage)."""
     municipality = source.municipality
-    derived = _derive(municipality, rows)
     result = WriteResult()
+    now = timezone.now()
+    constant = (
+        municipality.pk,
+        source.owner_organisation_id,
+        source.default_sensitivity,
+        source.pk,
+        job.pk if job else None,
+        is_demo or source.is_demo,
+        now,
+        now,
+    )
+    days: set[dt.date] = set()
     with transaction.atomic():
-        existing = {
-            ref: (pk, content_hash)
-            for ref, pk, content_hash in Incident.objects.filter(source=source).values_list(
-                "source_ref", "id", "content_hash"
-            )
-        }
-        to_create: list[tuple] = []
-        now = timezone.now()
-        constant = (
-            municipality.pk,
-            source.owner_organisation_id,
-            source.default_sensitivity,
-            source.pk,
-            job.pk if job else None,
-            is_demo or source.is_demo,
-            now,
-            now,
-        )
-        to_update: dict[int, dict] = {}
-        days: set[dt.date] = set()
-        for row, values in zip(rows, derived, strict=True):
-            content_hash = _hash(values)
-            current = existing.get(row.source_ref)
-            if current is None:
-                to_create.append((row.source_ref, content_hash, *values))
+        # A source's first import (the big one) need not look up what it already holds.
+        has_existing = Incident.objects.filter(source=source).exists()
+        for chunk in _chunks(rows, BATCH):
+            derived = _derive(municipality, chunk)
+            existing = _existing(source, [row.source_ref for row in chunk]) if has_existing else {}
+            to_create: list[tuple] = []
+            to_update: dict[int, tuple] = {}
+            for row, values in zip(chunk, derived, strict=True):
+                content_hash = _hash(values)
+                current = existing.get(row.source_ref)
                 days.add(values[DATE_INDEX])
-            elif current[1] != content_hash:
-                to_update[current[0]] = (values, content_hash)
-                days.add(values[DATE_INDEX])
-            else:
-                result.unchanged += 1
-        if covers is None and derived:
-            row_days = [values[DATE_INDEX] for values in derived]
-            covers = (min(row_days), max(row_days))
+                if current is None:
+                    to_create.append((row.source_ref, content_hash, *values))
+                elif current[1] != content_hash:
+                    to_update[current[0]] = (values, content_hash)
+                else:
+                    result.unchanged += 1
+            _insert(constant, to_create)
+            result.created += len(to_create)
+            if to_update:
+                updated = _apply_updates(to_update, job, days)
+                result.updated += updated
+                # Rows whose stored hash differed but whose values did not (e.g. after a
+                # change of the hash itself) are refreshed silently: unchanged.
+                result.unchanged += len(to_update) - updated
+        if covers is None and days:
+            covers = (min(days), max(days))
         if covers is not None:
             coverage.record(source, covers[0], covers[1], job)
-        _insert(constant, to_create, progress)
-        result.created = len(to_create)
-        if to_update:
-            result.updated = _apply_updates(to_update, job, days)
-            # Rows whose stored hash differed but whose values did not (e.g. after a
-            # change of the hash itself) are refreshed silently: unchanged.
-            result.unchanged += len(to_update) - result.updated
         if result.created or result.updated:
             rebuild_daily_counts(municipality, days)
             audit.record_event(
@@ -233,6 +235,30 @@ def write_incidents(
                 },
             )
     return result
+
+
+def _chunks(rows: Iterable[IncidentRow], size: int) -> Iterator[list[IncidentRow]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _existing(source: Source, refs: list[str]) -> dict[str, tuple[int, str]]:
+    """ref → (id, content hash) of the source's incidents among ``refs`` (one chunk), by the
+    unique (source, source_ref) index. Plain SQL, the ids as one array on PostgreSQL: the
+    ORM's handling of thousands of parameters costs more than the index probes."""
+    table = Incident._meta.db_table
+    if connection.vendor == "postgresql":
+        condition, params = "source_ref = ANY(%s)", [source.pk, refs]
+    else:
+        condition, params = f"source_ref IN ({', '.join(['%s'] * len(refs))})", [source.pk, *refs]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT source_ref, id, content_hash FROM {table} "  # noqa: S608 - our table
+            f"WHERE source_id = %s AND {condition}",
+            params,
+        )
+        return {ref: (pk, content_hash) for ref, pk, content_hash in cursor.fetchall()}
 
 
 INSERT_COLUMNS = (
@@ -250,7 +276,7 @@ INSERT_COLUMNS = (
 )
 
 
-def _insert(constant: tuple, rows: list[tuple], progress=None) -> None:
+def _insert(constant: tuple, rows: list[tuple]) -> None:
     """Insert new incidents fast: COPY on PostgreSQL, executemany on SQLite — the rows'
     values are already validated and derived, so the ORM's per-object work is skipped.
     ``constant`` holds the values shared by every row (INSERT_COLUMNS' first ones)."""
@@ -261,12 +287,8 @@ def _insert(constant: tuple, rows: list[tuple], progress=None) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for start in range(0, len(rows), BATCH):
-                    chunk = rows[start : start + BATCH]
-                    for row in chunk:
-                        copy.write_row(constant + row)
-                    if progress:
-                        progress(len(chunk))
+                for row in rows:
+                    copy.write_row(constant + row)
             return
         # SQLite: the text Django's SQLite backend stores — naive UTC datetimes
         # "YYYY-MM-DD HH:MM:SS[.ffffff]" and ISO dates.
@@ -291,8 +313,6 @@ def _insert(constant: tuple, rows: list[tuple], progress=None) -> None:
                 row[occurred_date] = row[occurred_date].isoformat()
                 batch.append(shared + tuple(row))
             cursor.executemany(sql, batch)
-            if progress:
-                progress(len(batch))
 
 
 def _apply_updates(to_update: dict[int, tuple], job, days: set) -> int:
@@ -358,11 +378,21 @@ def rebuild_daily_counts(municipality: Municipality, days: set[dt.date] | None =
 # --- Import jobs -------------------------------------------------------------------------
 
 
-def _file_bytes(job: ImportJob) -> bytes:
+def _file_opener(job: ImportJob) -> FileOpener:
+    """Opens the job's file afresh each time it is called (the importers read it twice)."""
     if job.upload:
-        with job.upload.open("rb") as fh:
-            return fh.read()
-    return Path(job.options["path"]).read_bytes()
+        storage, name = job.upload.storage, job.upload.name
+        return lambda: storage.open(name, "rb")
+    path = Path(job.options["path"])
+    return lambda: path.open("rb")
+
+
+def _sha256(open_file: FileOpener) -> str:
+    digest = hashlib.sha256()
+    with open_file() as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class JobProgress:
@@ -398,17 +428,17 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
             cli_progress(n)
 
     try:
-        data = _file_bytes(job)
-        job.file_sha256 = hashlib.sha256(data).hexdigest()
+        open_file = _file_opener(job)
+        job.file_sha256 = _sha256(open_file)
         importer = IMPORTERS[job.importer]
-        parsed: ParseResult = importer.parse(job, data, progress)
+        incident_file = importer.read(job, open_file)
+        parsed: ParseResult = incident_file.check(progress)
         tracker.flush()
         job.rows_total = parsed.total
         job.skipped_count = parsed.skipped
-        job.warning_count = len(parsed.warnings)
+        job.warning_count = parsed.warning_count
         job.warnings = kept(parsed.warnings)
-        if parsed.errors:
-            raise ImportRefused(parsed.errors)
+        parsed.refuse_if_errors()
         source = importer.source(job)
         with audit.acting(
             user=job.started_by,
@@ -416,7 +446,7 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
             municipality_id=job.municipality_id,
             path=f"import job {job.pk}",
         ):
-            written = write_incidents(source, parsed.rows, job=job, covers=parsed.covers)
+            written = write_incidents(source, incident_file.rows(), job=job, covers=parsed.covers)
         job.source = source
         job.created_count = written.created
         job.updated_count = written.updated
@@ -425,9 +455,9 @@ def run_import_job(job: ImportJob, *, cli_progress=None) -> ImportJob:
         job.message = _summary(job, parsed)
     except ImportRefused as exc:
         job.status = ImportStatus.FAILED
-        job.error_count = len(exc.errors)
+        job.error_count = exc.count
         job.errors = kept(exc.errors)
-        job.message = f"{len(exc.errors)} error(s); nothing was imported."
+        job.message = f"{exc.count} error(s); nothing was imported."
     except OSError as exc:
         job.status = ImportStatus.FAILED
         job.error_count = 1
@@ -459,8 +489,8 @@ def _summary(job: ImportJob, parsed: ParseResult) -> str:
     if parsed.skipped:
         reasons = ", ".join(f"{n} {why}" for why, n in sorted(parsed.skip_reasons.items()))
         parts.append(f"{parsed.skipped} skipped ({reasons})")
-    if parsed.warnings:
-        parts.append(f"{len(parsed.warnings)} warning(s)")
+    if parsed.warning_count:
+        parts.append(f"{parsed.warning_count} warning(s)")
     return ", ".join(parts) + "."
 
 

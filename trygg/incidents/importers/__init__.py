@@ -1,16 +1,19 @@
-"""The importers, by name. Each knows how to parse its file and which source it feeds."""
+"""The importers, by name. Each knows how to read its file (an ``IncidentFile``: checked
+whole, then its rows) and which source it feeds."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from trygg.core.dates import local_tz
 from trygg.core.models import Municipality, OrganisationKind, Sensitivity
 from trygg.incidents.importers import polisen, tabular
-from trygg.incidents.importers.base import ImportRefused, ParseResult, RowIssue
+from trygg.incidents.importers.base import (
+    ImportRefused,
+    IncidentFile,
+    ParsedInMemory,
+    RowIssue,
+)
 from trygg.incidents.models import Source, SourceKind
-
-LOCAL_TZ = local_tz()
 
 
 def polisen_source(municipality: Municipality) -> Source:
@@ -41,8 +44,12 @@ class PolisenImporter:
     name = "polisen"
 
     @staticmethod
-    def parse(job, data, progress):
-        return polisen.parse(data, job.municipality.name, progress)
+    def read(job, open_file: tabular.FileOpener) -> IncidentFile:
+        def parse(progress):
+            with open_file() as fh:
+                return polisen.parse(fh.read(), job.municipality.name, progress)
+
+        return ParsedInMemory(parse)
 
     @staticmethod
     def source(job):
@@ -61,41 +68,22 @@ class TabularImporter:
                 [RowIssue(0, "source", f"no source {job.options['source']!r} in this municipality")]
             ) from exc
 
-    @classmethod
-    def parse(cls, job, data, progress):
-        result = tabular.parse(
-            data,
+    @staticmethod
+    def read(job, open_file: tabular.FileOpener) -> IncidentFile:
+        declared = job.options.get("covers")
+        return tabular.IncidentLog(
+            open_file,
             file_name=job.file_name,
             municipality=job.municipality,
             preset=job.options.get("preset") or "standard",
             explicit_map=job.options.get("map") or {},
             encoding=job.options.get("encoding") or "utf-8",
-            progress=progress,
+            covers=(
+                (dt.date.fromisoformat(declared[0]), dt.date.fromisoformat(declared[1]))
+                if declared
+                else None
+            ),
         )
-        declared = job.options.get("covers")
-        if declared:
-            declare_coverage(result, declared)
-        return result
-
-
-def declare_coverage(result: ParseResult, declared: list[str]) -> None:
-    """The period the file says it reports completely ("all of October", even days with
-    nothing), as ["YYYY-MM-DD", "YYYY-MM-DD"]: a row outside it is an error, since the
-    file and its stated period disagree."""
-    start, end = (dt.date.fromisoformat(day) for day in declared)
-    if start > end:
-        raise ImportRefused(
-            [RowIssue(0, "covers", f"the period {start} – {end} ends before it starts")]
-        )
-    for row in result.rows:
-        day = row.occurred_at.astimezone(LOCAL_TZ).date()
-        if not start <= day <= end:
-            result.error(
-                row.row,
-                "date",
-                f"{day} lies outside the period the file covers ({start} – {end})",
-            )
-    result.covers = (start, end)
 
 
 IMPORTERS = {"polisen": PolisenImporter, "incidents": TabularImporter}

@@ -4,10 +4,15 @@ checks and the personal-data guard for free text."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import itertools
+import operator
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from typing import IO, Protocol
 
-from trygg.core.importing import ImportRefused, RowIssue  # noqa: F401 - the importers' vocabulary
+from trygg.core.importing import ImportRefused, RowIssue
 from trygg.core.pdguard import describe, mask_personal_data
 from trygg.incidents.models import DESCRIPTION_MAX
 
@@ -43,11 +48,21 @@ class IncidentRow:
     counts_in_statistics: bool = True
 
 
+# An IncidentRow as a tuple of its fields, in order (IncidentRow(*values) makes it again).
+_fields = operator.attrgetter(*(f.name for f in fields(IncidentRow)))
+
+
 @dataclass
 class ParseResult:
+    """What reading a file found. ``errors`` and ``warnings`` keep the first
+    ``MAX_ISSUES_KEPT`` of each (what a job stores and shows); ``error_count`` and
+    ``warning_count`` count them all — a file of a million bad rows costs no memory."""
+
     rows: list[IncidentRow] = field(default_factory=list)
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
     skipped: int = 0
     total: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
@@ -56,14 +71,83 @@ class ParseResult:
     covers: tuple[dt.date, dt.date] | None = None
 
     def error(self, row: int, field_name: str, message: str) -> None:
-        self.errors.append(RowIssue(row, field_name, message))
+        self.error_count += 1
+        if len(self.errors) < MAX_ISSUES_KEPT:
+            self.errors.append(RowIssue(row, field_name, message))
 
     def warn(self, row: int, field_name: str, message: str) -> None:
-        self.warnings.append(RowIssue(row, field_name, message))
+        self.warning_count += 1
+        if len(self.warnings) < MAX_ISSUES_KEPT:
+            self.warnings.append(RowIssue(row, field_name, message))
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
+
+    def refuse_if_errors(self) -> None:
+        if self.error_count:
+            raise ImportRefused(sorted(self.errors, key=lambda e: e.row), self.error_count)
+
+
+class RowSpill:
+    """Checked incidents kept in a temporary file (pickled a chunk at a time) between
+    reading a file and writing it, so that neither holds the file in memory and the file
+    is parsed once. The file is deleted when read to the end or when the spill is
+    collected."""
+
+    def __init__(self) -> None:
+        # Open from check() to rows(): closed (and so deleted) by read() or __del__.
+        self._file: IO[bytes] | None = tempfile.TemporaryFile(prefix="trygg-import-")  # noqa: SIM115
+        self.count = 0
+
+    def write(self, rows: list[IncidentRow]) -> None:
+        if rows and self._file is not None:
+            pickle.dump(list(map(_fields, rows)), self._file, pickle.HIGHEST_PROTOCOL)
+            self.count += len(rows)
+
+    def read(self) -> Iterator[IncidentRow]:
+        spill, self._file = self._file, None
+        if spill is None:
+            raise RuntimeError("the spilled rows were read already")
+        with spill:
+            spill.seek(0)
+            while True:
+                try:
+                    chunk = pickle.load(spill)  # noqa: S301 - our own file, written above
+                except EOFError:
+                    return
+                yield from itertools.starmap(IncidentRow, chunk)
+
+    def __del__(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+class IncidentFile(Protocol):
+    """A file an importer reads: ``check`` reads it all and reports every problem, keeping
+    no rows it need not keep; ``rows`` then yields its incidents (read again, if the
+    importer streams) for ``write_incidents``."""
+
+    def check(self, progress: Progress | None = None) -> ParseResult: ...
+
+    def rows(self) -> Iterable[IncidentRow]: ...
+
+
+class ParsedInMemory:
+    """An ``IncidentFile`` for a small file parsed at once (the police's feed: a few
+    hundred events)."""
+
+    def __init__(self, parse: Callable[[Progress | None], ParseResult]):
+        self._parse = parse
+        self._result: ParseResult | None = None
+
+    def check(self, progress: Progress | None = None) -> ParseResult:
+        self._result = self._parse(progress)
+        return self._result
+
+    def rows(self) -> Iterable[IncidentRow]:
+        assert self._result is not None, "check() first"
+        return self._result.rows
 
 
 def clean_free_text(result: ParseResult, row: int, field_name: str, value: str) -> str:

@@ -10,11 +10,15 @@ be WGS84 latitude/longitude, SWEREF 99 TM east/north, or an area's name.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from trygg.core import geo
 from trygg.core.dates import local_tz
-from trygg.core.importing import parse_date, parse_number, parse_time, read_table
+from trygg.core.importing import open_table, parse_date, parse_number, parse_time
 from trygg.core.models import Area, Municipality
 from trygg.incidents.importers.base import (
     MAX_FIELD,
@@ -24,6 +28,7 @@ from trygg.incidents.importers.base import (
     ParseResult,
     Progress,
     RowIssue,
+    RowSpill,
     clean_free_text,
 )
 from trygg.incidents.models import PositionPrecision, TimePrecision
@@ -134,53 +139,153 @@ def resolve_columns(header: list[str], preset: str, explicit: dict[str, str]) ->
     return columns
 
 
-# --- Parsing ----------------------------------------------------------------------------
+# --- Reading -----------------------------------------------------------------------------
+
+CHUNK = 5000  # rows converted (SWEREF 99 TM → WGS84) and handed on together
+FileOpener = Callable[[], AbstractContextManager[BinaryIO]]
 
 
-def parse(
-    data: bytes,
-    *,
-    file_name: str,
-    municipality: Municipality,
-    preset: str = "standard",
-    explicit_map: dict[str, str] | None = None,
-    encoding: str = "utf-8",
-    progress: Progress | None = None,
-    today: dt.date | None = None,
-) -> ParseResult:
-    header, rows = read_table(data, file_name, encoding)
-    columns = resolve_columns(header, preset, explicit_map or {})
-    if not rows:
-        raise ImportRefused([RowIssue(0, "", "the file has a header but no rows")])
-    areas = {
-        a.name.casefold(): a.pk
-        for a in Area.objects.filter(municipality=municipality).order_by("-kind")
-    }
-    today = today or dt.datetime.now(LOCAL_TZ).date()
-    result = ParseResult(total=len(rows))
-    context = _Context(columns, len(header), areas, today, {})
-    to_wgs84 = geo.transformer(geo.SWEREF99TM, geo.WGS84)
-    pending_sweref: list[tuple[IncidentRow, float, float]] = []
-    for number, values in enumerate(rows, start=2):  # row 1 is the header
-        if progress and number % 1000 == 0:
-            progress(1000)
-        row = _parse_row(result, number, values, context, pending_sweref)
-        if row is not None:
-            result.rows.append(row)
-    if progress:
-        progress(len(rows) % 1000)
-    if pending_sweref:
-        _transform_sweref(result, pending_sweref, to_wgs84)
-    return result
+class IncidentLog:
+    """A partner's incident log, read row by row and never held in memory: ``check``
+    reads every row and reports every problem, keeping in memory only the problems, the
+    counts and 12 bytes a row to find repeated ids, and the checked incidents in a
+    temporary file (``RowSpill``); ``rows`` then yields them for ``write_incidents``.
+    ``open_file`` opens the file (binary, seekable) each time it is called — it is read
+    again only to name the ids that repeat.
+
+    ``covers``: the period the file says it reports completely ("all of October", even days
+    with nothing), as (first day, last day): a row outside it is an error, since the file
+    and its stated period disagree."""
+
+    def __init__(
+        self,
+        open_file: FileOpener,
+        *,
+        file_name: str,
+        municipality: Municipality,
+        preset: str = "standard",
+        explicit_map: dict[str, str] | None = None,
+        encoding: str = "utf-8",
+        covers: tuple[dt.date, dt.date] | None = None,
+        today: dt.date | None = None,
+    ):
+        if covers is not None and covers[0] > covers[1]:
+            start, end = covers
+            raise ImportRefused(
+                [RowIssue(0, "covers", f"the period {start} – {end} ends before it starts")]
+            )
+        self.open_file = open_file
+        self.file_name = file_name
+        self.municipality = municipality
+        self.preset = preset
+        self.explicit_map = explicit_map or {}
+        self.encoding = encoding
+        self.covers = covers
+        self.today = today or dt.datetime.now(LOCAL_TZ).date()
+
+    def _context(self, header: list[str]) -> _Context:
+        columns = resolve_columns(header, self.preset, self.explicit_map)
+        areas = {
+            a.name.casefold(): a.pk
+            for a in Area.objects.filter(municipality=self.municipality).order_by("-kind")
+        }
+        return _Context(columns, len(header), areas, self.today, self.covers)
+
+    def check(self, progress: Progress | None = None) -> ParseResult:
+        result = ParseResult(covers=self.covers)
+        refs = _RefIndex()
+        to_wgs84 = geo.transformer(geo.SWEREF99TM, geo.WGS84)
+        self._spill = RowSpill()
+        chunk: list[IncidentRow] = []
+        pending_sweref: list[tuple[IncidentRow, float, float]] = []
+
+        def spill() -> None:
+            if not result.error_count:  # once the file is refused, nothing need be kept
+                _transform_sweref(pending_sweref, to_wgs84)
+                self._spill.write(chunk)
+            chunk.clear()
+            pending_sweref.clear()
+
+        with self.open_file() as fh, open_table(fh, self.file_name, self.encoding) as table:
+            ctx = self._context(table.header)
+            ctx.refs = refs
+            for number, values in enumerate(table.rows(), start=2):  # row 1 is the header
+                row = _parse_row(result, number, values, ctx, pending_sweref)
+                if row is not None:
+                    chunk.append(row)
+                    if len(chunk) >= CHUNK:
+                        spill()
+                result.total += 1
+                if progress and result.total % 1000 == 0:
+                    progress(1000)
+        spill()
+        if progress:
+            progress(result.total % 1000)
+        if not result.total:
+            raise ImportRefused([RowIssue(0, "", "the file has a header but no rows")])
+        suspects = refs.suspects()
+        if suspects:
+            self._report_repeated_ids(result, suspects)
+        return result
+
+    def _report_repeated_ids(self, result: ParseResult, suspects: set[int]) -> None:
+        """Rows whose ids hash alike, read again to name the ids that truly repeat."""
+        rows_of: dict[str, list[int]] = {}
+        with self.open_file() as fh, open_table(fh, self.file_name, self.encoding) as table:
+            columns = resolve_columns(table.header, self.preset, self.explicit_map)
+            for number, values in enumerate(table.rows(), start=2):
+                if number in suspects:
+                    rows_of.setdefault(_ref_text(values, columns), []).append(number)
+        for ref, rows in rows_of.items():
+            for row in rows[1:]:
+                result.error(
+                    row, "ref", f"id {ref!r} occurs twice in the file (also row {rows[0]})"
+                )
+
+    def rows(self) -> Iterator[IncidentRow]:
+        """The checked incidents (``check`` first, and only when it found no error)."""
+        return self._spill.read()
+
+
+class _RefIndex:
+    """The ids of a file as 64-bit hashes with their row numbers — 12 bytes a row where a
+    set of the ids themselves costs ~100 — to find the rows whose ids may repeat."""
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+        self.rows = array("i")
+
+    def add(self, ref: str, row: int) -> None:
+        self.hashes.append(hash(ref))
+        self.rows.append(row)
+
+    def suspects(self) -> set[int]:
+        """The rows whose id's hash another row shares (almost always: the same id)."""
+        import numpy as np
+
+        hashes = np.frombuffer(self.hashes, dtype=np.int64) if self.hashes else np.empty(0)
+        if len(hashes) < 2:
+            return set()
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        same = ordered[1:] == ordered[:-1]
+        if not same.any():
+            return set()
+        shared = np.zeros(len(ordered), dtype=bool)
+        shared[1:] |= same
+        shared[:-1] |= same
+        rows = np.frombuffer(self.rows, dtype=np.int32)
+        return set(rows[order[shared]].tolist())
 
 
 class _Context:
-    def __init__(self, columns, width, areas, today, seen):
+    def __init__(self, columns, width, areas, today, covers):
         self.columns = columns
         self.width = width
         self.areas = areas
         self.today = today
-        self.seen = seen
+        self.covers = covers
+        self.refs: _RefIndex | None = None  # while checking: where ids are recorded
         self.earliest = dt.date(1990, 1, 1)
         self._categories: dict[str, Category | None] = {}
 
@@ -215,20 +320,23 @@ def _fits(result: ParseResult, row: int, values: list, ctx: _Context) -> bool:
     return True
 
 
-def _ref(result: ParseResult, row: int, values: list, ctx: _Context) -> str:
-    """The source's own id: present, not too long, once in the file."""
-    raw_ref = _cell(values, ctx.columns, "ref")
-    ref = str(raw_ref).strip()
+def _ref_text(values: list, columns: dict[str, int]) -> str:
+    raw_ref = _cell(values, columns, "ref")
     if isinstance(raw_ref, float) and raw_ref.is_integer():
-        ref = str(int(raw_ref))  # Excel numbers: 1234.0 → 1234
+        return str(int(raw_ref))  # Excel numbers: 1234.0 → 1234
+    return str(raw_ref).strip()
+
+
+def _ref(result: ParseResult, row: int, values: list, ctx: _Context) -> str:
+    """The source's own id: present and not too long (repeats are found after the whole
+    file is read: ``IncidentLog.check``)."""
+    ref = _ref_text(values, ctx.columns)
     if not ref:
         result.error(row, "ref", "missing id")
     elif len(ref) > MAX_REF:
         result.error(row, "ref", f"id longer than {MAX_REF} characters")
-    elif ref in ctx.seen:
-        result.error(row, "ref", f"id {ref!r} occurs twice in the file (also row {ctx.seen[ref]})")
-    else:
-        ctx.seen[ref] = row
+    elif ctx.refs is not None:
+        ctx.refs.add(ref, row)
     return ref
 
 
@@ -248,6 +356,12 @@ def _occurred(
             raise ValueError(f"{day} is before {ctx.earliest}")
     except ValueError as exc:
         result.error(row, "date", f"unreadable date: {exc}")
+        return None, None
+    if ctx.covers is not None and not ctx.covers[0] <= day <= ctx.covers[1]:
+        start, end = ctx.covers
+        result.error(
+            row, "date", f"{day} lies outside the period the file covers ({start} – {end})"
+        )
         return None, None
     if time_of_day is None:
         return dt.datetime.combine(day, dt.time(12, 0), LOCAL_TZ), TimePrecision.DAY
@@ -346,16 +460,18 @@ def _position(
             result.error(row, "area", f"unknown area {raw_area!r} (areas: {known})")
         else:
             position.area_id, position.precision = area_id, PositionPrecision.AREA
-    if position.precision is None and len(result.errors) == errors_before:
+    if position.precision is None and result.error_count == errors_before:
         result.error(row, "position", "no position: give coordinates or an area name")
     return position
 
 
-def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRow | None:
+def _parse_row(
+    result: ParseResult, row: int, values: list, ctx: _Context, pending_sweref=None
+) -> IncidentRow | None:
     """One row, every field checked (all its problems reported, not only the first)."""
     if not _fits(result, row, values, ctx):
         return None
-    errors_before = len(result.errors)
+    errors_before = result.error_count
     ref = _ref(result, row, values, ctx)
     occurred_at, precision = _occurred(result, row, values, ctx)
     reported_at = _reported(result, row, values, ctx)
@@ -364,7 +480,7 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
     description = clean_free_text(
         result, row, "description", str(_cell(values, ctx.columns, "description") or "")
     )
-    if len(result.errors) != errors_before:
+    if result.error_count != errors_before:
         return None
     incident = IncidentRow(
         row=row,
@@ -380,12 +496,15 @@ def _parse_row(result, row, values, ctx: _Context, pending_sweref) -> IncidentRo
         position_precision=position.precision,
         description=description,
     )
-    if position.sweref is not None:
+    if position.sweref is not None and pending_sweref is not None:
         pending_sweref.append((incident, *position.sweref))
     return incident
 
 
-def _transform_sweref(result: ParseResult, pending, transformer) -> None:
+def _transform_sweref(pending: list[tuple[IncidentRow, float, float]], transformer) -> None:
+    """SWEREF 99 TM positions to WGS84, a chunk of rows at once."""
+    if not pending:
+        return
     import numpy as np
 
     easts = np.array([e for _, e, _ in pending])
