@@ -192,6 +192,8 @@ INSTALLED_APPS = [
     "trygg.walks",
     "trygg.plan",
     "trygg.est",
+    # Django's form widget templates, found by the project's engine (FORM_RENDERER below).
+    "django.forms",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
@@ -235,6 +237,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates, so that trygg/web can override one: the
+# empty choice of a select says "Välj …", not Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

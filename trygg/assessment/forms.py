@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trygg.assessment.models import LagesbildDocument
+from trygg.assessment.models import Audience, LagesbildDocument
 
 
 class DocumentForm(forms.ModelForm):
@@ -22,6 +22,12 @@ class DocumentForm(forms.ModelForm):
                 "with an empty line. Never names or anything that identifies a person."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Two versions and no blank third: the partners' version unless chosen otherwise.
+        self.fields["audience"].choices = Audience.choices
+        self.fields["audience"].initial = Audience.PARTNERS
 
     def clean(self):
         data = super().clean()

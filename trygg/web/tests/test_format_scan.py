@@ -1,6 +1,7 @@
 """Swedish formats everywhere: every page of the demo a coordinator and the public reach,
 and every PDF the demo makes, scanned for a decimal point between digits, an English
-month name and a count that disagrees with its noun ("1 händelser")."""
+month name, a count that disagrees with its noun ("1 händelser") and Django's "---------"
+for an empty choice."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ PLURAL_NOUNS = (
 # A hyphen for a minus sign: " -18 %" (Swedish typesetting uses "−").
 HYPHEN_MINUS = re.compile(r"(?<![\w\-–/])-\d")
 ONE_PLURAL = re.compile(rf"(?<![\d,\u202f])\b1 ({PLURAL_NOUNS})\b")
+# Django's blank choice: a select says "Välj …" instead.
+DASH_PLACEHOLDER = re.compile(r"-{5,}")
 TAGS = re.compile(r"<(script|style)\b.*?</\1>|<textarea[^>]*\bhidden\b.*?</textarea>|<[^>]+>", re.S)
 
 
@@ -50,6 +53,7 @@ def problems_in(text: str) -> list[str]:
         (ENGLISH_MONTH, "English month"),
         (ONE_PLURAL, "1 + plural"),
         (HYPHEN_MINUS, "hyphen as minus"),
+        (DASH_PLACEHOLDER, "'---------' placeholder"),
     ):
         for m in pattern.finditer(text):
             context = text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
@@ -147,6 +151,7 @@ def test_the_scan_finds_what_it_looks_for():
     assert problems_in("30 Nov") and problems_in("May 26") and problems_in("i October")
     assert problems_in("Det finns 1 händelser här")
     assert problems_in("intervall -18 till 80 %")
+    assert problems_in("Område --------- Bro")
     assert not problems_in(
         "2026-11-30 kl. 21:40, 1 händelse, 11 händelser, 0,41, 30 nov, −18 %, 2025-W48"
     )
