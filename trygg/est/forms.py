@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.cases.models import CaseCategory
 from trygg.core import formats
@@ -120,10 +121,12 @@ class FocusForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(label=_("Action"), max_length=300)
+    text = forms.CharField(label=pgettext_lazy("a decided measure", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Who"), queryset=Organisation.objects.none())
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
-    due = forms.DateField(label=_("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(
+        label=pgettext_lazy("deadline", "By"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -297,12 +297,14 @@ def weekly_picture(principal: Principal, week: Week) -> WeeklyPicture:
         .order_by("-iso_year", "-iso_week")
         .first()
     )
+    # Actions of earlier meetings still open: this week's own decisions are listed once,
+    # as the meeting's decisions, not also as something to follow up.
     open_actions = list(
         Action.objects.filter(
             meeting__municipality=municipality,
             status=ActionStatus.OPEN,
             meeting__in=WeeklyMeeting.objects.filter(municipality=municipality).filter(
-                Q(iso_year__lt=week.year) | Q(iso_year=week.year, iso_week__lte=week.week)
+                Q(iso_year__lt=week.year) | Q(iso_year=week.year, iso_week__lt=week.week)
             ),
         ).select_related("owner", "area", "meeting")
     )

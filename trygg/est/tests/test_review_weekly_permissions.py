@@ -168,6 +168,10 @@ def test_decisions_are_carried_to_the_next_week(est, client):
         },
     )
     assert WeeklyMeeting.objects.get(iso_week=47).actions.get().text == "Ny belysning"
+    # Decided this week: shown once, among the decisions, not also as a follow-up.
+    assert services.weekly_picture(est.coordinator, Week(2026, 47)).open_actions == []
+    page = client.get("/veckobild/meeting/2026-W47/").content.decode()
+    assert page.count("Ny belysning") == 1
     assert (
         services.weekly_picture(est.coordinator, Week(2026, 48)).open_actions[0].text
         == "Ny belysning"
