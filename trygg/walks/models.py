@@ -8,6 +8,7 @@ fix it (trygg.cases).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -124,6 +125,13 @@ class Walk(SensitiveRecord):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.start_time, timezone.get_current_timezone())
+
+    def has_started(self, at: dt.datetime | None = None) -> bool:
+        """Whether the walk's start time has come (by ``at``, default now)."""
+        return (at or timezone.now()) >= self.starts_at()
 
     class Meta:
         ordering = ["-date", "-start_time"]

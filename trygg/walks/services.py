@@ -128,11 +128,11 @@ def update_walk(principal: Principal, walk: Walk, related: dict) -> Walk:
 
 
 def record_participants(principal: Principal, walk: Walk) -> Walk:
-    """Participants (counts per kind) and the summary, as the form changed them. A planned
-    walk whose day has come is now walked."""
+    """Participants (counts per kind) and the summary, as the form changed them: the
+    leader marks the walk done. A planned walk whose start time has come is now walked."""
     if not can_edit(principal, walk):
         raise PermissionDenied
-    if walk.status == WalkStatus.PLANNED and walk.date <= timezone.localdate():
+    if walk.status == WalkStatus.PLANNED and walk.has_started():
         walk.status = WalkStatus.WALKED
     return records.write(walk)
 
@@ -288,7 +288,11 @@ def sync_finding(
         return stored, False
     except ValidationError as exc:
         raise SyncError(exc.messages) from exc
-    if walk.status == WalkStatus.PLANNED and walk.date <= timezone.localdate():
+    # A finding captured during the walk makes it walked; one noted before it started
+    # (a caretaker's reconnaissance that morning) does not.
+    if walk.status == WalkStatus.PLANNED and walk.has_started(
+        min(finding.captured_at, timezone.now())
+    ):
         audit.update(
             Walk.objects.filter(pk=walk.pk, status=WalkStatus.PLANNED), status=WalkStatus.WALKED
         )

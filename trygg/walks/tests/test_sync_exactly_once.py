@@ -2,10 +2,12 @@
 response, an interrupted sync, two phones on the same walk — nothing lost, nothing
 duplicated. Through the real API, with a session (the capture app) or a bearer token."""
 
+import datetime as dt
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from trygg.cases.models import Case
@@ -40,6 +42,9 @@ def photo(client, client_id, photo_id, content=None, **headers):
 
 
 def test_a_finding_is_stored_once_and_becomes_a_routed_case(world, walk, leader):
+    walk.start_time = (timezone.localtime() - dt.timedelta(minutes=30)).time()
+    walk.date = (timezone.localtime() - dt.timedelta(minutes=30)).date()
+    walk.save()
     client_id = uuid.uuid4()
     first = put(leader, walk, client_id, finding_payload(world))
     assert first.status_code == 201
@@ -224,3 +229,21 @@ def test_twenty_parallel_deliveries_store_one_finding_and_all_succeed(world, wal
         t.join()
     assert sorted(statuses) == [200] * 19 + [201]
     assert Finding.objects.filter(client_id=client_id).count() == 1
+
+
+def test_a_finding_noted_before_the_walk_starts_does_not_make_it_walked(world, walk, leader):
+    start = timezone.localtime() + dt.timedelta(hours=3)
+    walk.date, walk.start_time = start.date(), start.time()
+    walk.save()
+    # The caretaker notes a broken lamp that morning, hours before the walk.
+    assert put(leader, walk, uuid.uuid4(), finding_payload(world)).status_code == 201
+    walk.refresh_from_db()
+    assert walk.status == WalkStatus.PLANNED
+    # Captured after the start (the phone's clock), but the start has not come: still planned.
+    later = (start + dt.timedelta(minutes=10)).isoformat()
+    assert (
+        put(leader, walk, uuid.uuid4(), finding_payload(world, captured_at=later)).status_code
+        == 201
+    )
+    walk.refresh_from_db()
+    assert walk.status == WalkStatus.PLANNED
