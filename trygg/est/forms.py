@@ -1,8 +1,7 @@
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from trygg.cases.models import CaseCategory
 from trygg.core import formats
