@@ -9,7 +9,7 @@ from tests.browser.conftest import log_in
 
 
 def test_problem_cause_measure_indicator_progress_public(page, site, artifacts):
-    from trygg.plan.models import ActionPlan
+    from trygg.plan.models import ActionPlan, Cause, Problem
 
     log_in(page, site, "samordnare")
     page.goto(f"{site}/plan/")
@@ -30,7 +30,22 @@ def test_problem_cause_measure_indicator_progress_public(page, site, artifacts):
     page.get_by_text("Få vuxna ute kvällstid").wait_for()
     assert violations(page) == []
 
+    # Another problem with a cause of its own: the new measure's cause picker offers only
+    # the chosen problem's causes, and follows a change of problem.
+    first = Problem.objects.get(title="Skadegörelse i Bro centrum")
+    other = Problem.objects.create(
+        municipality=first.municipality,
+        owner_organisation=first.owner_organisation,
+        sensitivity=first.sensitivity,
+        title="Otrygg gångtunnel",
+    )
+    Cause.objects.create(problem=other, description="Trasig belysning")
     page.get_by_role("link", name="Ny åtgärd för det här problemet").click()
+    offered = page.locator("#id_cause option:not([hidden])")
+    assert offered.all_inner_texts() == ["Välj …", "Få vuxna ute kvällstid"]
+    page.locator("#id_problem").select_option(label="Otrygg gångtunnel")
+    assert offered.all_inner_texts() == ["Välj …", "Trasig belysning"]
+    page.locator("#id_problem").select_option(label="Skadegörelse i Bro centrum")
     page.locator("#id_cause").select_option(label="Få vuxna ute kvällstid")
     page.locator("#id_title").fill("Fältverksamhet kvällar och helger")
     page.get_by_label(re.compile("^Operativt mål")).fill("Vuxennärvaro fyra kvällar i veckan")

@@ -15,3 +15,22 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     for field, errors in error_messages(exc).items():
         shown = field in form.fields and not form.fields[field].widget.is_hidden
         form.add_error(field if shown else None, errors)
+
+
+class DependentSelect(forms.Select):
+    """A select whose options each belong to a choice of another field (a measure's cause
+    to its problem): each option carries ``data-parent`` (the model instance's
+    ``parent_attr``), and trygg.js shows only the options of the other field's current
+    choice (``data-depends-on``: that field's id). The form still validates the pair."""
+
+    def __init__(self, parent_field_id: str, parent_attr: str, attrs=None):
+        super().__init__(attrs)
+        self.attrs["data-depends-on"] = parent_field_id
+        self.parent_attr = parent_attr
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-parent"] = str(getattr(instance, self.parent_attr))
+        return option

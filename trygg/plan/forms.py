@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trygg.cases.models import CaseCategory
+from trygg.core.forms import DependentSelect
 from trygg.core.models import Area, Organisation, Sensitivity
 from trygg.core.permissions import Permission
 from trygg.incidents.taxonomy import Category
@@ -123,6 +124,8 @@ class MeasureForm(MunicipalForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "partners": forms.CheckboxSelectMultiple,
             "target_areas": forms.CheckboxSelectMultiple,
+            # Only the chosen problem's causes are offered.
+            "cause": DependentSelect("id_problem", "problem_id"),
         }
 
     def __init__(self, *args, principal, **kwargs):

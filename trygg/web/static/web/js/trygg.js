@@ -7,6 +7,32 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  // A select whose options belong to another field's choice (data-depends-on: that
+  // field's id; data-parent on each option): only the current choice's options are offered.
+  function narrow(select) {
+    var parent = document.getElementById(select.getAttribute("data-depends-on"));
+    if (!parent) return;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var owner = option.getAttribute("data-parent");
+      var offered = !owner || !parent.value || owner === parent.value;
+      option.hidden = !offered;
+      option.disabled = !offered;
+      if (!offered && option.selected) select.value = "";
+    });
+  }
+  function narrowAll() {
+    document.querySelectorAll("select[data-depends-on]").forEach(narrow);
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.id) {
+      document.querySelectorAll('select[data-depends-on="' + event.target.id + '"]').forEach(narrow);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", narrowAll);
+  } else {
+    narrowAll();
+  }
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
