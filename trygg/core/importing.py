@@ -136,6 +136,11 @@ def parse_time(value: object) -> dt.time:
 def parse_number(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
+    if isinstance(value, str) and value.isascii() and "," not in value:
+        try:  # the common case, "59.5071": no decimal comma, no spaces to remove
+            return float(value)
+        except ValueError:
+            pass
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")

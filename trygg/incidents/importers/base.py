@@ -150,7 +150,38 @@ class ParsedInMemory:
         return self._result.rows
 
 
-def clean_free_text(result: ParseResult, row: int, field_name: str, value: str) -> str:
+class CleanedTexts:
+    """Free texts already cleaned, remembered (at most ``LIMIT``): a big log repeats its
+    descriptions, and the personal-data scan is the costliest check of a row."""
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[str, str | None]] = {}
+
+    def get(self, value: str) -> tuple[str, str | None]:
+        """(the masked text, the warning to give or None)."""
+        found = self.known.get(value)
+        if found is None:
+            masked, findings = mask_personal_data(value)
+            warning = (
+                f"masked {describe(findings, translated=False)}: personal data is not stored"
+                if findings
+                else None
+            )
+            found = (masked, warning)
+            if len(self.known) < self.LIMIT:
+                self.known[value] = found
+        return found
+
+
+def clean_free_text(
+    result: ParseResult,
+    row: int,
+    field_name: str,
+    value: str,
+    cleaned: CleanedTexts | None = None,
+) -> str:
     """Free text from a file: length-checked, personal data masked with a counted warning
     (docs/privacy.md §2: masked, not refused, in bulk imports)."""
     value = (value or "").strip()
@@ -159,11 +190,9 @@ def clean_free_text(result: ParseResult, row: int, field_name: str, value: str) 
             row, field_name, f"text is {len(value)} characters long; at most {DESCRIPTION_MAX}"
         )
         return ""
-    masked, findings = mask_personal_data(value)
-    if findings:
-        result.warn(
-            row,
-            field_name,
-            f"masked {describe(findings, translated=False)}: personal data is not stored",
-        )
+    if not value:
+        return ""
+    masked, warning = (cleaned or CleanedTexts()).get(value)
+    if warning:
+        result.warn(row, field_name, warning)
     return masked

@@ -23,6 +23,7 @@ from trygg.core.models import Area, Municipality
 from trygg.incidents.importers.base import (
     MAX_FIELD,
     MAX_REF,
+    CleanedTexts,
     ImportRefused,
     IncidentRow,
     ParseResult,
@@ -235,7 +236,8 @@ class IncidentLog:
             columns = resolve_columns(table.header, self.preset, self.explicit_map)
             for number, values in enumerate(table.rows(), start=2):
                 if number in suspects:
-                    rows_of.setdefault(_ref_text(values, columns), []).append(number)
+                    raw = values[columns["ref"]] if columns["ref"] < len(values) else ""
+                    rows_of.setdefault(_ref_text(raw), []).append(number)
         for ref, rows in rows_of.items():
             for row in rows[1:]:
                 result.error(
@@ -288,6 +290,9 @@ class _Context:
         self.refs: _RefIndex | None = None  # while checking: where ids are recorded
         self.earliest = dt.date(1990, 1, 1)
         self._categories: dict[str, Category | None] = {}
+        self.mapped = list(columns.items())
+        self.blank: Cells = dict.fromkeys(FIELDS, "")
+        self.cleaned = CleanedTexts()  # a log repeats its descriptions ("Klotter på fasad")
 
     def category(self, value: str) -> Category | None:
         """The category of a type word, remembered: a file repeats its few types."""
@@ -296,12 +301,18 @@ class _Context:
         return self._categories[value]
 
 
-def _cell(values: list, columns: dict[str, int], field: str):
-    index = columns.get(field)
-    if index is None or index >= len(values):
-        return ""
-    value = values[index]
-    return value.strip() if isinstance(value, str) else value
+Cells = dict[str, object]  # field → the row's value (stripped text, or an XLSX number/date)
+
+
+def _cells(values: list, ctx: _Context) -> Cells:
+    """The row's value of every field, once: "" for a field without a column."""
+    cells = ctx.blank.copy()
+    width = len(values)
+    for field, index in ctx.mapped:
+        if index < width:
+            value = values[index]
+            cells[field] = value.strip() if value.__class__ is str else value
+    return cells
 
 
 def _fits(result: ParseResult, row: int, values: list, ctx: _Context) -> bool:
@@ -320,17 +331,16 @@ def _fits(result: ParseResult, row: int, values: list, ctx: _Context) -> bool:
     return True
 
 
-def _ref_text(values: list, columns: dict[str, int]) -> str:
-    raw_ref = _cell(values, columns, "ref")
+def _ref_text(raw_ref: object) -> str:
     if isinstance(raw_ref, float) and raw_ref.is_integer():
         return str(int(raw_ref))  # Excel numbers: 1234.0 → 1234
     return str(raw_ref).strip()
 
 
-def _ref(result: ParseResult, row: int, values: list, ctx: _Context) -> str:
+def _ref(result: ParseResult, row: int, cells: Cells, ctx: _Context) -> str:
     """The source's own id: present and not too long (repeats are found after the whole
     file is read: ``IncidentLog.check``)."""
-    ref = _ref_text(values, ctx.columns)
+    ref = _ref_text(cells["ref"])
     if not ref:
         result.error(row, "ref", "missing id")
     elif len(ref) > MAX_REF:
@@ -341,13 +351,12 @@ def _ref(result: ParseResult, row: int, values: list, ctx: _Context) -> str:
 
 
 def _occurred(
-    result: ParseResult, row: int, values: list, ctx: _Context
+    result: ParseResult, row: int, cells: Cells, ctx: _Context
 ) -> tuple[dt.datetime | None, str | None]:
     """(when it happened, how precisely): a date in the past, with or without a time."""
-    columns = ctx.columns
     try:
-        day, time_of_day = parse_date(_cell(values, columns, "date"))
-        raw_time = _cell(values, columns, "time")
+        day, time_of_day = parse_date(cells["date"])
+        raw_time = cells["time"]
         if raw_time not in ("", None):
             time_of_day = parse_time(raw_time)
         if day > ctx.today:
@@ -372,8 +381,8 @@ def _occurred(
     )
 
 
-def _reported(result: ParseResult, row: int, values: list, ctx: _Context) -> dt.datetime | None:
-    raw_reported = _cell(values, ctx.columns, "reported")
+def _reported(result: ParseResult, row: int, cells: Cells) -> dt.datetime | None:
+    raw_reported = cells["reported"]
     if raw_reported in ("", None):
         return None
     try:
@@ -385,12 +394,12 @@ def _reported(result: ParseResult, row: int, values: list, ctx: _Context) -> dt.
 
 
 def _category(
-    result: ParseResult, row: int, values: list, ctx: _Context
+    result: ParseResult, row: int, cells: Cells, ctx: _Context
 ) -> tuple[Category | None, str]:
     """(Trygg's category, the partner's own type word): a category named in the file, else
     the type mapped (an unknown type counts as "other", with a warning)."""
-    source_type = str(_cell(values, ctx.columns, "type") or "").strip()[:150]
-    raw_category = str(_cell(values, ctx.columns, "category") or "").strip()
+    source_type = str(cells["type"] or "").strip()[:150]
+    raw_category = str(cells["category"] or "").strip()
     if raw_category:
         category = ctx.category(raw_category)
         if category is None:
@@ -419,12 +428,12 @@ class _Position:
     sweref: tuple[float, float] | None = None
 
 
-def _coordinates(values: list, columns: dict[str, int]) -> _Position:
+def _coordinates(cells: Cells) -> _Position:
     """WGS84 latitude/longitude or SWEREF 99 TM east/north, checked to lie in Sweden
     (ValueError saying what is wrong); an empty position when the row has neither."""
-    if "lat" in columns and _cell(values, columns, "lat") not in ("", None):
-        lat = parse_number(_cell(values, columns, "lat"))
-        lon = parse_number(_cell(values, columns, "lon"))
+    if cells["lat"] not in ("", None):
+        lat = parse_number(cells["lat"])
+        lon = parse_number(cells["lon"])
         if lat > 1000 or lon > 1000:
             raise ValueError(f"{lat}, {lon} look like SWEREF 99 TM metres: map them to east/north")
         if not (geo.SWEDEN_LAT[0] <= lat <= geo.SWEDEN_LAT[1]) or not (
@@ -434,9 +443,9 @@ def _coordinates(values: list, columns: dict[str, int]) -> _Position:
             hint = " (latitude and longitude swapped?)" if swapped else ""
             raise ValueError(f"{lat}, {lon} lies outside Sweden{hint}")
         return _Position(lat=lat, lon=lon, precision=PositionPrecision.EXACT)
-    if "east" in columns and _cell(values, columns, "east") not in ("", None):
-        east = parse_number(_cell(values, columns, "east"))
-        north = parse_number(_cell(values, columns, "north"))
+    if cells["east"] not in ("", None):
+        east = parse_number(cells["east"])
+        north = parse_number(cells["north"])
         if not (180_000 <= east <= 1_000_000 and 6_100_000 <= north <= 7_700_000):
             raise ValueError(f"{east}, {north} is not a SWEREF 99 TM position in Sweden")
         return _Position(sweref=(east, north), precision=PositionPrecision.EXACT)
@@ -444,15 +453,15 @@ def _coordinates(values: list, columns: dict[str, int]) -> _Position:
 
 
 def _position(
-    result: ParseResult, row: int, values: list, ctx: _Context, errors_before: int
+    result: ParseResult, row: int, cells: Cells, ctx: _Context, errors_before: int
 ) -> _Position:
     """Coordinates, else an area's name (coordinates decide the area when both are given)."""
     try:
-        position = _coordinates(values, ctx.columns)
+        position = _coordinates(cells)
     except ValueError as exc:
         result.error(row, "position", str(exc))
         position = _Position()
-    raw_area = str(_cell(values, ctx.columns, "area") or "").strip()
+    raw_area = str(cells["area"] or "").strip()
     if raw_area and position.precision is None:
         area_id = ctx.areas.get(raw_area.casefold())
         if area_id is None:
@@ -472,13 +481,14 @@ def _parse_row(
     if not _fits(result, row, values, ctx):
         return None
     errors_before = result.error_count
-    ref = _ref(result, row, values, ctx)
-    occurred_at, precision = _occurred(result, row, values, ctx)
-    reported_at = _reported(result, row, values, ctx)
-    category, source_type = _category(result, row, values, ctx)
-    position = _position(result, row, values, ctx, errors_before)
+    cells = _cells(values, ctx)
+    ref = _ref(result, row, cells, ctx)
+    occurred_at, precision = _occurred(result, row, cells, ctx)
+    reported_at = _reported(result, row, cells)
+    category, source_type = _category(result, row, cells, ctx)
+    position = _position(result, row, cells, ctx, errors_before)
     description = clean_free_text(
-        result, row, "description", str(_cell(values, ctx.columns, "description") or "")
+        result, row, "description", str(cells["description"] or ""), ctx.cleaned
     )
     if result.error_count != errors_before:
         return None
