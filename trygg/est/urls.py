@@ -8,6 +8,7 @@ urlpatterns = [
     path("report/", views.report, name="est_report"),
     path("mine/", views.mine, name="est_mine"),
     path("review/", views.review_queue, name="est_review"),
+    path("observations/<int:pk>/photo.jpg", views.observation_photo, name="est_observation_photo"),
     path("meeting/<str:week>/", views.meeting, name="est_meeting"),
     path("meeting/<str:week>/report.pdf", views.meeting_pdf, name="est_meeting_pdf"),
     path("tertial/", views.tertial, name="est_tertial"),

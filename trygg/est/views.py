@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +95,19 @@ def mine(request):
         .order_by("-occurred_at")[:100]
     )
     return render(request, "est/mine.html", {"observations": items})
+
+
+@member_required()
+@require_GET
+def observation_photo(request, pk: int):
+    """A report's photo (re-encoded, without metadata, on upload), to whoever may read
+    the report."""
+    observation = get_object_or_404(Observation.objects.visible_to(request.principal), pk=pk)
+    if not observation.photo:
+        raise Http404
+    response = FileResponse(observation.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @member_required(Permission.REVIEW_REPORTS)

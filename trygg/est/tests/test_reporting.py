@@ -213,3 +213,24 @@ def test_a_time_span_is_kept_and_must_not_end_before_it_starts(est, client):
     )  # fmt: skip
     assert "slutar innan" in response.content.decode()
     assert Observation.objects.count() == 1
+
+
+def test_the_review_card_shows_the_reports_photo(est, client):
+    client.force_login(est.housing.user)
+    photo = SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg")
+    assert client.post("/veckobild/report/", {**form(est), "photo": photo}).status_code == 302
+    observation = Observation.objects.get()
+    url = f"/veckobild/observations/{observation.pk}/photo.jpg"
+
+    client.force_login(est.coordinator.user)
+    page = client.get("/veckobild/review/").content.decode()
+    assert f'src="{url}"' in page and 'alt="Foto till rapporten"' in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    # Restricted to the reporting organisation: another member gets nothing.
+    Observation.objects.filter(pk=observation.pk).update(sensitivity="restricted")
+    client.force_login(est.reader.user)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code in (302, 403)
