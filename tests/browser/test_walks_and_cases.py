@@ -138,7 +138,16 @@ def test_a_resident_reports_an_unsafe_place(browser, site_with_walks, artifacts)
     page.set_default_timeout(15_000)
     failed = []
     page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
-    page.goto(f"{site}/rapportera/")
+    # A resident starts at the municipality's address: the public start page.
+    page.goto(f"{site}/")
+    page.get_by_role("heading", name="Trygghet i Upplands-Bro", level=1).wait_for()
+    page.locator(".map .leaflet-marker-icon, .map path.leaflet-interactive").first.wait_for()
+    assert violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "public-home-phone.png"), full_page=True)
+    assert page.get_by_role("link", name="Logga in (personal)").count() >= 1
+    page.get_by_role("link", name="Rapportera en otrygg plats").first.click()
+    page.wait_for_url(re.compile(r"/rapportera/$"))
     assert violations(page) == []
     page.screenshot(path=str(artifacts / "public-report-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -169,7 +178,8 @@ def test_a_resident_reports_an_unsafe_place(browser, site_with_walks, artifacts)
     context.close()
 
 
-PUBLIC_PAGES = ["/rapportera/", "/arenden/", "/arenden/?status=closed", "/trygghetsvandringar/"]
+PUBLIC_PAGES = ["/", "/rapportera/", "/arenden/", "/arenden/?status=closed",
+                "/trygghetsvandringar/"]  # fmt: skip
 STAFF_PAGES = ["/walks/", "/walks/new/", "/walks/checklists/", "/cases/", "/cases/new/",
                "/cases/dashboard/", "/cases/moderation/"]  # fmt: skip
 

@@ -127,6 +127,15 @@ def update_walk(principal: Principal, walk: Walk, related: dict) -> Walk:
     return records.write(walk, related)
 
 
+def published_walks(municipality: Municipality):
+    """The walks the public site shows: published, and not restricted."""
+    return (
+        Walk.objects.filter(municipality=municipality, status=WalkStatus.PUBLISHED)
+        .exclude(sensitivity="restricted")
+        .select_related("area", "template", "owner_organisation", "municipality")
+    )
+
+
 def record_participants(principal: Principal, walk: Walk) -> Walk:
     """Participants (counts per kind) and the summary, as the form changed them: the
     leader marks the walk done. A planned walk whose start time has come is now walked."""

@@ -26,7 +26,7 @@ from trygg.core.tenancy import public_municipality
 from trygg.walks import protocol as walk_protocol
 from trygg.walks import services
 from trygg.walks.forms import ParticipantsForm, TemplateForm, WalkForm
-from trygg.walks.models import ChecklistTemplate, Finding, FindingPhoto, Walk, WalkStatus
+from trygg.walks.models import ChecklistTemplate, Finding, FindingPhoto, Walk
 
 
 def _walk(request, pk: int, *, edit: bool = False) -> Walk:
@@ -334,11 +334,7 @@ def service_worker(request):
 
 
 def _public_walks():
-    return (
-        Walk.objects.filter(municipality=public_municipality(), status=WalkStatus.PUBLISHED)
-        .exclude(sensitivity="restricted")
-        .select_related("area", "template", "owner_organisation", "municipality")
-    )
+    return services.published_walks(public_municipality())
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from trygg.cases import services as cases_services
 from trygg.core import audit, services
 from trygg.core.guards import member_required
 from trygg.core.middleware import SESSION_KEY
@@ -30,6 +32,8 @@ from trygg.core.models import (
 )
 from trygg.core.permissions import Permission, Principal, can_edit
 from trygg.core.tenancy import public_municipality
+from trygg.plan.models import ActionPlan
+from trygg.walks.services import published_walks
 from trygg.web.forms import NoticeForm
 
 
@@ -44,8 +48,37 @@ def _map_context(principal: Principal) -> dict:
     }
 
 
-@member_required()
 def home(request):
+    """The start page: staff get theirs; anyone else the public site's (report a place,
+    the map of reported places, the plan, the published walks), with the staff login."""
+    if not request.user.is_authenticated:
+        try:
+            return public_home(request)
+        except Http404:  # no municipality set up yet: only staff have anything to do
+            return redirect_to_login(request.get_full_path())
+    return staff_home(request)
+
+
+@require_GET
+def public_home(request):
+    municipality = public_municipality()
+    plan = ActionPlan.objects.filter(municipality=municipality, versions__isnull=False).first()
+    context = {
+        "municipality": municipality,
+        "map_extent": services.map_extent(municipality),
+        "latest_cases": list(
+            cases_services.with_status(cases_services.public_cases(municipality), "open").order_by(
+                "-created_at"
+            )[:5]
+        ),
+        "walks": list(published_walks(municipality).order_by("-date")[:3]),
+        "has_plan": plan is not None,
+    }
+    return render(request, "web/public_home.html", context)
+
+
+@member_required()
+def staff_home(request):
     principal = request.principal
     notices = [
         n

@@ -18,6 +18,7 @@ def login(client, username):
 
 
 def test_pages_need_login(client):
+    # "/" too, while no municipality is set up (then it is the public site's start page).
     for name in ("home", "areas", "notices", "organisations", "audit_log"):
         response = client.get(reverse(name))
         assert response.status_code == 302
@@ -276,3 +277,22 @@ def test_password_reset_is_throttled_per_account(client, demo, settings, mailout
     blocked = client.post("/accounts/password/reset/", {"email": user.email})
     assert blocked.status_code == 429 and blocked["Retry-After"]
     assert len(mailoutbox) == 2
+
+
+def test_an_anonymous_visitor_starts_at_the_public_site(client, demo):
+    from trygg.cases.models import Case
+
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html and "Trygghet i Upplands-Bro" in html
+    for link in ('href="/rapportera/"', 'href="/arenden/"', 'href="/atgardsplan/"',
+                 'href="/trygghetsvandringar/"', 'href="/accounts/login/"'):  # fmt: skip
+        assert link in html, link
+    # Only what the public site may show: no restricted or partners' case.
+    hidden = Case.objects.filter(municipality=demo).exclude(sensitivity="public")
+    for case in hidden[:20]:
+        assert f'href="/arenden/{case.pk}/"' not in html
+    # Staff still get their own start page.
+    login(client, "samordnare")
+    assert "Trygghet i Upplands-Bro" not in client.get("/").content.decode()
