@@ -282,6 +282,17 @@ class FocusPlace(models.Model):
     def __str__(self) -> str:
         return self.place or str(self.area)
 
+    @property
+    def where(self) -> str:
+        """ "Bro torg", "Kungsängens station (Kungsängen)", "Bro": the place, with its
+        area when the place's name does not already say it — never "Bro Bro torg"."""
+        area = self.area.name if self.area else ""
+        if not self.place:
+            return area
+        if area and area.casefold() not in self.place.casefold():
+            return f"{self.place} ({area})"
+        return self.place
+
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("the status of one action", "Open")

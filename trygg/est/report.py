@@ -132,15 +132,7 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
                 for a in picture.open_actions
             ],
             "focus": [
-                " ".join(
-                    x
-                    for x in (
-                        f.area.name if f.area else "",
-                        f.place,
-                        f"– {f.reason}" if f.reason else "",
-                    )
-                    if x
-                )
+                f"{f.where} – {f.reason}" if f.reason else f.where
                 for f in (meeting.focus.all() if meeting else [])
             ],
             "actions": [

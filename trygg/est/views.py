@@ -152,6 +152,9 @@ def review_queue(request):
         .order_by("occurred_at")[:100]
     )
     queue = list(queue)
+    severity = dict(services.scale(municipality, ScaleKind.SEVERITY))
+    for o in queue:  # the municipality's word for it ("Hög"), not the number
+        o.severity_label = severity.get(o.severity, str(o.severity))
     duplicates = services.possible_duplicates_of(queue)
     choices = ReviewForm.shared_choices(municipality)
     items = [

@@ -225,6 +225,7 @@ def test_the_review_card_shows_the_reports_photo(est, client):
     client.force_login(est.coordinator.user)
     page = client.get("/veckobild/review/").content.decode()
     assert f'src="{url}"' in page and 'alt="Foto till rapporten"' in page
+    assert "hur allvarligt: medel" in page  # the scale's word, not "2"
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"

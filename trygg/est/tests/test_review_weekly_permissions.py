@@ -272,3 +272,14 @@ def test_the_scales_are_the_municipalitys_own_when_configured(est, client):
     client.force_login(est.coordinator.user)
     page = client.get("/veckobild/?week=2026-W47").content.decode()
     assert "Kritiskt" in page and "4 kritiskt" in page
+
+
+def test_a_focus_place_is_named_once():
+    from trygg.core.models import Area
+    from trygg.est.models import FocusPlace
+
+    bro = Area(name="Bro")
+    assert FocusPlace(area=bro, place="Bro torg").where == "Bro torg"
+    assert FocusPlace(area=bro, place="Skolgården").where == "Skolgården (Bro)"
+    assert FocusPlace(area=bro, place="").where == "Bro"
+    assert FocusPlace(area=None, place="Gångtunneln").where == "Gångtunneln"
