@@ -28,6 +28,14 @@ def test_coordinator_logs_in_sees_the_map_switches_language_and_logs_out(page, s
         assert page.locator(".area-label", has_text=re.compile(f"^{name}$")).count() == 1
     assert page.get_by_text("Områdesgränserna är påhittad demodata").is_visible()
     page.screenshot(path=str(artifacts / "home.png"), full_page=True)
+    # The desktop menu is one line at 1366 px (and at this 1280 px window).
+    for width in (1280, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        tops = page.eval_on_selector_all(
+            ".site-nav li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+        )
+        assert len(tops) >= 10 and len(set(tops)) == 1, (width, tops)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="English").click()
     page.get_by_role("heading", name="Safety work in Upplands-Bro").wait_for()
@@ -55,10 +63,19 @@ def test_phone_layout_shows_navigation_and_map(browser, site, artifacts):
     log_in(page, site, "falt")
     page.locator("[data-area-map][data-loaded='5']").wait_for()
     assert page.evaluate("document.querySelector('[data-area-map]').leafletMap.getZoom()") >= 9
+    # The menu folds behind one button: the first screen is the page, not 13 links.
     nav = page.get_by_role("navigation", name="Huvudmeny")
-    assert nav.is_visible()
+    assert not nav.is_visible()
+    assert page.evaluate("document.querySelector('main').getBoundingClientRect().top") < 120
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "home-phone.png"), full_page=True)
+    page.get_by_role("button", name="Meny").click()
+    assert nav.is_visible()
+    assert page.get_by_role("button", name="Meny").get_attribute("aria-expanded") == "true"
+    page.screenshot(path=str(artifacts / "home-phone-menu.png"))
+    nav.get_by_role("link", name="Anslagstavla").click()
+    page.get_by_role("heading", name="Anslagstavla", level=1).wait_for()
+    assert violations(page) == []
     context.close()
 
 

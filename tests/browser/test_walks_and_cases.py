@@ -146,7 +146,7 @@ def test_a_resident_reports_an_unsafe_place(browser, site_with_walks, artifacts)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "public-home-phone.png"), full_page=True)
     assert page.get_by_role("link", name="Logga in (personal)").count() >= 1
-    page.get_by_role("link", name="Rapportera en otrygg plats").first.click()
+    page.locator(".hero").get_by_role("link", name="Rapportera en otrygg plats").click()
     page.wait_for_url(re.compile(r"/rapportera/$"))
     assert violations(page) == []
     page.screenshot(path=str(artifacts / "public-report-phone.png"), full_page=True)

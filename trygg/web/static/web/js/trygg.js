@@ -1,6 +1,14 @@
 // Small progressive enhancements. No inline scripts anywhere (the CSP forbids them).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".menu-toggle");
+    if (!toggle) return;
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.closest(".site-header").classList.toggle("is-open", open);
+  });
   document.addEventListener("change", function (event) {
     var form = event.target.form;
     if (form && form.hasAttribute("data-autosubmit") && event.target.tagName === "SELECT") {
