@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.cases.models import Case, CaseCategory
 from trygg.core.jobs import BackgroundJob
@@ -68,6 +69,7 @@ class WalkStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     WALKED = "walked", _("Walked")
     PUBLISHED = "published", _("Protocol published")
+    CANCELLED = "cancelled", pgettext_lazy("a walk that will not take place", "Cancelled")
 
 
 # (field, label) of the participant counts.
@@ -119,6 +121,8 @@ class Walk(SensitiveRecord):
         _("summary"), blank=True, max_length=4000, validators=[validate_no_personal_data]
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Raised with each change sent to the invited (iCalendar SEQUENCE: trygg.walks.invitations).
+    invitation_sequence = models.PositiveIntegerField(default=0, editable=False)
     protocol_pdf = models.FileField(upload_to="walks/protocols/", blank=True)
     protocol_generated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

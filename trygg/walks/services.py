@@ -22,6 +22,7 @@ from trygg.core import audit, images, records
 from trygg.core.models import Municipality
 from trygg.core.pdguard import mask_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
+from trygg.walks import invitations, tasks
 from trygg.walks.models import (
     ChecklistTemplate,
     Finding,
@@ -110,21 +111,77 @@ def items_from_lines(checks: str, scores: str, previous: list[dict] | None = Non
 
 
 def plan_walk(principal: Principal, walk: Walk, related: dict) -> Walk:
-    """A new walk, planned by ``principal``'s organisation."""
+    """A new walk, planned by ``principal``'s organisation; the invited organisations get
+    an invitation with a calendar file."""
     if not principal.has(Permission.CREATE):
         raise PermissionDenied
     walk.municipality = principal.municipality
     if not walk.owner_organisation_id:
         walk.owner_organisation = principal.organisation
     walk.created_by = principal.user
-    return records.write(walk, related)
+    with transaction.atomic():
+        records.write(walk, related)
+        _invite(walk, invitations.REQUEST, {o.pk for o in walk.invited.all()}, changed=False)
+    return walk
+
+
+# What the invited see in their calendars: a change of any of these is sent to them.
+INVITATION_FIELDS = ("title", "date", "start_time", "meeting_point", "area_id")
 
 
 def update_walk(principal: Principal, walk: Walk, related: dict) -> Walk:
-    """The walk as its form changed it (in memory)."""
+    """The walk as its form changed it (in memory). A change the invited see (time,
+    place, title) is sent to them as an update; an organisation no longer invited gets a
+    cancellation, a newly invited one the invitation."""
     if not can_edit(principal, walk):
         raise PermissionDenied
-    return records.write(walk, related)
+    before = Walk.objects.get(pk=walk.pk)
+    invited_before = set(before.invited.values_list("pk", flat=True))
+    with transaction.atomic():
+        records.write(walk, related)
+        invited = set(walk.invited.values_list("pk", flat=True))
+        if walk.status != WalkStatus.PLANNED or walk.has_started():
+            return walk  # the walk is behind us: nothing to put in calendars
+        changed = any(getattr(before, f) != getattr(walk, f) for f in INVITATION_FIELDS)
+        dropped = invited_before - invited
+        if changed or dropped:
+            _next_revision(walk)  # one revision: the update and the cancellations
+        if changed:
+            _invite(walk, invitations.REQUEST, invited, changed=True)
+        else:
+            _invite(walk, invitations.REQUEST, invited - invited_before, changed=False)
+        _invite(walk, invitations.CANCEL, dropped, changed=True)
+    return walk
+
+
+@transaction.atomic
+def cancel_walk(principal: Principal, walk: Walk) -> Walk:
+    """A planned walk called off: the invited get a cancellation for their calendars."""
+    if not can_edit(principal, walk):
+        raise PermissionDenied
+    if walk.status != WalkStatus.PLANNED:
+        raise ValidationError(_("Only a planned walk can be cancelled."))
+    walk.status = WalkStatus.CANCELLED
+    walk.save(update_fields=["status"])
+    _next_revision(walk)
+    _invite(walk, invitations.CANCEL, set(walk.invited.values_list("pk", flat=True)), changed=True)
+    return walk
+
+
+def _next_revision(walk: Walk) -> None:
+    """What the invited hold is out of date: the calendar SEQUENCE goes up by one."""
+    walk.invitation_sequence += 1
+    Walk.objects.filter(pk=walk.pk).update(invitation_sequence=walk.invitation_sequence)
+
+
+def _invite(walk: Walk, method: str, organisation_ids: set[int], *, changed: bool) -> None:
+    """Queue the e-mails (with the walk's revision) once the walk is stored."""
+    if not organisation_ids:
+        return
+    walk_id, ids, sequence = walk.pk, sorted(organisation_ids), walk.invitation_sequence
+    transaction.on_commit(
+        lambda: tasks.send_invitations.enqueue(walk_id, method, ids, changed, sequence)
+    )
 
 
 def published_walks(municipality: Municipality):
@@ -180,11 +237,12 @@ def save_checklist(
 
 
 def capture_walks(principal: Principal, today: dt.date | None = None):
-    """The walks a leader may capture on: from a week ago to a week ahead."""
+    """The walks a leader may capture on: from a week ago to a week ahead, not called off."""
     today = today or timezone.localdate()
     return (
         Walk.objects.editable_by(principal)
         .filter(date__range=(today - dt.timedelta(days=7), today + dt.timedelta(days=7)))
+        .exclude(status=WalkStatus.CANCELLED)
         .select_related("area", "template")
         .order_by("date", "start_time")
     )

@@ -1,4 +1,4 @@
-"""Background work of safety walks: generating the protocol PDF."""
+"""Background work of safety walks: generating the protocol PDF, sending invitations."""
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -6,9 +6,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from trygg.cases.mailing import responsible_addresses
 from trygg.core import jobs
-from trygg.walks import protocol
-from trygg.walks.models import ProtocolJob
+from trygg.core.models import Organisation
+from trygg.walks import invitations, protocol
+from trygg.walks.models import ProtocolJob, Walk
 
 
 @task()
@@ -28,3 +30,20 @@ def generate_protocol(walk_id: int) -> int:
         walk.protocol_generated_at = started
         walk.save(update_fields=["protocol_pdf", "protocol_generated_at"])
     return len(pdf)
+
+
+@task()
+def send_invitations(
+    walk_id: int, method: str, organisation_ids: list[int], changed: bool, sequence: int
+) -> int:
+    """One e-mail per invited organisation (to its members' addresses) for the walk's
+    revision ``sequence``; the number sent."""
+    walk = Walk.objects.select_related("area", "municipality").get(pk=walk_id)
+    walk.invitation_sequence = sequence  # the revision this message is about
+    sent = 0
+    for organisation in Organisation.objects.filter(pk__in=organisation_ids).order_by("pk"):
+        recipients = responsible_addresses(organisation)
+        if recipients:
+            invitations.message(walk, method, recipients, changed=changed).send()
+            sent += 1
+    return sent

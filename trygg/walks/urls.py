@@ -13,6 +13,7 @@ urlpatterns = [
     path("checklists/<int:pk>/", views.template_edit, name="walk_template_edit"),
     path("<int:pk>/", views.walk_detail, name="walk_detail"),
     path("<int:pk>/edit/", views.walk_edit, name="walk_edit"),
+    path("<int:pk>/cancel/", views.walk_cancel, name="walk_cancel"),
     path("<int:pk>/findings.geojson", views.walk_findings_geojson, name="walk_findings_geojson"),
     path("<int:pk>/protocol/", views.protocol, name="walk_protocol"),
     path("<int:pk>/protocol/status/", views.protocol_status, name="walk_protocol_status"),

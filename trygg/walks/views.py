@@ -117,6 +117,19 @@ def walk_detail(request, pk: int):
     )
 
 
+@member_required(Permission.CREATE)
+@require_POST
+def walk_cancel(request, pk: int):
+    walk = _walk(request, pk, edit=True)
+    try:
+        services.cancel_walk(request.principal, walk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The walk was cancelled; the invited were told."))
+    return redirect("walk_detail", pk=walk.pk)
+
+
 @member_required()
 @require_GET
 def walk_findings_geojson(request, pk: int):
