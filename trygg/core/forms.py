@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -23,12 +25,21 @@ class DependentSelect(forms.Select):
     ``parent_attr``), and trygg.js shows only the options of the other field's current
     choice (``data-depends-on``: that field's id). The form still validates the pair."""
 
-    def __init__(self, parent_field_id: str, parent_attr: str, attrs=None):
+    def __init__(self, parent_field_id: str, parent_attr: str, attrs: dict[str, Any] | None = None):
         super().__init__(attrs)
         self.attrs["data-depends-on"] = parent_field_id
         self.parent_attr = parent_attr
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         if instance is not None:

@@ -136,9 +136,11 @@ def parse_time(value: object) -> dt.time:
 def parse_number(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    if isinstance(value, str) and value.isascii() and "," not in value:
-        try:  # the common case, "59.5071": no decimal comma, no spaces to remove
-            return float(value)
+    if isinstance(value, str) and value.isascii():
+        # The common cases, "59.5071" and "59,5071": a point, or one decimal comma.
+        candidate = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+        try:
+            return float(candidate)
         except ValueError:
             pass
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")

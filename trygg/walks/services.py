@@ -171,7 +171,7 @@ def cancel_walk(principal: Principal, walk: Walk) -> Walk:
 def _next_revision(walk: Walk) -> None:
     """What the invited hold is out of date: the calendar SEQUENCE goes up by one."""
     walk.invitation_sequence += 1
-    Walk.objects.filter(pk=walk.pk).update(invitation_sequence=walk.invitation_sequence)
+    audit.update(Walk.objects.filter(pk=walk.pk), invitation_sequence=walk.invitation_sequence)
 
 
 def _invite(walk: Walk, method: str, organisation_ids: set[int], *, changed: bool) -> None:

@@ -320,7 +320,11 @@ def _fits(result: ParseResult, row: int, values: list, ctx: _Context) -> bool:
     if len(values) > ctx.width and any(str(v).strip() for v in values[ctx.width :]):
         result.error(row, "", f"the row has {len(values)} columns, the header {ctx.width}")
         return False
-    if max([len(v) if isinstance(v, str) else 0 for v in values], default=0) > MAX_FIELD:
+    try:
+        longest = max(map(len, values), default=0)  # a CSV row: text only
+    except TypeError:  # an XLSX row: numbers and dates too
+        longest = max([len(v) if isinstance(v, str) else 0 for v in values], default=0)
+    if longest > MAX_FIELD:
         for field, index in ctx.columns.items():
             value = values[index] if index < len(values) else ""
             if isinstance(value, str) and len(value) > MAX_FIELD:
