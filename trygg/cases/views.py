@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -152,6 +153,10 @@ def _update(request, case: Case, principal, form):
         decided_action=data["decided_action"],
     )
     messages.success(request, _("The case was updated."))
+    # A one-click change from the start page returns there.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return redirect(back)
     return redirect("case_detail", pk=case.pk)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import formats as django_formats
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trygg.core import formats
 from trygg.core.models import Area
@@ -60,12 +61,18 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
             ),
             "generated": django_formats.date_format(timezone.localtime(), "j F Y H:i"),
             "summary": _(
-                "%(obs)s reviewed observations from the partners and %(inc)s incidents this "
-                "week; on average %(prev)s a week the four weeks before."
+                "%(obs)s from the partners and %(inc)s this week; on average %(prev)s a "
+                "week the four weeks before."
             )
             % {
-                "obs": formats.number(picture.totals["observations"]),
-                "inc": formats.number(picture.totals["incidents"]),
+                "obs": ngettext(
+                    "%(n)s reviewed observation",
+                    "%(n)s reviewed observations",
+                    picture.totals["observations"],
+                )
+                % {"n": formats.number(picture.totals["observations"])},
+                "inc": ngettext("%(n)s incident", "%(n)s incidents", picture.totals["incidents"])
+                % {"n": formats.number(picture.totals["incidents"])},
                 "prev": formats.number(picture.totals["previous_mean"], 1),
             }
             + (

@@ -35,6 +35,7 @@ from trygg.core.tenancy import public_municipality
 from trygg.plan.models import ActionPlan
 from trygg.walks.services import published_walks
 from trygg.web.forms import NoticeForm
+from trygg.web.todo import todo
 
 
 def _map_context(principal: Principal) -> dict:
@@ -88,6 +89,7 @@ def staff_home(request):
         if n.is_current
     ]
     context = _map_context(principal) | {
+        "todo": todo(principal),
         "notices": notices,
         "organisation_count": Organisation.objects.filter(
             municipality=principal.municipality, is_active=True
