@@ -3,8 +3,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from trygg.core.models import OrganisationKind
+from trygg.core.models import Organisation, OrganisationKind
 from trygg.core.tests.factories import MunicipalityFactory, OrganisationFactory
+from trygg.incidents.models import Source
 
 
 @pytest.fixture
@@ -22,3 +23,15 @@ def run_command():
         return out.getvalue(), err.getvalue()
 
     return run
+
+
+@pytest.fixture
+def housing(bro):
+    """Upplands-Brohus' log of incidents (a housing company's source)."""
+    return Source.objects.create(
+        municipality=bro,
+        slug="upplands-brohus",
+        name="Upplands-Brohus felanmälan",
+        kind="partner_log",
+        owner_organisation=Organisation.objects.get(name="Upplands-Brohus"),
+    )

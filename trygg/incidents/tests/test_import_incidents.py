@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError
 from openpyxl import Workbook
 
-from trygg.core.models import Area, Organisation
+from trygg.core.models import Area
 from trygg.incidents.models import (
     DailyCount,
     ImportJob,
@@ -28,18 +28,6 @@ UBH-1002;3/3 2026;;Klotter;Bro;Klotter på förrådsdörr;;
 UBH-1003;4 mars 2026;02:15;Anlagd brand;;Brand i soprum;647900,5;6597350,25
 UBH-1004;05.03.2026;kl 23;Källarinbrott;Kungsängen;;;
 """
-
-
-@pytest.fixture
-def housing(bro):
-    owner = Organisation.objects.get(name="Upplands-Brohus")
-    return Source.objects.create(
-        municipality=bro,
-        slug="upplands-brohus",
-        name="Upplands-Brohus felanmälan",
-        kind="partner_log",
-        owner_organisation=owner,
-    )
 
 
 def run_import(run_command, path, *args, source="upplands-brohus"):

@@ -8,23 +8,11 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError
 
-from trygg.core.models import Organisation
 from trygg.incidents import services
 from trygg.incidents.importers import base, tabular
-from trygg.incidents.models import DailyCount, ImportJob, Incident, IncidentRevision, Source
+from trygg.incidents.models import DailyCount, ImportJob, Incident, IncidentRevision
 
 HEADER = "id;datum;typ;område;beskrivning;x;y\n"
-
-
-@pytest.fixture
-def housing(bro):
-    return Source.objects.create(
-        municipality=bro,
-        slug="upplands-brohus",
-        name="Upplands-Brohus felanmälan",
-        kind="partner_log",
-        owner_organisation=Organisation.objects.get(name="Upplands-Brohus"),
-    )
 
 
 @pytest.fixture

@@ -1,27 +1,15 @@
 """Import jobs from the UI (upload → task queue → worker → outcome) and field workers'
 round reports."""
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from trygg.core.models import Area, Organisation
-from trygg.incidents.models import FieldReport, ImportJob, ImportStatus, Incident, Source
+from trygg.core.models import Area
+from trygg.incidents.models import FieldReport, ImportJob, ImportStatus, Incident
 
 
 def login(client, username):
     client.force_login(get_user_model().objects.get(username=username))
-
-
-@pytest.fixture
-def housing_source(bro):
-    return Source.objects.create(
-        municipality=bro,
-        slug="ubh",
-        name="Upplands-Brohus",
-        kind="partner_log",
-        owner_organisation=Organisation.objects.get(name="Upplands-Brohus"),
-    )
 
 
 def upload(client, content, name="log.csv", **extra):
@@ -37,7 +25,7 @@ def upload(client, content, name="log.csv", **extra):
 
 
 def test_coordinator_uploads_a_file_and_the_worker_imports_it(
-    client, housing_source, django_capture_on_commit_callbacks, settings, tmp_path, run_worker
+    client, housing, django_capture_on_commit_callbacks, settings, tmp_path, run_worker
 ):
     settings.MEDIA_ROOT = tmp_path
     login(client, "samordnare")
@@ -45,7 +33,7 @@ def test_coordinator_uploads_a_file_and_the_worker_imports_it(
         response = upload(
             client,
             "id;datum;typ;område\n1;2026-01-05;Klotter;Bro\n2;2026-01-06;Brand;Låssa\n",
-            source=housing_source.pk,
+            source=housing.pk,
         )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/incidents/imports/{job.pk}/"
@@ -56,7 +44,7 @@ def test_coordinator_uploads_a_file_and_the_worker_imports_it(
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.errors
     assert job.created_count == 2
-    assert Incident.objects.filter(source=housing_source).count() == 2
+    assert Incident.objects.filter(source=housing).count() == 2
     # The uploaded file is not kept once read (it may hold what the import masked).
     assert not job.upload and not any(p.is_file() for p in tmp_path.rglob("*"))
     assert job.file_name == "log.csv" and len(job.file_sha256) == 64
@@ -69,24 +57,24 @@ def test_coordinator_uploads_a_file_and_the_worker_imports_it(
 
 
 def test_a_bad_upload_shows_row_errors_and_imports_nothing(
-    client, housing_source, django_capture_on_commit_callbacks, settings, tmp_path, run_worker
+    client, housing, django_capture_on_commit_callbacks, settings, tmp_path, run_worker
 ):
     settings.MEDIA_ROOT = tmp_path
     login(client, "samordnare")
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, "id;datum;typ;område\n1;igår;Klotter;Bro\n", source=housing_source.pk)
+        upload(client, "id;datum;typ;område\n1;igår;Klotter;Bro\n", source=housing.pk)
     run_worker()
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     page = client.get(f"/incidents/imports/{job.pk}/").content.decode()
     assert "unreadable date" in page
-    assert not Incident.objects.filter(source=housing_source).exists()
+    assert not Incident.objects.filter(source=housing).exists()
     assert not job.upload and not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
-def test_upload_form_validation(client, housing_source):
+def test_upload_form_validation(client, housing):
     login(client, "samordnare")
-    response = upload(client, "x", name="log.exe", source=housing_source.pk)
+    response = upload(client, "x", name="log.exe", source=housing.pk)
     assert response.status_code == 200
     assert not ImportJob.objects.exists()
     response = upload(client, "id;datum\n", source="")
