@@ -168,6 +168,18 @@ class CaseFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("A case number, or words from the case, its address, category or area."),
+    )
+    SORT = [
+        ("-created", _("Newest first")),
+        ("created", _("Oldest first")),
+        ("deadline", _("Deadline first")),
+    ]
+    sort = forms.ChoiceField(label=_("Order"), choices=SORT, required=False)
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

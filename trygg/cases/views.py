@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,19 +50,32 @@ from trygg.core.tenancy import public_municipality
 def case_list(request):
     principal = request.principal
     municipality = principal.municipality
-    form = CaseFilterForm(request.GET or None, municipality=municipality)
     qs = Case.objects.visible_to(principal).select_related("category", "owner_organisation", "area")
-    status = "open"
+    data = request.GET
+    if not data and qs.filter(owner_organisation=principal.organisation).exists():
+        # First visit: the organisation's own cases (choose "All" to see everyone's).
+        data = QueryDict(mutable=True)
+        data["organisation"] = str(principal.organisation.pk)
+    form = CaseFilterForm(data or None, municipality=municipality)
+    status, order = "open", "-created"
     if form.is_valid():
         status = form.cleaned_data["status"] or "open"
+        order = form.cleaned_data["sort"] or order
         if form.cleaned_data["organisation"]:
             qs = qs.filter(owner_organisation=form.cleaned_data["organisation"])
         if form.cleaned_data["category"]:
             qs = qs.filter(category=form.cleaned_data["category"])
+        if form.cleaned_data["q"]:
+            qs = services.search_cases(qs, form.cleaned_data["q"])
     today = timezone.localdate()
     qs = services.with_status(qs, status, today)
-    page = Paginator(qs.order_by("deadline", "-created_at"), 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    ordering = {
+        "-created": ("-created_at", "-pk"),
+        "created": ("created_at", "pk"),
+        "deadline": ("deadline", "-created_at"),
+    }[order]
+    page = Paginator(qs.order_by(*ordering), 30).get_page(request.GET.get("page"))
+    query = data.copy()
     query.pop("page", None)
     return render(
         request,
@@ -80,7 +93,7 @@ def case_list(request):
             if principal.has(Permission.MODERATE)
             else 0,
             "map_extent": map_extent(municipality),
-            "geojson_url": reverse("cases_geojson") + "?" + request.GET.urlencode(),
+            "geojson_url": reverse("cases_geojson") + "?" + query.urlencode(),
         },
     )
 

@@ -44,6 +44,7 @@ from trygg.cases.services.reading import (  # noqa: F401
     STATUS_FILTERS,
     public_cases,
     public_updates,
+    search_cases,
     status_notes,
     with_status,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from trygg.cases.mailing import (  # noqa: F401 - part of the services' interface
@@ -23,6 +24,23 @@ from trygg.core.models import Municipality, Sensitivity
 # --- Reading ------------------------------------------------------------------------
 
 STATUS_FILTERS = ("open", "overdue", "closed", "all")
+
+
+def search_cases(qs, text: str):
+    """Cases matching a search: "123" or "#123" is a case number; other words must each
+    appear in the case's text, its address, its category or its area."""
+    text = text.strip()
+    number = text.lstrip("#")
+    if number.isdigit():
+        return qs.filter(pk=int(number))
+    for word in text.split()[:6]:
+        qs = qs.filter(
+            Q(description__icontains=word)
+            | Q(address__icontains=word)
+            | Q(category__name__icontains=word)
+            | Q(area__name__icontains=word)
+        )
+    return qs
 
 
 def with_status(qs, status: str, today: dt.date | None = None):
