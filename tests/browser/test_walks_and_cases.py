@@ -142,6 +142,7 @@ def test_a_resident_reports_an_unsafe_place(browser, site_with_walks, artifacts)
     page.goto(f"{site}/")
     page.get_by_role("heading", name="Trygghet i Upplands-Bro", level=1).wait_for()
     page.locator(".map .leaflet-marker-icon, .map path.leaflet-interactive").first.wait_for()
+    assert "Avslutade" in page.locator(".map-legend").inner_text()  # what the colours mean
     assert violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "public-home-phone.png"), full_page=True)

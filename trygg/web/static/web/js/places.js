@@ -101,8 +101,29 @@
       });
   }
 
+  // --- A legend for the points' colours (labels from data-legend-*: translated by the page).
+  function addLegend(map, el) {
+    var rows = [["#b35900", el.dataset.legendOpen], ["#a3140f", el.dataset.legendOverdue],
+                ["#2e6b30", el.dataset.legendClosed]].filter(function (r) { return r[1]; });
+    if (!rows.length) return;
+    var legend = L.control({ position: "bottomleft" });
+    legend.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend");
+      rows.forEach(function (r) {
+        var row = L.DomUtil.create("div", "map-legend__row", box);
+        var dot = L.DomUtil.create("span", "map-legend__dot", row);
+        dot.style.background = r[0];
+        dot.setAttribute("aria-hidden", "true");
+        row.appendChild(document.createTextNode(r[1]));
+      });
+      return box;
+    };
+    legend.addTo(map);
+  }
+
   function initPoints(el) {
     var map = baseMap(el);
+    addLegend(map, el);
     addPoints(map, el.dataset.pointsUrl, el.dataset.fit === "true")
       .then(function (layer) { el.setAttribute("data-loaded", String(layer.getLayers().length)); })
       .catch(function (err) { el.setAttribute("data-error", String(err)); });
