@@ -66,6 +66,12 @@ def test_report_on_a_phone_review_and_see_it_on_the_weekly_map(browser, site_wit
     phone.goto(f"{site}/veckobild/mine/")
     phone.get_by_text("Skadegörelse – Klotter").wait_for()
     assert violations(phone) == []
+    # Every column fits the phone: the table is a card per report.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    review = phone.locator('td[data-label="Granskning"]').first
+    box = review.bounding_box()
+    assert review.is_visible() and box["x"] + box["width"] <= 390
+    phone.screenshot(path=str(artifacts / "weekly-mine-phone.png"), full_page=True)
     context.close()
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE").new_page()
