@@ -224,6 +224,9 @@ def test_staff_walk_and_case_pages_are_accessible(page, site_with_walks, artifac
     page.goto(f"{site}/walks/{walk.pk}/protocol/")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(600)  # let the map finish its zoom animation
+    # The findings are numbered on the map as in the list and the PDF.
+    numbers = page.locator(".numbered-marker span").all_inner_texts()
+    assert numbers and sorted(map(int, numbers)) == list(range(1, len(numbers) + 1))
     page.screenshot(path=str(artifacts / "walk-protocol.png"), full_page=True)
     page.goto(f"{site}/cases/")
     page.locator("[data-points-map][data-loaded]").wait_for()

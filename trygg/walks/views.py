@@ -152,6 +152,7 @@ def _finding_points(walk: Walk, *, public: bool):
             status=walk_protocol.finding_outcome(f)["status"],
             is_open=bool(f.case and f.case.is_open),
             url=url,
+            number=number,  # drawn on the marker, as in the PDF
         )
 
 

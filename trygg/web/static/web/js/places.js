@@ -81,6 +81,17 @@
         var layer = L.geoJSON(data, {
           pointToLayer: function (feature, latlng) {
             var p = feature.properties;
+            if (p.number) {  // a walk's findings: numbered as in the protocol
+              var kind = p.overdue ? "overdue" : (p.open ? "open" : "closed");  // CSS colours
+              return L.marker(latlng, {
+                icon: L.divIcon({
+                  className: "numbered-marker numbered-marker--" + kind,
+                  iconSize: [26, 26], iconAnchor: [13, 13],
+                  html: "<span>" + Number(p.number) + "</span>",
+                }),
+                title: p.title, alt: p.title,
+              });
+            }
             return L.circleMarker(latlng, {
               radius: 7, weight: 2, color: "#ffffff",
               fillColor: p.overdue ? "#a3140f" : (p.open ? "#b35900" : "#2e6b30"), fillOpacity: 0.95,
