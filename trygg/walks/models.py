@@ -152,6 +152,10 @@ class Walk(SensitiveRecord):
     def participants(self) -> list[tuple[str, int]]:
         return [(label, getattr(self, field)) for field, label in PARTICIPANT_KINDS]
 
+    def participants_present(self) -> list[tuple[str, int]]:
+        """The kinds of participant that came (no "Others 0")."""
+        return [(label, n) for label, n in self.participants() if n]
+
     def stop_list(self) -> list[str]:
         return [s.strip() for s in self.stops.splitlines() if s.strip()]
 

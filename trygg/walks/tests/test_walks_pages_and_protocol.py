@@ -123,6 +123,8 @@ def test_the_protocol_page_shows_responsible_and_decision_per_finding(world, wal
     assert "Upplands-Brohus" in page and "Lampan är bytt." in page
     assert "Området byggs om nästa år." in page  # the reason where nothing will be done
     assert "Åtgärdat" in page and "Åtgärdas inte" in page
+    # Participants: only the kinds that came, no dangling comma before the total.
+    assert ", –" not in page and "Övriga 0" not in page
 
 
 @pytest.mark.django_db(transaction=True)
