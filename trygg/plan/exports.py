@@ -312,17 +312,17 @@ def public_data(municipality, plan: ActionPlan) -> dict:
         for i in m.indicators.all():
             p = services.progress(i, services.latest_value(i))
             counts = i.kind in ("incidents", "activities")
-            # A progress share computed from a suppressed count would give it away.
+            # A progress share computed from a suppressed count would give it away. The
+            # target is the plan's own figure, not a count of anyone: never suppressed.
             hidden = counts and any(
-                v is not None and disclosure.is_suppressed(v)
-                for v in (i.baseline, i.target, p.latest)
+                v is not None and disclosure.is_suppressed(v) for v in (i.baseline, p.latest)
             )
             indicators.append(
                 {
                     "name": i.name,
                     "unit": i.unit,
                     "baseline": services.suppress(i.baseline) if counts else _number(i.baseline),
-                    "target": services.suppress(i.target) if counts else _number(i.target),
+                    "target": _number(i.target),
                     "latest": services.suppress(p.latest) if counts else _number(p.latest),
                     "percent": None if hidden else p.percent,
                     "reached": False if hidden else p.reached,
@@ -335,9 +335,9 @@ def public_data(municipality, plan: ActionPlan) -> dict:
         "plan": plan,
         "version": version,
         "rows": rows,
-        "by_status": [
-            (MeasureStatus(s), services.suppress(n) if n else "0") for s, n in by_status.items()
-        ],
+        # The municipality's own measures, counted: no one to protect, shown as they are.
+        "by_status": [(MeasureStatus(s), str(n)) for s, n in by_status.items()],
+        "lead_title": _title_with_period(plan),
         "pledges": Pledge.objects.filter(municipality=municipality).prefetch_related("follow_ups")[
             :6
         ],
@@ -345,6 +345,16 @@ def public_data(municipality, plan: ActionPlan) -> dict:
         "walk_findings_total": services.suppress(walk_cases.exclude(state=State.HIDDEN).count()),
         **_public_trend(municipality),
     }
+
+
+def _title_with_period(plan) -> str:
+    """ "Åtgärdsplan 2026–2027" as it is; "Åtgärdsplan, 2026–2027" when the title does
+    not already say its years."""
+    start, end = plan.period_start.year, plan.period_end.year
+    period = str(start) if start == end else f"{start}–{end}"
+    if period in plan.title or (str(start) in plan.title and str(end) in plan.title):
+        return plan.title
+    return f"{plan.title}, {period}"
 
 
 def _public_trend(municipality) -> dict:

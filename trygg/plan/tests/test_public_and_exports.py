@@ -46,10 +46,16 @@ def test_the_public_page_shows_the_decided_plan_with_small_counts_suppressed(pw,
     page = client.get("/atgardsplan/").content.decode()
     assert "Fältverksamhet" in page and "Intern samordning" not in page
     assert "Tryggare kvällar" in page and "Klart." in page
-    # Incident-count indicator values below 5 are never shown as numbers.
+    # Incident-count indicator values below 5 are never shown as numbers; the target is
+    # the plan's own figure, and so is the number of measures per status.
     assert "&lt;5" in page
-    for n in ("utgångsvärde 3", "målvärde 2", "senast 4"):
+    for n in ("utgångsvärde 3", "senast 4"):
         assert n not in page
+    assert "målvärde 2" in page
+    counts = page[page.index('<ul class="status-counts">') :]
+    counts = counts[: counts.index("</ul>")]
+    assert "&lt;5" not in counts and "</span> 1</li>" in counts
+    assert page.count("2026–2027") <= 1 or "Åtgärdsplan 2026–2027, 2026–2027" not in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/atgardsplan/"})
     assert "the action plan" in client.get("/atgardsplan/").content.decode()
 
