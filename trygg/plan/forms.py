@@ -20,7 +20,7 @@ from trygg.plan.models import (
     PledgeFollowUp,
     Problem,
 )
-from trygg.surveys.questions import QUESTION_SETS
+from trygg.surveys.questions import QUESTION_SET_NAMES, QUESTION_SETS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SENSITIVITY_CHOICES = [
@@ -196,10 +196,13 @@ class IndicatorForm(forms.ModelForm):
         self.fields["case_categories"].queryset = CaseCategory.objects.filter(
             municipality=municipality
         )
-        self.fields["survey_question"].choices = [("", "–")] + [
-            (f"{set_name}:{code}", f"{set_name}: {q.label}")
+        # Grouped under each survey's name (never its key, "polisen: …").
+        self.fields["survey_question"].choices = [("", _("Choose …"))] + [
+            (
+                QUESTION_SET_NAMES[set_name],
+                [(f"{set_name}:{code}", q.label) for code, q in questions.items()],
+            )
             for set_name, questions in QUESTION_SETS.items()
-            for code, q in questions.items()
         ]
         d = self.instance.definition or {}
         if self.instance.pk:

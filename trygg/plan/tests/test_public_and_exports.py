@@ -213,3 +213,12 @@ def test_no_progress_share_is_computed_from_a_suppressed_count(pw, client):
     data = exports.public_data(pw.municipality, pw.plan)
     indicator = data["rows"][0]["indicators"][0]
     assert indicator["baseline"] == "<5" and indicator["percent"] is None
+
+
+def test_survey_questions_are_offered_under_the_surveys_name_not_its_key(pw):
+    from trygg.plan.forms import IndicatorForm
+
+    html = str(IndicatorForm(municipality=pw.municipality)["survey_question"])
+    assert "polisen:" not in html.split('value="')[0] and ">polisen: " not in html
+    assert '<optgroup label="Polisens' in html or "<optgroup label=" in html
+    assert 'value="polisen:' in html  # the stored value keeps the key
