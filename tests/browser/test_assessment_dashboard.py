@@ -20,6 +20,9 @@ def test_coordinator_filters_the_situation_picture_and_exports(
     area_map = page.locator("[data-assessment-map]")
     page.locator("[data-assessment-map][data-loaded]").wait_for()
     assert int(area_map.get_attribute("data-loaded")) > 100  # incident points, clustered
+    legend = area_map.locator(".map-legend").inner_text()
+    assert "Händelser per område" in legend and "0 händelser" in legend  # what shades mean
+    assert "het, 99 %" in legend  # the hotspot classes
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 5  # areas
     assert page.locator(".marker-cluster").count() > 0
     total_before = int(page.locator(".kpi__value").first.inner_text().replace("\u202f", ""))

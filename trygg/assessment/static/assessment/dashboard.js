@@ -9,6 +9,48 @@
     return ramp[Math.min(ramp.length - 1, 1 + Math.floor((ramp.length - 1) * value / (max + 1)))];
   }
 
+  // The legend: what each shade means (count ranges from the same rule as colour()),
+  // and the incident points.
+  function legend(map, max, d) {
+    var rows = [[ramp[0], "0 " + d.labelIncidents]];
+    var n = ramp.length - 1;
+    for (var i = 1; i <= n; i += 1) {
+      var low = Math.max(1, Math.ceil((i - 1) * (max + 1) / n));
+      var high = Math.ceil(i * (max + 1) / n) - 1;
+      if (high < low) { continue; }
+      rows.push([ramp[i], (low === high ? String(low) : low + "–" + high) + " " + d.labelIncidents]);
+    }
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-legend");
+      var title = L.DomUtil.create("div", "map-legend__title", box);
+      title.textContent = d.labelLayerAreas;
+      rows.forEach(function (r) {
+        var row = L.DomUtil.create("div", "map-legend__row", box);
+        var swatch = L.DomUtil.create("span", "map-legend__swatch", row);
+        swatch.style.background = r[0];
+        row.appendChild(document.createTextNode(r[1]));
+      });
+      if (d.legendHot3) {  // the Gi* layer's confidence classes (colours as hotspotStyle)
+        var hot = L.DomUtil.create("div", "map-legend__title", box);
+        hot.textContent = d.labelLayerHot;
+        [["#b2182b", d.legendHot3], ["#ef8a62", d.legendHot2], ["#fddbc7", d.legendHot1],
+         ["#2166ac", d.legendCold3]].forEach(function (r) {
+          var row = L.DomUtil.create("div", "map-legend__row", box);
+          var swatch = L.DomUtil.create("span", "map-legend__swatch map-legend__swatch--cell", row);
+          swatch.style.background = r[0];
+          row.appendChild(document.createTextNode(r[1]));
+        });
+      }
+      var points = L.DomUtil.create("div", "map-legend__row", box);
+      var dot = L.DomUtil.create("span", "map-legend__dot map-legend__dot--incident", points);
+      dot.setAttribute("aria-hidden", "true");
+      points.appendChild(document.createTextNode(d.labelLayerPoints));
+      return box;
+    };
+    control.addTo(map);
+  }
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error("HTTP " + r.status); }
@@ -23,6 +65,7 @@
       var areas = results[0], data = results[1];
       var max = 0;
       Object.keys(data.areas).forEach(function (k) { max = Math.max(max, data.areas[k].count); });
+      legend(map, max, d);
       var areaLayer = L.geoJSON(areas, {
         style: function (feature) {
           var fig = data.areas[String(feature.properties.id)] || { count: 0 };
