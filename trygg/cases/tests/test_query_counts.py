@@ -48,3 +48,15 @@ def test_case_pages_do_not_grow_with_cases(world, client, page_queries, urls):
     before = {url: page_queries(url) for url in urls}
     add_cases(world, 12, start=3)
     assert {url: page_queries(url) for url in urls} == before
+
+
+@pytest.mark.parametrize("who", ["teknik_member", "coordinator"])
+def test_the_start_page_does_not_grow_with_cases(world, client, page_queries, who):
+    """The start page lists an organisation's open cases with their next steps."""
+    client.force_login(getattr(world, who).user)
+    add_cases(world, 3)
+    before = page_queries("/")
+    add_cases(world, 12, start=3)
+    assert page_queries("/") == before
+    if who == "teknik_member":  # its cases are listed, each with its quick steps
+        assert client.get("/").content.decode().count('class="inline-form quick-status"') >= 5
