@@ -191,7 +191,9 @@ def write_incidents(
         now,
         now,
     )
-    days: set[dt.date] = set()
+    days: set[dt.date] = set()  # the days written: their summary rows are rebuilt
+    first_day: dt.date | None = None  # the rows' span: the coverage when none is declared
+    last_day: dt.date | None = None
     with transaction.atomic():
         # A source's first import (the big one) need not look up what it already holds.
         has_existing = Incident.objects.filter(source=source).exists()
@@ -203,11 +205,15 @@ def write_incidents(
             for row, values in zip(chunk, derived, strict=True):
                 content_hash = _hash(values)
                 current = existing.get(row.source_ref)
-                days.add(values[DATE_INDEX])
+                day = values[DATE_INDEX]
+                first_day = day if first_day is None else min(first_day, day)
+                last_day = day if last_day is None else max(last_day, day)
                 if current is None:
                     to_create.append((row.source_ref, content_hash, *values))
+                    days.add(day)
                 elif current[1] != content_hash:
                     to_update[current[0]] = (values, content_hash)
+                    days.add(day)
                 else:
                     result.unchanged += 1
             _insert(constant, to_create)
@@ -218,8 +224,8 @@ def write_incidents(
                 # Rows whose stored hash differed but whose values did not (e.g. after a
                 # change of the hash itself) are refreshed silently: unchanged.
                 result.unchanged += len(to_update) - updated
-        if covers is None and days:
-            covers = (min(days), max(days))
+        if covers is None and first_day is not None:
+            covers = (first_day, last_day)
         if covers is not None:
             coverage.record(source, covers[0], covers[1], job)
         if result.created or result.updated:
