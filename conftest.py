@@ -41,10 +41,20 @@ def organisation(db):
 
 @pytest.fixture
 def demo(db):
-    """The demo municipality (load_demo), as in make demo."""
+    """The demo municipality (load_demo), as in make demo — without its 7 000 synthetic
+    address points (half a second a test); ``demo_addresses`` adds them."""
     from trygg.core import demo as demo_data
 
-    return demo_data.load()
+    return demo_data.load(addresses=False)
+
+
+@pytest.fixture
+def demo_addresses(demo):
+    """The demo municipality with its synthetic address register loaded."""
+    from trygg.core import demo as demo_data
+
+    demo_data.load_addresses(demo)
+    return demo
 
 
 @pytest.fixture

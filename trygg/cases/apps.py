@@ -10,7 +10,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from trygg.assessment import sections
         from trygg.cases import lagesbild, models, tasks  # noqa: F401 - tasks: the daily jobs
+        from trygg.cases.services.lifecycle import fill_missing_addresses
         from trygg.core import audit
+        from trygg.core.signals import addresses_imported
 
         sections.register("cases_table", lagesbild.fixed_places_table)
 
@@ -25,3 +27,4 @@ class CasesConfig(AppConfig):
             models.Case, exclude=("updated_at", "reminded_on"), masked=("reporter_email",)
         )
         audit.register(models.CaseUpdate)
+        addresses_imported.connect(fill_missing_addresses, dispatch_uid="cases_fill_addresses")

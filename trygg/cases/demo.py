@@ -55,7 +55,27 @@ CATEGORIES = [
     ),
     ("klotter", "Klotter och skadegörelse", "Graffiti and vandalism", "Skadegörelse", 2, []),
     ("nedskrapning", "Nedskräpning", "Litter", "Utemiljö", 2, []),
-    ("gangvag", "Gångväg och tillgänglighet", "Paths and accessibility", "Gata och väg", 6, []),
+    (
+        "gangvag",
+        "Gångväg och tillgänglighet",
+        "Paths and accessibility",
+        "Gata och väg",
+        6,
+        [
+            {
+                "code": "problem",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "description": "Vad är problemet?",
+                "values": [
+                    {"key": "halka", "name": "Halt eller isigt"},
+                    {"key": "hal", "name": "Hål eller sprickor"},
+                    {"key": "hinder", "name": "Något står i vägen"},
+                    {"key": "trappa", "name": "Svårt med rullstol, rullator eller barnvagn"},
+                ],
+            }
+        ],
+    ),
     (
         "tunnel",
         "Tunnel eller gångpassage",

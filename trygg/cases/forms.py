@@ -63,9 +63,76 @@ class PublicReportForm(PositionMixin):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        categories = list(CaseCategory.objects.filter(municipality=municipality, is_public=True))
         self.fields["category"].queryset = CaseCategory.objects.filter(
-            municipality=municipality, is_public=True
+            pk__in=[c.pk for c in categories]
         )
+        # A category's extra questions (the same ones Open311 publishes), asked when it
+        # is chosen: one group of fields per category that has any.
+        self._questions: dict[int, list[tuple[str, dict]]] = {}
+        for category in categories:
+            for definition in category.attributes:
+                name = f"attr-{category.pk}-{definition['code']}"
+                self.fields[name] = attribute_field(definition)
+                self._questions.setdefault(category.pk, []).append((name, definition))
+        self._categories = {c.pk: c for c in categories}
+
+    @property
+    def attribute_groups(self):
+        """(category, its bound fields) for each category with extra questions."""
+        return [
+            (self._categories[pk], [self[name] for name, _d in questions])
+            for pk, questions in self._questions.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        answers = {}
+        category = data.get("category")
+        for name, definition in self._questions.get(category.pk if category else 0, []):
+            value = data.get(name)
+            if value in (None, "", []):
+                if definition.get("required"):
+                    self.add_error(name, _("Answer this question for the chosen category."))
+                continue
+            answers[definition["code"]] = value if isinstance(value, list) else str(value)
+        data["attributes"] = answers
+        return data
+
+
+def attribute_field(definition: dict) -> forms.Field:
+    """The form field of an Open311 attribute definition."""
+    label = definition.get("description") or definition["code"]
+    datatype = definition.get("datatype", "string")
+    choices = [
+        (str(v["key"]), v.get("name") or str(v["key"])) for v in definition.get("values", [])
+    ]
+    if datatype == "singlevaluelist":
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", _("Choose …")), *choices]
+        )
+    if datatype == "multivaluelist":
+        return forms.MultipleChoiceField(
+            label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+        )
+    if datatype == "number":
+        return forms.FloatField(label=label, required=False)
+    return forms.CharField(label=label, required=False, max_length=500)
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        help_text=_(
+            "We send a link to confirm. Used for nothing else; erased some time after the "
+            "case is closed, or when you stop following."
+        ),
+    )
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
 
 class StaffCaseForm(PositionMixin):

@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
+from django.core import signing
 from django.utils import timezone
 
-from trygg.cases.models import CLOSED_STATES, OPEN_STATES, Case, State
+from trygg.cases.models import CLOSED_STATES, OPEN_STATES, Case, CaseSubscription, State
 from trygg.core.models import Organisation
+
+UNSUBSCRIBE_SALT = "trygg.cases.unsubscribe"
+CONFIRM_WITHIN = dt.timedelta(days=7)
 
 
 def responsible_addresses(organisation: Organisation) -> list[str]:
@@ -31,7 +36,7 @@ def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, 
     qs = (
         Case.objects.filter(state__in=OPEN_STATES, deadline__lt=today)
         .exclude(reminded_on=today)
-        .select_related("category", "owner_organisation")
+        .select_related("category", "owner_organisation", "area")
         .order_by("deadline", "pk")
     )
     for case in qs:
@@ -53,3 +58,46 @@ def erase_expired_emails(now: dt.datetime | None = None) -> int:
         case.save(update_fields=["reporter_email", "updated_at"])
         count += 1
     return count
+
+
+# --- Residents following a case -------------------------------------------------------
+
+
+def digest(email: str) -> str:
+    return hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:20]
+
+
+def unsubscribe_token(case_id: int, email: str) -> str:
+    """The signed part of a stop link: which case, and a digest of the address (the
+    address itself is not in the link)."""
+    return signing.dumps([case_id, digest(email)], salt=UNSUBSCRIBE_SALT)
+
+
+def follower_addresses(case: Case) -> set[str]:
+    """Who hears about a case's public updates: its reporter, the reporters of its merged
+    duplicates, and the confirmed followers of either."""
+    cases = [case.pk, *case.duplicates.values_list("pk", flat=True)]
+    addresses = set(
+        Case.objects.filter(pk__in=cases)
+        .exclude(reporter_email="")
+        .values_list("reporter_email", flat=True)
+    ) | set(
+        CaseSubscription.objects.filter(case_id__in=cases, confirmed_at__isnull=False).values_list(
+            "email", flat=True
+        )
+    )
+    return {a.strip().lower() for a in addresses if a}
+
+
+def erase_subscriptions(now: dt.datetime | None = None) -> int:
+    """Housekeeping: the followers of cases closed longer than the retention period
+    (docs/privacy.md §6), and requests never confirmed within a week."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
+    closed = CaseSubscription.objects.filter(
+        case__state__in=CLOSED_STATES | {State.HIDDEN}, case__closed_at__lt=cutoff
+    )
+    unconfirmed = CaseSubscription.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=now - CONFIRM_WITHIN
+    )
+    return closed.delete()[0] + unconfirmed.delete()[0]

@@ -222,6 +222,9 @@ class Case(SensitiveRecord):
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     address = models.CharField(_("address or place"), max_length=200, blank=True)
+    # False: the nearest address from the municipality's register (core.addresses), public
+    # like the position; True: typed by whoever reported it, public once moderated.
+    address_typed = models.BooleanField(default=False)
     description = models.TextField(
         _("description"), max_length=DESCRIPTION_MAX, validators=[validate_no_personal_data]
     )
@@ -295,6 +298,31 @@ class Case(SensitiveRecord):
     def public_description(self) -> str:
         return self.description if self.moderation == Moderation.APPROVED else ""
 
+    def answers(self) -> list[tuple[str, str]]:
+        """The answers to the category's extra questions as (question, answer) in words —
+        a list's keys shown by their names."""
+        questions = {d["code"]: d for d in self.category.attributes}
+        shown = []
+        for code, value in (self.attributes or {}).items():
+            definition = questions.get(code, {})
+            names = {str(v["key"]): v.get("name") or v["key"] for v in definition.get("values", [])}
+            values = value if isinstance(value, list) else [value]
+            shown.append(
+                (
+                    definition.get("description") or code,
+                    ", ".join(str(names.get(str(v), v)) for v in values),
+                )
+            )
+        return shown
+
+    @property
+    def public_address(self) -> str:
+        """The place text the public may see: the register's address always, a typed one
+        once moderated."""
+        if self.address_typed and self.moderation != Moderation.APPROVED:
+            return ""
+        return self.address
+
     @property
     def responsible(self) -> Organisation:
         return self.owner_organisation
@@ -332,6 +360,28 @@ class CaseUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseSubscription(models.Model):
+    """A resident who asked for e-mail about a case's progress. Personal data: the
+    address is used for nothing else, confirmed by a link sent to it (double opt-in),
+    ended by the link in every e-mail, and erased with the case's other personal data."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=32, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "email"], name="subscription_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk} to #{self.case_id}"
 
 
 class CasePhoto(models.Model):

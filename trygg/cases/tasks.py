@@ -10,8 +10,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from trygg.cases.mailing import erase_expired_emails, overdue_by_organisation, responsible_addresses
-from trygg.cases.models import Case, CaseUpdate
+from trygg.cases.mailing import (
+    erase_expired_emails,
+    erase_subscriptions,
+    follower_addresses,
+    overdue_by_organisation,
+    responsible_addresses,
+    unsubscribe_token,
+)
+from trygg.cases.models import Case, CaseSubscription, CaseUpdate
 from trygg.core import audit, jobs, ratelimit, retention
 from trygg.core.scheduler import daily
 
@@ -40,32 +47,61 @@ def notify_responsible(case_id: int) -> int:
     return len(recipients)
 
 
+def _resident_mail(case: Case, template: str, to: str, **context) -> tuple:
+    """One e-mail to a resident about ``case``, in the municipality's language, with the
+    case's public link and the link that stops the e-mail."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "case": case,
+            "url": _url(reverse("public_case", args=[case.pk])),
+            "stop_url": _url(reverse("public_unsubscribe", args=[unsubscribe_token(case.pk, to)])),
+            **context,
+        }
+        subject = render_to_string(f"cases/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"cases/email/{template}.txt", context)
+    return (subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
 @task()
 def notify_reporters(case_id: int, update_id: int) -> int:
-    """Tell the residents who reported the case (and its duplicates) what happened."""
-    case = Case.objects.select_related("category").get(pk=case_id)
+    """Tell the residents who reported the case (and its duplicates) and those who follow
+    it what happened."""
+    case = Case.objects.select_related("category", "area").get(pk=case_id)
     update = CaseUpdate.objects.get(pk=update_id, case=case)
-    addresses = {case.reporter_email} | set(
-        case.duplicates.exclude(reporter_email="").values_list("reporter_email", flat=True)
-    )
-    addresses.discard("")
-    if not addresses:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("cases/email/update_subject.txt", {"case": case}).strip()
-        body = render_to_string(
-            "cases/email/update.txt",
-            {
-                "case": case,
-                "update": update,
-                "url": _url(reverse("public_case", args=[case.pk])),
-            },
-        )
+    addresses = follower_addresses(case)
     send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in sorted(addresses)],
+        [_resident_mail(case, "update", to, update=update) for to in sorted(addresses)],
         fail_silently=False,
     )
     return len(addresses)
+
+
+@task()
+def confirm_report(case_id: int) -> int:
+    """The reporter's receipt: the case's number and its public page."""
+    case = Case.objects.select_related("category", "area").get(pk=case_id)
+    if not case.reporter_email:
+        return 0
+    send_mass_mail([_resident_mail(case, "received", case.reporter_email)], fail_silently=False)
+    return 1
+
+
+@task()
+def send_subscription_confirmation(subscription_id: int) -> int:
+    """The link that confirms a request to follow a case (double opt-in)."""
+    subscription = (
+        CaseSubscription.objects.filter(pk=subscription_id, confirmed_at__isnull=True)
+        .select_related("case__category", "case__area")
+        .first()
+    )
+    if subscription is None:
+        return 0
+    confirm_url = _url(reverse("public_follow_confirm", args=[subscription.token]))
+    send_mass_mail(
+        [_resident_mail(subscription.case, "follow", subscription.email, confirm_url=confirm_url)],
+        fail_silently=False,
+    )
+    return 1
 
 
 @daily("07:00")
@@ -113,6 +149,7 @@ def housekeeping() -> dict:
     with audit.acting(label="scheduler: housekeeping"):
         return {
             "emails_erased": erase_expired_emails(),
+            "subscriptions_erased": erase_subscriptions(),
             "counters_purged": ratelimit.purge(),
             "stuck_jobs_failed": len(jobs.repair()),
             "login_records_purged": retention.purge_login_records(),

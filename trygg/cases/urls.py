@@ -21,6 +21,9 @@ public_urlpatterns = [
     path("arenden/", views.public_map, name="public_cases"),
     path("arenden/arenden.geojson", views.public_cases_geojson, name="public_cases_geojson"),
     path("arenden/<int:pk>/", views.public_case, name="public_case"),
+    path("arenden/<int:pk>/folj/", views.public_case_follow, name="public_case_follow"),
+    path("arenden/folj/<str:token>/", views.public_follow_confirm, name="public_follow_confirm"),
+    path("arenden/sluta-folja/<str:token>/", views.public_unsubscribe, name="public_unsubscribe"),
     path(
         "arenden/<int:pk>/foto/<int:photo_pk>.jpg",
         views.public_case_photo,

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from trygg.cases import origins, services
 from trygg.cases.forms import (
     CaseFilterForm,
+    FollowForm,
     MergeForm,
     ModerationForm,
     PublicReportForm,
@@ -417,6 +418,7 @@ def report(request):
                     description=data["description"],
                     origin=Origin.PUBLIC,
                     reporter_email=data["email"],
+                    attributes=data["attributes"],
                     photo=data["photo"].read() if data["photo"] else None,
                 )
             except ValidationError as exc:
@@ -461,6 +463,8 @@ def public_cases_geojson(request):
     municipality = public_municipality()
     status = request.GET.get("status", "open")
     qs = services.with_status(services.public_cases(municipality), status)
+    if "id" in request.GET:  # one case (its page's map)
+        qs = services.public_cases(municipality).filter(pk=id_param(request.GET, "id"))
     features = [
         geojson.point(
             round(c.lon, 6),
@@ -476,10 +480,7 @@ def public_cases_geojson(request):
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-@require_GET
-def public_case(request, pk: int):
-    municipality = public_municipality()
-    case = get_object_or_404(services.public_cases(municipality), pk=pk)
+def _public_case_page(request, case: Case, follow_form=None, status: int = 200):
     return render(
         request,
         "cases/public/case.html",
@@ -492,8 +493,64 @@ def public_case(request, pk: int):
                 for p in case.photos.all()
                 if p.is_public and case.moderation == Moderation.APPROVED
             ],
+            "follow_form": follow_form or FollowForm(),
+            "map_extent": map_extent(case.municipality),
+            "points_url": reverse("public_cases_geojson") + f"?id={case.pk}",
         },
+        status=status,
     )
+
+
+@require_GET
+def public_case(request, pk: int):
+    municipality = public_municipality()
+    case = get_object_or_404(services.public_cases(municipality), pk=pk)
+    return _public_case_page(request, case)
+
+
+@require_POST
+def public_case_follow(request, pk: int):
+    """Ask for e-mail about a case: a confirmation link is sent (double opt-in)."""
+    municipality = public_municipality()
+    case = get_object_or_404(services.public_cases(municipality), pk=pk)
+    form = FollowForm(request.POST)
+    if request.POST.get("website"):  # the honeypot: pretend, send nothing
+        return render(request, "cases/public/follow.html", {"case": case, "step": "sent"})
+    verdict = ratelimit.hit(
+        "case-follow", client_ip(request) or "unknown", settings.PUBLIC_REPORTS_PER_HOUR, 3600
+    )
+    if not verdict.allowed:
+        response = _public_case_page(request, case, form, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    if not form.is_valid():
+        return _public_case_page(request, case, form, status=400)
+    services.request_subscription(case, form.cleaned_data["email"])
+    return render(request, "cases/public/follow.html", {"case": case, "step": "sent"})
+
+
+def public_follow_confirm(request, token: str):
+    """The link in the confirmation e-mail: a button (a mail scanner that opens links
+    does not confirm anything), then confirmed."""
+    subscription = services.pending_subscription(token)
+    if subscription is None:
+        return render(request, "cases/public/follow.html", {"step": "invalid"}, status=404)
+    if request.method == "POST":
+        services.confirm_subscription(subscription)
+        step = "confirmed"
+    else:
+        step = "confirmed" if subscription.confirmed_at else "confirm"
+    return render(request, "cases/public/follow.html", {"case": subscription.case, "step": step})
+
+
+def public_unsubscribe(request, token: str):
+    """The stop link in every e-mail to a resident."""
+    if request.method == "POST":
+        case = services.unsubscribe(token)
+        if case is None:
+            return render(request, "cases/public/follow.html", {"step": "invalid"}, status=404)
+        return render(request, "cases/public/follow.html", {"case": case, "step": "stopped"})
+    return render(request, "cases/public/follow.html", {"step": "stop"})
 
 
 @require_GET

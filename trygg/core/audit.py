@@ -339,8 +339,10 @@ def record_event(
     user: object | None = None,
     label: str = "",
     changes: dict[str, JSONValue] | None = None,
+    municipality_id: int | None = None,
 ) -> AuditEntry:
-    """Log an event that is not a change of a record (login, logout, failed login)."""
+    """Log an event that is not a change of a record (login, logout, failed login, an
+    import of reference data for ``municipality_id``)."""
     ctx = current_context()
     account = _account(user)
     actor_label = account.get_username() if account is not None else label or ctx.actor_label
@@ -348,7 +350,7 @@ def record_event(
         actor=account,
         actor_label=actor_label[:200],
         organisation_id=ctx.organisation_id,
-        municipality_id=ctx.municipality_id,
+        municipality_id=municipality_id or ctx.municipality_id,
         action=action,
         changes=changes or {},
         ip_address=ctx.ip_address,

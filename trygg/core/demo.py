@@ -1,5 +1,6 @@
 """Demo data: a municipality modelled on Upplands-Bro (0139), its collaboration partners,
-demo accounts for every role and synthetic district boundaries.
+demo accounts for every role, synthetic district boundaries and a synthetic register of
+street addresses (made up names and numbers laid out in the districts; marked as demo).
 
 Idempotent: running it again changes nothing that is already as described here.
 Later apps add their own demo data through ``DEMO_LOADERS`` (see load_demo).
@@ -7,7 +8,12 @@ Later apps add their own demo data through ``DEMO_LOADERS`` (see load_demo).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import itertools
+import json
+import math
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -15,8 +21,9 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from shapely.geometry import Point, shape
 
-from trygg.core import services
+from trygg.core import addresses, services
 from trygg.core.models import (
     AreaKind,
     Membership,
@@ -205,8 +212,127 @@ def acting_principal(organisation: Organisation) -> Principal:
     return Principal(user=membership.user, membership=membership)
 
 
+# The synthetic address register: per district (code) its postcodes, postal town and the
+# spacing of its streets and house numbers in metres (a town's grid; a village's lanes).
+ADDRESS_LAYOUT = {
+    "KUN": (["196 30", "196 31", "196 32", "196 33", "196 34", "196 35"], "Kungsängen", 120, 40),
+    "BRO": (["197 30", "197 31", "197 32", "197 33", "197 34", "197 35"], "Bro", 120, 40),
+    "BRU": (["196 37", "196 38"], "Kungsängen", 120, 40),
+    "LAS": (["197 91"], "Bro", 400, 60),
+    "HAT": (["197 93"], "Bro", 400, 60),
+}
+STREET_LENGTH_M = 800  # a street changes name every 800 m along a grid line
+_PREFIXES = [
+    "Björk",
+    "Ek",
+    "Lönn",
+    "Rönn",
+    "Asp",
+    "Al",
+    "Lind",
+    "Gran",
+    "Tall",
+    "Hassel",
+    "Sälg",
+    "Ask",
+    "Skol",
+    "Kyrk",
+    "Kvarn",
+    "Smedje",
+    "Bruks",
+    "Tegel",
+    "Mejeri",
+    "Häst",
+    "Ängs",
+    "Åker",
+    "Hags",
+    "Sjö",
+    "Berg",
+    "Dal",
+    "Back",
+    "Lid",
+    "Hed",
+    "Mo",
+    "Hjort",
+    "Räv",
+    "Tran",
+    "Svan",
+    "Vide",
+    "Ljung",
+    "Mossa",
+    "Sten",
+    "Kärr",
+    "Hallon",
+    "Lingon",
+    "Blåbärs",
+    "Råg",
+    "Vete",
+    "Havre",
+    "Linne",
+    "Humle",
+    "Klöver",
+]
+_SUFFIXES = ("vägen", "gatan", "stigen", "gränd", "backen", "slingan")
+
+
+def demo_address_rows() -> list[tuple[str, str, str, str, float, float]]:
+    """(street, number, postcode, town, lat, lon) of the synthetic register: grid lines
+    across each demo district, split into streets numbered 1, 3, 5 … along one side."""
+    names = (
+        f"{q} {p}{s}".strip()
+        for q, s, p in itertools.product(
+            ("", "Norra", "Södra", "Lilla", "Stora"), _SUFFIXES, _PREFIXES
+        )
+    )
+    rows = []
+    with open(DEMO_DIR / "districts.geojson", encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    for feature in features:
+        code = feature["properties"]["kod"]
+        postcodes, town, row_m, number_m = ADDRESS_LAYOUT[code]
+        polygon = shape(feature["geometry"])
+        min_lon, min_lat, max_lon, max_lat = polygon.bounds
+        kx = 111_320 * math.cos(math.radians((min_lat + max_lat) / 2))
+        lines = int((max_lat - min_lat) * 111_320 // row_m)
+        steps = int((max_lon - min_lon) * kx // number_m)
+        per_street = STREET_LENGTH_M // number_m
+        street_no = 0
+        for line in range(1, lines):
+            lat = min_lat + line * row_m / 111_320
+            for start in range(0, steps, per_street):
+                points = [
+                    (lat, min_lon + step * number_m / kx)
+                    for step in range(start, min(start + per_street, steps))
+                ]
+                points = [p for p in points if polygon.contains(Point(p[1], p[0]))]
+                if len(points) < 3:
+                    continue
+                street = next(names)
+                postcode = postcodes[street_no % len(postcodes)]
+                street_no += 1
+                for n, (plat, plon) in enumerate(points):
+                    rows.append(
+                        (street, str(2 * n + 1), postcode, town, round(plat, 6), round(plon, 6))
+                    )
+    return rows
+
+
+def load_addresses(municipality: Municipality) -> addresses.AddressImportResult:
+    """Load the synthetic register through the importer a municipality uses."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "adresser-demo.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";")
+            writer.writerow(["gatunamn", "nummer", "postnummer", "postort", "lat", "lon"])
+            writer.writerows(demo_address_rows())
+        return addresses.import_addresses(municipality, path, crs="EPSG:4326", is_demo=True)
+
+
 @transaction.atomic
-def load(stdout: TextIO | None = None) -> Municipality:
+def load(stdout: TextIO | None = None, *, addresses: bool = True) -> Municipality:
+    """Load (or bring up to date) the demo municipality. ``addresses=False`` leaves out the
+    7 000 synthetic address points (the test suite's ``demo`` fixture: its tests that need
+    addresses ask for them)."""
     municipality, _created = Municipality.objects.get_or_create(
         code=MUNICIPALITY.code,
         defaults={"name": MUNICIPALITY.name, "population": MUNICIPALITY.population},
@@ -222,7 +348,10 @@ def load(stdout: TextIO | None = None) -> Municipality:
         population_field="folkmangd",
         is_demo=True,
     )
+    address_result = load_addresses(municipality) if addresses else None
     _notices(municipality, orgs)
     if stdout is not None:
         stdout.write(f"{municipality}: districts {result.summary}")
+        if address_result is not None:
+            stdout.write(f"{municipality}: demo addresses {address_result.summary}")
     return municipality

@@ -230,6 +230,56 @@ class Area(models.Model):
         return self.name
 
 
+class AddressPoint(models.Model):
+    """A street address of the municipality's register (belägenhetsadress) and where it
+    lies: public reference data, imported with ``import_addresses``. Cases, walk findings
+    and observations are given the nearest one (``core.addresses``)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="address_points",
+        verbose_name=_("municipality"),
+    )
+    street = models.CharField(_("street"), max_length=120)
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    town = models.CharField(_("postal town"), max_length=60, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    is_demo = models.BooleanField(
+        _("demo address"),
+        default=False,
+        help_text=_("The address is synthetic demo data, not a real address."),
+    )
+
+    class Meta:
+        ordering = ["street", "number"]
+        verbose_name = _("address point")
+        verbose_name_plural = _("address points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "street", "number", "postcode"],
+                name="address_point_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "lat", "lon"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def street_address(self) -> str:
+        return f"{self.street} {self.number}".strip()
+
+    @property
+    def label(self) -> str:
+        """ "Storgatan 12, 196 30 Kungsängen" — as written on an envelope."""
+        town = f"{self.postcode} {self.town}".strip()
+        return f"{self.street_address}, {town}" if town else self.street_address
+
+
 class Notice(SensitiveRecord):
     """A notice on the collaboration's notice board, e.g. a heads-up to partners before
     a weekend, or a restricted note from the police to the field workers."""

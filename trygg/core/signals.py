@@ -1,7 +1,9 @@
-"""Authentication events into the audit log."""
+"""Authentication events into the audit log, and the signals core sends to the apps
+above it."""
 
 from typing import Any
 
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 from trygg.core import audit
@@ -28,3 +30,8 @@ def on_login_failed(
         AuditAction.LOGIN_FAILED,
         label=str(credentials.get("username", ""))[:150] or "unknown",
     )
+
+
+# Sent (inside the import's transaction) when a municipality's address register changed,
+# with ``municipality``: the apps give their records without a place text theirs.
+addresses_imported = Signal()

@@ -10,7 +10,9 @@ class EstConfig(AppConfig):
     def ready(self) -> None:
         from trygg.assessment import sections
         from trygg.core import audit
+        from trygg.core.signals import addresses_imported
         from trygg.est import lagesbild, models
+        from trygg.est.services.reporting import fill_missing_addresses
 
         sections.register("partner_table", lagesbild.partner_observations_table)
 
@@ -25,3 +27,4 @@ class EstConfig(AppConfig):
             models.TertialAnalysis,
         ):
             audit.register(model, exclude=("updated_at",))
+        addresses_imported.connect(fill_missing_addresses, dispatch_uid="est_fill_addresses")

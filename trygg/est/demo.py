@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trygg.core import audit
+from trygg.core.addresses import fill_missing
 from trygg.core.models import Area, Membership, Municipality, Organisation, OrganisationKind, Role
 from trygg.est.models import (
     Action,
@@ -235,6 +236,8 @@ def load(stdout=None) -> None:
         place=places[0], occurred_at=dt.datetime.combine(this_week.end + dt.timedelta(days=5), dt.time(18), tzinfo=tz),
         severity=1, description="Marknad på torget med många besökare.", status=Status.INFO, is_demo=True,
     )  # fmt: skip
+    # Their nearest addresses, as the reporting service gives a report's.
+    fill_missing(Observation.objects.filter(municipality=municipality), municipality.pk)
     # Assessments and meetings for the past weeks.
     levels = {
         "Bro": ["normal", "elevated", "elevated", "serious", "elevated"],

@@ -126,6 +126,8 @@ class Observation(SensitiveRecord):
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("place"),
     )  # fmt: skip
+    # The nearest address (or street) from the municipality's register: core.addresses.
+    address = models.CharField(_("address"), max_length=200, blank=True)
     occurred_at = models.DateTimeField(_("when"))
     occurred_until = models.DateTimeField(_("until"), null=True, blank=True)
     severity = models.PositiveSmallIntegerField(_("how serious"), default=1)

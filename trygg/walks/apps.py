@@ -9,8 +9,11 @@ class WalksConfig(AppConfig):
 
     def ready(self) -> None:
         from trygg.core import audit
+        from trygg.core.signals import addresses_imported
         from trygg.walks import models
+        from trygg.walks.services import fill_missing_addresses
 
         audit.register(models.ChecklistTemplate)
         audit.register(models.Walk, exclude=("updated_at",))
         audit.register(models.Finding)
+        addresses_imported.connect(fill_missing_addresses, dispatch_uid="walks_fill_addresses")

@@ -214,6 +214,8 @@ class Finding(models.Model):
         _("position from"), max_length=8, choices=PositionSource.choices, default=PositionSource.GPS
     )
     accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    # The nearest address (or street) from the municipality's register: core.addresses.
+    address = models.CharField(_("address"), max_length=200, blank=True)
     category = models.ForeignKey(
         CaseCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
     )

@@ -57,7 +57,9 @@ def build(walk: Walk, lang: str = "sv") -> tuple[dict, dict[str, bytes | str]]:
                 {
                     "number": number,
                     "category": f.category.label,
-                    "position": f"{f.lat:.5f}, {f.lon:.5f}",
+                    # The address first (what a caretaker looks for), then the point.
+                    "position": (f"{f.address} " if f.address else "")
+                    + (f"({f.lat:.5f}, {f.lon:.5f})" if f.address else f"{f.lat:.5f}, {f.lon:.5f}"),
                     "responsible": outcome["responsible"] or "–",
                     "status": outcome["status"],
                     "action": outcome["action"] or "–",
@@ -110,7 +112,7 @@ def build(walk: Walk, lang: str = "sv") -> tuple[dict, dict[str, bytes | str]]:
                 "stops": _("Stops"),
                 "findings": _("Findings and what is done about them"),
                 "no_findings": _("Nothing was noted on this walk."),
-                "position": _("Position"),
+                "position": _("Place"),
                 "responsible": _("Responsible"),
                 "status": _("Status"),
                 "action": _("Decided action / reason"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from trygg.cases import services as cases
 from trygg.cases.models import CaseCategory, Origin
 from trygg.core import audit, images, records
+from trygg.core.addresses import describe_place, fill_missing
 from trygg.core.models import Municipality
 from trygg.core.pdguard import mask_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
@@ -341,6 +342,7 @@ def sync_finding(
     try:
         with transaction.atomic():
             finding = Finding(walk=walk, client_id=client_id, captured_by=principal.user, **values)
+            finding.address = describe_place(walk.municipality_id, finding.lat, finding.lon)
             # Uniqueness is the database's to decide (below): a check here would race a
             # concurrent delivery of the same finding and refuse it as "already exists".
             finding.full_clean(exclude=["case"], validate_unique=False)
@@ -488,3 +490,9 @@ def request_protocol(walk: Walk) -> None:
         job.mark_queued()
         audit.update(ProtocolJob.objects.filter(pk=job.pk), requested_at=timezone.now())
     job.enqueue()
+
+
+def fill_missing_addresses(sender, municipality, **kwargs) -> None:
+    """The municipality's address register was imported (core.signals): give the findings
+    that have no place text yet theirs."""
+    fill_missing(Finding.objects.filter(walk__municipality=municipality), municipality.pk)

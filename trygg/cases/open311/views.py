@@ -11,6 +11,7 @@ Names, phone numbers and account ids that clients may send are ignored, never st
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -179,12 +180,16 @@ ROW_FIELDS = (
     "updated_at",
     "deadline",
     "address",
+    "address_typed",
     "area__name",
     "lat",
     "lon",
     "media_url",
     "decided_action",
 )
+
+
+_POSTCODE = re.compile(r", (\d{3} \d{2})\b")
 
 
 def _records(request, qs) -> list[dict]:
@@ -220,6 +225,8 @@ def _record(request, row: dict, last_note: str, photo_id: int | None) -> dict:
         )
     elif approved:
         media_url = row["media_url"]
+    address = row["address"] if approved or not row["address_typed"] else ""
+    postcode = _POSTCODE.search(address) if not row["address_typed"] else None
     return {
         "service_request_id": str(row["pk"]),
         "status": "open" if is_open else "closed",
@@ -232,10 +239,11 @@ def _record(request, row: dict, last_note: str, photo_id: int | None) -> dict:
         "requested_datetime": iso(row["created_at"]),
         "updated_datetime": iso(row["updated_at"]),
         "expected_datetime": iso(expected) if is_open else None,
-        # What the client typed is published only once a moderator approved it.
-        "address": (row["address"] if approved else "") or row["area__name"] or "",
+        # The register's nearest address is public like the position; what the client
+        # typed is published only once a moderator approved it.
+        "address": address or row["area__name"] or "",
         "address_id": "",
-        "zipcode": "",
+        "zipcode": postcode.group(1).replace(" ", "") if postcode else "",
         "lat": row["lat"],
         "long": row["lon"],
         "media_url": media_url,

@@ -18,6 +18,14 @@ from trygg.cases.services.dashboard import (  # noqa: F401
 from trygg.cases.services.duplicates import (  # noqa: F401
     find_duplicates,
 )
+from trygg.cases.services.following import (  # noqa: F401
+    confirm_subscription,
+    erase_subscriptions,
+    pending_subscription,
+    request_subscription,
+    unsubscribe,
+    unsubscribe_token,
+)
 from trygg.cases.services.lifecycle import (  # noqa: F401
     TRANSITIONS,
     _actor,
@@ -35,6 +43,7 @@ from trygg.cases.services.lifecycle import (  # noqa: F401
     update_case,
 )
 from trygg.cases.services.notify import (  # noqa: F401
+    _after_commit_confirm_report,
     _after_commit_notify_reporters,
     _after_commit_notify_responsible,
     _muted,

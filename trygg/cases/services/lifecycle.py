@@ -32,11 +32,13 @@ from trygg.cases.models import (
     State,
 )
 from trygg.cases.services.notify import (
+    _after_commit_confirm_report,
     _after_commit_notify_reporters,
     _after_commit_notify_responsible,
 )
 from trygg.cases.services.routing import deadline_for, route
 from trygg.core import audit, images
+from trygg.core.addresses import describe_place, fill_missing
 from trygg.core.models import Municipality, Organisation, SensitiveRecord, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal, can_edit, can_view
@@ -126,6 +128,11 @@ def create_case(
     area = locate_area(municipality, lat, lon)
     if area is None:
         raise ValidationError({"lat": _("The place is outside the municipality.")})
+    # What the reporter typed (staff: "the playground behind the school"; an Open311
+    # client's address_string) is kept; else the register's nearest address or street.
+    address_typed = bool(address)
+    if not address:
+        address = describe_place(municipality.pk, lat, lon)
     routed = route(municipality, category, lat, lon, area)
     now = now or timezone.now()
     from_public = origin in (Origin.PUBLIC, Origin.OPEN311)
@@ -152,6 +159,7 @@ def create_case(
         lon=lon,
         area=area,
         address=address[:200],
+        address_typed=address_typed,
         description=description,
         moderation=Moderation.PENDING if from_public else Moderation.APPROVED,
         attributes=attributes or {},
@@ -183,6 +191,7 @@ def create_case(
         **_actor(principal),
     )
     _after_commit_notify_responsible(case)
+    _after_commit_confirm_report(case)
     return case
 
 
@@ -432,3 +441,9 @@ def moderate(
         is_public=False,
         **_actor(principal),
     )
+
+
+def fill_missing_addresses(sender, municipality, **kwargs) -> None:
+    """The municipality's address register was imported (core.signals): give the cases
+    that have no place text yet theirs."""
+    fill_missing(Case.objects.filter(municipality=municipality), municipality.pk)

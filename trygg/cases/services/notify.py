@@ -11,6 +11,7 @@ from django.db import transaction
 from trygg.cases import tasks
 from trygg.cases.mailing import (  # noqa: F401 - part of the services' interface
     erase_expired_emails,
+    follower_addresses,
     overdue_by_organisation,
     responsible_addresses,
 )
@@ -41,10 +42,18 @@ def _after_commit_notify_responsible(case: Case) -> None:
     transaction.on_commit(lambda: tasks.notify_responsible.enqueue(case_id))
 
 
+def _after_commit_confirm_report(case: Case) -> None:
+    """The reporter's receipt, once the case is stored."""
+    if _muted.get() or not case.reporter_email:
+        return
+    case_id = case.pk
+    transaction.on_commit(lambda: tasks.confirm_report.enqueue(case_id))
+
+
 def _after_commit_notify_reporters(case: Case, update: CaseUpdate) -> None:
     if _muted.get():
         return
-    if not (case.reporter_email or case.duplicates.exclude(reporter_email="").exists()):
+    if not follower_addresses(case):
         return
     case_id, update_id = case.pk, update.pk
     transaction.on_commit(lambda: tasks.notify_reporters.enqueue(case_id, update_id))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import audit, images
+from trygg.core.addresses import AddressFinder, describe_place, fill_missing
 from trygg.core.bulk import PreparedRows
 from trygg.core.models import Area, AreaKind, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
@@ -64,6 +65,18 @@ class Lookups:
             )
         }
         self.severities = {value for value, _label in scale(municipality, ScaleKind.SEVERITY)}
+        self.municipality_id = municipality.pk
+        self._addresses: AddressFinder | None = None
+
+    def prepare_addresses(self, points: list[tuple[float, float]]) -> None:
+        """Read the address points near many reports at once (a file's)."""
+        self._addresses = AddressFinder(self.municipality_id, points)
+
+    def describe(self, lat: float | None, lon: float | None) -> str:
+        """The report's nearest address or street (core.addresses)."""
+        if self._addresses is not None:
+            return self._addresses.describe(lat, lon)
+        return describe_place(self.municipality_id, lat, lon)
 
     def locate(self, lat: float, lon: float | None) -> Area | None:
         if lon is None:
@@ -173,6 +186,7 @@ def _observation(principal: Principal, report: Report, lookups: Lookups) -> Obse
         lon=lon,
         area=area,
         place=report.place,
+        address=lookups.describe(lat, lon),
         occurred_at=report.occurred_at,
         occurred_until=report.occurred_until,
         severity=report.severity,
@@ -199,6 +213,10 @@ def report_many(
     if not principal.has(Permission.CREATE):
         raise PermissionDenied
     lookups = lookups or Lookups(principal.municipality)
+    lookups.prepare_addresses(
+        [(r.lat, r.lon) for r in reports if r.lat is not None and r.lon is not None]
+        + [(r.place.lat, r.place.lon) for r in reports if r.place is not None]
+    )
     refs = [r.client_ref for r in reports]
     placed: dict[int, Observation] = {}  # made once, for the reports not stored before
     for _attempt in range(3):
@@ -240,3 +258,9 @@ def _stored_refs(principal: Principal, refs: list[str]) -> set[str]:
             ).values_list("client_ref", flat=True)
         )
     return stored
+
+
+def fill_missing_addresses(sender, municipality, **kwargs) -> None:
+    """The municipality's address register was imported (core.signals): give the reports
+    that have no place text yet theirs."""
+    fill_missing(Observation.objects.filter(municipality=municipality), municipality.pk)

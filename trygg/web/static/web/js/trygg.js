@@ -36,10 +36,25 @@
       document.querySelectorAll('select[data-depends-on="' + event.target.id + '"]').forEach(narrow);
     }
   });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", narrowAll);
-  } else {
+  // A category's extra questions (fieldset data-questions-for: the category's value) are
+  // shown only while that category is chosen; without JavaScript all of them show.
+  function showQuestions() {
+    var chosen = document.querySelector('input[name="category"]:checked');
+    document.querySelectorAll("fieldset[data-questions-for]").forEach(function (set) {
+      set.hidden = !chosen || set.getAttribute("data-questions-for") !== chosen.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "category") showQuestions();
+  });
+  function ready() {
     narrowAll();
+    showQuestions();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
