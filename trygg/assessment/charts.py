@@ -40,7 +40,9 @@ def line_chart(
     """This period's counts as a line, last year's dashed beside it (when comparable).
     A partial period (cut by the filter or not yet over) is drawn as a hollow point on a
     dotted line: its count is not comparable with a whole period's."""
-    pad_left, pad_right, pad_top, pad_bottom = 44, 36, 12, 34
+    pad_left, pad_right, pad_bottom = 44, 36, 34
+    # Room for the legend's band (one line, two when a note or a partial period adds to it).
+    pad_top = 30 if len(label_now) + len(label_last_year) + len(gap_note) < 70 else 46
     inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
     has_last_year = any(p.last_year is not None for p in points)
     top = max([1] + [max(p.count or 0, p.last_year or 0) for p in points])
@@ -127,59 +129,55 @@ def line_chart(
             if i % every == 0
         ),
     )
-    legend_y = pad_top + 4
-    legend = [
-        format_html(
-            '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}" class="chart-line chart-line--now"'
-            ' stroke="#12355b" stroke-width="2.5"/>'
-            '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
-            lx=width - 190,
-            lx2=width - 170,
-            lt=width - 164,
-            ly=legend_y,
-            lty=legend_y + 4,
-            label=label_now,
-        )
-    ]
+    # The legend sits in its own band above the plot (never over the data), its items
+    # side by side, wrapping to a second line when they do not fit.
+    keys = [("now", label_now)]
     if has_last_year:
-        legend.append(
-            format_html(
-                '<line x1="{lx}" x2="{lx2}" y1="{ly}" y2="{ly}"'
-                ' class="chart-line chart-line--last-year" stroke="#8a4b00" stroke-width="2.5"'
-                ' stroke-dasharray="6 4"/>'
-                '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
-                lx=width - 190,
-                lx2=width - 170,
-                lt=width - 164,
-                ly=legend_y + 16,
-                lty=legend_y + 20,
-                label=label_last_year,
-            )
-        )
+        keys.append(("last_year", label_last_year))
     if gap_note:
-        y = legend_y + 16 * len(legend)
-        legend.append(
-            format_html(
-                '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
-                lt=width - 190,
-                lty=y + 4,
-                label=gap_note,
-            )
-        )
+        keys.append(("note", gap_note))
     if any(p.partial for p in points):
-        y = legend_y + 16 * len(legend)
+        keys.append(("partial", _("Partial period")))
+    legend, lx, ly = [], pad_left, 10
+    for kind, label in keys:
+        item_w = (0 if kind == "note" else 26) + int(6.6 * len(str(label))) + 18
+        if lx + item_w > width - pad_right and lx > pad_left:
+            lx, ly = pad_left, ly + 16
+        mark = {
+            "now": format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-line chart-line--now"'
+                ' stroke="#12355b" stroke-width="2.5"/>',
+                lx,
+                lx + 20,
+                ly,
+                ly,
+            ),
+            "last_year": format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-line chart-line--last-year"'
+                ' stroke="#8a4b00" stroke-width="2.5" stroke-dasharray="6 4"/>',
+                lx,
+                lx + 20,
+                ly,
+                ly,
+            ),
+            "partial": format_html(
+                '<circle cx="{}" cy="{}" r="4" fill="#ffffff" stroke="#12355b" stroke-width="2"/>',
+                lx + 10,
+                ly,
+            ),
+            "note": "",
+        }[kind]
+        text_x = lx if kind == "note" else lx + 26
         legend.append(
             format_html(
-                '<circle cx="{cx}" cy="{cy}" r="4" fill="#ffffff" stroke="#12355b"'
-                ' stroke-width="2"/>'
-                '<text x="{lt}" y="{lty}" font-size="12" fill="#1b1f24">{label}</text>',
-                cx=width - 180,
-                cy=y,
-                lt=width - 164,
-                lty=y + 4,
-                label=_("Partial period"),
+                '{}<text x="{}" y="{}" font-size="12" fill="#1b1f24">{}</text>',
+                mark,
+                text_x,
+                ly + 4,
+                label,
             )
         )
+        lx += item_w
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}"'
         ' role="img"'

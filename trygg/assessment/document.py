@@ -169,7 +169,22 @@ def _map(fig: _Figures) -> tuple[str, str]:
             if feat["properties"]["class"] in colours
         ]
     shading = {a.pk: fig.by_area.get((a.pk,), 0) for a in fig.areas}
-    return area_map(map_areas, shading, hot_cells), hotspot_sentence
+    keys = (
+        []
+        if fig.public
+        else [
+            ("#b2182b", _("Hotspot, 99 % confidence (Gi*)")),
+            ("#ef8a62", _("Hotspot, 95 % confidence (Gi*)")),
+        ]
+    )
+    svg = area_map(
+        map_areas,
+        shading,
+        hot_cells,
+        shading=(_("Fewer incidents"), _("More incidents")),
+        keys=keys,
+    )
+    return svg, hotspot_sentence
 
 
 def _areas_table(fig: _Figures) -> dict:

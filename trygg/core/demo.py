@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +22,10 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from shapely import affinity
 from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.prepared import prep
 
 from trygg.core import addresses, services
 from trygg.core.models import (
@@ -213,14 +217,19 @@ def acting_principal(organisation: Organisation) -> Principal:
 
 
 # The synthetic address register: per district (code) its postcodes, postal town and the
-# spacing of its streets and house numbers in metres (a town's grid; a village's lanes).
+# spacing of its streets and house numbers in metres — a town's grid within ``TOWN_RADIUS_M``
+# of the district's centre (the "centrum" point of districts.geojson), a village's lanes
+# everywhere else.
 ADDRESS_LAYOUT = {
-    "KUN": (["196 30", "196 31", "196 32", "196 33", "196 34", "196 35"], "Kungsängen", 120, 40),
-    "BRO": (["197 30", "197 31", "197 32", "197 33", "197 34", "197 35"], "Bro", 120, 40),
-    "BRU": (["196 37", "196 38"], "Kungsängen", 120, 40),
-    "LAS": (["197 91"], "Bro", 400, 60),
-    "HAT": (["197 93"], "Bro", 400, 60),
+    "KUN": (["196 30", "196 31", "196 32", "196 33", "196 34", "196 35"], "Kungsängen", True),
+    "BRO": (["197 30", "197 31", "197 32", "197 33", "197 34", "197 35"], "Bro", True),
+    "BRU": (["196 37", "196 38"], "Kungsängen", True),
+    "LAS": (["197 91"], "Bro", False),
+    "HAT": (["197 93"], "Bro", False),
 }
+TOWN_GRID = (120, 40)  # metres between streets, between house numbers
+VILLAGE_GRID = (500, 80)
+TOWN_RADIUS_M = 1800
 STREET_LENGTH_M = 800  # a street changes name every 800 m along a grid line
 _PREFIXES = [
     "Björk",
@@ -284,37 +293,52 @@ def demo_address_rows() -> list[tuple[str, str, str, str, float, float]]:
             ("", "Norra", "Södra", "Lilla", "Stora"), _SUFFIXES, _PREFIXES
         )
     )
-    rows = []
+    rows: list[tuple[str, str, str, str, float, float]] = []
     with open(DEMO_DIR / "districts.geojson", encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     for feature in features:
-        code = feature["properties"]["kod"]
-        postcodes, town, row_m, number_m = ADDRESS_LAYOUT[code]
-        polygon = shape(feature["geometry"])
-        min_lon, min_lat, max_lon, max_lat = polygon.bounds
-        kx = 111_320 * math.cos(math.radians((min_lat + max_lat) / 2))
-        lines = int((max_lat - min_lat) * 111_320 // row_m)
-        steps = int((max_lon - min_lon) * kx // number_m)
-        per_street = STREET_LENGTH_M // number_m
-        street_no = 0
-        for line in range(1, lines):
-            lat = min_lat + line * row_m / 111_320
-            for start in range(0, steps, per_street):
-                points = [
-                    (lat, min_lon + step * number_m / kx)
-                    for step in range(start, min(start + per_street, steps))
+        postcodes, town, has_town = ADDRESS_LAYOUT[feature["properties"]["kod"]]
+        district = shape(feature["geometry"])
+        lon0, lat0 = feature["properties"]["centrum"]
+        kx = 111_320 * math.cos(math.radians(lat0))
+        # The town: a disc around the centre (an ellipse in degrees).
+        centre = Point(lon0, lat0)
+        disc = affinity.scale(centre.buffer(TOWN_RADIUS_M / 111_320), xfact=111_320 / kx)
+        town_area = district.intersection(disc) if has_town else None
+        village = district.difference(disc.buffer(200 / 111_320)) if has_town else district
+        for region, (row_m, number_m) in ((town_area, TOWN_GRID), (village, VILLAGE_GRID)):
+            if region is None or region.is_empty:
+                continue
+            for index, points in _streets(region, row_m, number_m, kx):
+                name, postcode = next(names), postcodes[index % len(postcodes)]
+                rows += [
+                    (name, str(2 * n + 1), postcode, town, round(lat, 6), round(lon, 6))
+                    for n, (lat, lon) in enumerate(points)
                 ]
-                points = [p for p in points if polygon.contains(Point(p[1], p[0]))]
-                if len(points) < 3:
-                    continue
-                street = next(names)
-                postcode = postcodes[street_no % len(postcodes)]
-                street_no += 1
-                for n, (plat, plon) in enumerate(points):
-                    rows.append(
-                        (street, str(2 * n + 1), postcode, town, round(plat, 6), round(plon, 6))
-                    )
     return rows
+
+
+def _streets(
+    region: BaseGeometry, row_m: int, number_m: int, kx: float
+) -> Iterator[tuple[int, list[tuple[float, float]]]]:
+    """Grid lines across ``region`` (west to east, ``row_m`` apart), cut into streets of
+    ``STREET_LENGTH_M`` with a number every ``number_m``: (index, [(lat, lon), …])."""
+    min_lon, min_lat, max_lon, max_lat = region.bounds
+    prepared = prep(region)
+    per_street = STREET_LENGTH_M // number_m
+    steps = int((max_lon - min_lon) * kx // number_m)
+    index = 0
+    for line in range(1, int((max_lat - min_lat) * 111_320 // row_m)):
+        lat = min_lat + line * row_m / 111_320
+        for start in range(0, steps, per_street):
+            points = [
+                (lat, min_lon + step * number_m / kx)
+                for step in range(start, min(start + per_street, steps))
+            ]
+            points = [p for p in points if prepared.contains(Point(p[1], p[0]))]
+            if len(points) >= 3:
+                yield index, points
+                index += 1
 
 
 def load_addresses(municipality: Municipality) -> addresses.AddressImportResult:

@@ -22,6 +22,8 @@ def render_pdf(template: str, data: dict, files: dict[str, bytes | str] | None =
     with tempfile.TemporaryDirectory(prefix="trygg-typst-") as folder:
         root = Path(folder)
         shutil.copy(TEMPLATES / f"{template}.typ", root / "main.typ")
+        for shared in TEMPLATES.glob("_*.typ"):  # what the templates import
+            shutil.copy(shared, root / shared.name)
         (root / "data.json").write_text(
             json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8"
         )

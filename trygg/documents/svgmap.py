@@ -23,10 +23,18 @@ def _rings(geometry: dict):
 
 
 def area_map(
-    areas: list[dict], values: dict, cells: list[dict] | None = None, width: int = 600
+    areas: list[dict],
+    values: dict,
+    cells: list[dict] | None = None,
+    width: int = 600,
+    *,
+    shading: tuple[str, str] | None = None,
+    keys: list[tuple[str, str]] | None = None,
 ) -> str:
     """``areas``: [{"id", "name", "geometry"}]; ``values``: id → number (shading);
-    ``cells``: [{"geometry", "fill"}] drawn on top."""
+    ``cells``: [{"geometry", "fill"}] drawn on top. The legend below the map says what
+    the shading runs between (``shading``: the words at its light and dark ends) and what
+    each cell colour means (``keys``: [(fill, label)])."""
     projected = []
     xs_all, ys_all = [], []
     for area in areas:
@@ -44,7 +52,9 @@ def area_map(
     pad = 0.05 * max(x1 - x0, y1 - y0)
     x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
     scale = width / (x1 - x0)
-    height = int((y1 - y0) * scale)
+    map_height = int((y1 - y0) * scale)
+    legend_rows = (1 if shading else 0) + len(keys or [])
+    height = map_height + (12 + 18 * legend_rows if legend_rows else 0)
 
     def pts(x, y) -> str:
         return " ".join(
@@ -75,7 +85,38 @@ def area_map(
             f'fill="#1b1f24" font-weight="bold" stroke="#ffffff" stroke-width="3" '
             f'paint-order="stroke">{escape(area["name"])}</text>'
         )
+    parts.append(_legend(map_height + 14, shading, keys or []))
     parts.append("</svg>")
+    return "".join(parts)
+
+
+def _legend(y: float, shading: tuple[str, str] | None, keys: list[tuple[str, str]]) -> str:
+    """The key under a map: the shading's ramp between its two words, then one swatch per
+    cell colour."""
+    parts = []
+    if shading:
+        low, high = shading
+        parts.append(
+            f'<text x="0" y="{y + 10:.0f}" font-size="13" fill="#1b1f24">{escape(low)}</text>'
+        )
+        x = 8 + 7.2 * len(low)
+        for fill in RAMP:
+            parts.append(
+                f'<rect x="{x:.0f}" y="{y:.0f}" width="22" height="12" fill="{fill}"'
+                ' stroke="#12355b" stroke-width="0.5"/>'
+            )
+            x += 22
+        parts.append(
+            f'<text x="{x + 6:.0f}" y="{y + 10:.0f}" font-size="13" fill="#1b1f24">'
+            f"{escape(high)}</text>"
+        )
+        y += 18
+    for fill, label in keys:
+        parts.append(
+            f'<rect x="0" y="{y:.0f}" width="12" height="12" fill="{fill}" fill-opacity="0.85"/>'
+            f'<text x="18" y="{y + 10:.0f}" font-size="13" fill="#1b1f24">{escape(label)}</text>'
+        )
+        y += 18
     return "".join(parts)
 
 
@@ -84,10 +125,13 @@ def walk_map(
     route: list[list[float]] | None,
     points: list[dict],
     width: int = 600,
+    *,
+    legend: tuple[str, str] | None = None,
 ) -> str:
     """A safety walk's map: the area's outline, the route (GeoJSON LineString
     coordinates, lon/lat) and numbered findings (``points``: [{"lat", "lon", "label"}]).
-    Framed on the route and findings (the whole area if there are none)."""
+    Framed on the route and findings (the whole area if there are none). ``legend``: the
+    words for the route and for a finding, drawn in a band under the map."""
     xs, ys = [], []
     route_xy = None
     if route:
@@ -124,7 +168,8 @@ def walk_map(
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     x0, x1, y0, y1 = cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
     scale = width / (x1 - x0)
-    height = int((y1 - y0) * scale)
+    map_height = int((y1 - y0) * scale)
+    height = map_height + (26 if legend else 0)
 
     def pts(x, y) -> str:
         return " ".join(
@@ -154,9 +199,24 @@ def walk_map(
     # Scale bar: 100 m.
     bar = 100 * scale
     parts.append(
-        f'<line x1="10" y1="{height - 12}" x2="{10 + bar:.1f}" y2="{height - 12}" '
+        f'<line x1="10" y1="{map_height - 12}" x2="{10 + bar:.1f}" y2="{map_height - 12}" '
         'stroke="#1b1f24" stroke-width="3"/>'
-        f'<text x="10" y="{height - 18}" font-size="10" fill="#1b1f24">100 m</text>'
+        f'<text x="10" y="{map_height - 18}" font-size="10" fill="#1b1f24">100 m</text>'
     )
+    if legend:
+        route_label, finding_label = legend
+        y = map_height + 14
+        parts.append(
+            f'<rect y="{map_height}" width="{width}" height="26" fill="#ffffff"/>'
+            f'<line x1="0" x2="28" y1="{y}" y2="{y}" stroke="#6b2e6b" stroke-width="4"/>'
+            f'<text x="34" y="{y + 4}" font-size="13" fill="#1b1f24">{escape(route_label)}</text>'
+        )
+        x = 60 + 7.2 * len(route_label)
+        parts.append(
+            # The sample marker carries no number: as text, "1 Fynd" would read as a count.
+            f'<circle cx="{x:.0f}" cy="{y}" r="8" fill="#b35900" stroke="#ffffff"/>'
+            f'<text x="{x + 14:.0f}" y="{y + 4}" font-size="13" fill="#1b1f24">'
+            f"{escape(finding_label)}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)

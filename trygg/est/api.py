@@ -39,6 +39,7 @@ class ObservationOut(Schema):
     category: str
     occurred_at: dt.datetime
     area: str | None
+    address: str  # the nearest street address (or street), "" when none is near
     severity: int
     status: str
     organisation: str
@@ -52,6 +53,7 @@ def _out(o: Observation, created: bool = False) -> dict:
         "category": o.category.code,
         "occurred_at": o.occurred_at,
         "area": o.area.name if o.area else None,
+        "address": o.address,
         "severity": o.severity,
         "status": o.status,
         "organisation": o.owner_organisation.name,

@@ -37,7 +37,14 @@ def render(principal: Principal, week: Week, lang: str = "sv") -> bytes:
             {"geometry": c, "fill": "#ef8a62"} for c in picture.hotspots_persistent
         ]
         svg = svgmap.area_map(
-            [{"id": a.pk, "name": a.name, "geometry": a.geometry} for a in areas], values, cells
+            [{"id": a.pk, "name": a.name, "geometry": a.geometry} for a in areas],
+            values,
+            cells,
+            shading=(_("Fewer reports"), _("More reports")),
+            keys=[
+                ("#b2182b", _("New hotspot this week")),
+                ("#ef8a62", _("Hotspot that persists")),
+            ],
         )
         meeting = picture.meeting
 

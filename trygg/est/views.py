@@ -226,13 +226,13 @@ def points(request):
     features = [
         geojson.point(
             o.lon, o.lat, title=str(o.category), status=o.get_status_display(),
-            url=reverse("est_mine"),
+            url=reverse("est_mine"), kind="report",
         )
         for o in reports
     ]  # fmt: skip
-    features += [geojson.feature(cell, title=_("New hotspot")) for cell in new_cells]
+    features += [geojson.feature(cell, title=_("New hotspot"), hotspot="new") for cell in new_cells]
     features += [
-        geojson.feature(cell, title=_("Persistent hotspot"), is_open=False)
+        geojson.feature(cell, title=_("Persistent hotspot"), hotspot="persistent")
         for cell in persistent_cells
     ]
     return JsonResponse(geojson.collection(features))

@@ -74,6 +74,7 @@ def build(walk: Walk, lang: str = "sv") -> tuple[dict, dict[str, bytes | str]]:
             walk.area.geometry,
             route,
             [{"lat": f.lat, "lon": f.lon, "label": i + 1} for i, f in enumerate(findings)],
+            legend=(_("The route walked"), _("A finding, numbered as in the list")),
         )
         data = {
             "lang": lang,

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from shapely.geometry import shape
+from shapely.ops import unary_union
 
 from trygg.core.models import Area, AuditEntry, Membership, Municipality, Notice, Organisation, Role
 from trygg.core.permissions import Principal
@@ -53,12 +54,19 @@ def test_demo_users_have_the_documented_roles(demo):
         assert (principal.role, principal.organisation.kind) == (role, kind), username
 
 
-def test_demo_districts_are_valid_disjoint_and_marked_as_demo(demo):
+def test_demo_districts_tile_the_municipality_and_are_marked_as_demo(demo):
     areas = list(Area.objects.filter(municipality=demo))
     assert sorted(a.name for a in areas) == ["Bro", "Brunna", "Håtuna", "Kungsängen", "Låssa"]
     shapes = [shape(a.geometry) for a in areas]
     assert all(s.is_valid for s in shapes)
+    # Neighbours share their borders, as real districts do: they touch, never overlap ...
+    touching = 0
     for i, a in enumerate(shapes):
         for b in shapes[i + 1 :]:
-            assert not a.intersects(b)
+            assert a.intersection(b).area < 1e-9  # square degrees: a few square metres
+            touching += a.touches(b) or a.distance(b) < 1e-6
+    assert touching >= 4
+    # ... and together they cover the municipality without holes between them.
+    whole = unary_union([s.buffer(1e-7) for s in shapes])
+    assert whole.geom_type == "Polygon" and not whole.interiors
     assert all(a.is_demo for a in areas)

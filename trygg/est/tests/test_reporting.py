@@ -235,3 +235,21 @@ def test_the_review_card_shows_the_reports_photo(est, client):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code in (302, 403)
+
+
+def test_a_report_gets_the_nearest_address_in_the_form_the_api_and_a_file(
+    est, client, demo_addresses
+):
+    from trygg.core.addresses import describe_place
+
+    expected = describe_place(est.housing.organisation.municipality_id, *BRO)
+    assert expected.count(",") == 1  # an address within 75 m in the demo register
+    client.force_login(est.housing.user)
+    client.post("/veckobild/report/", form(est))
+    assert Observation.objects.get().address == expected
+    _t, token = create_token(est.housing.membership, "Bevakningssystemet")
+    assert api(client, token).json()["address"] == expected
+    day = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    line = f"F1;klotter;{day};21:10;{BRO[0]};{BRO[1]};;;2;Klotter"
+    assert upload(est.housing, "\n".join([CSV_HEADER, line]).encode(), "v.csv")["created"] == 1
+    assert set(Observation.objects.values_list("address", flat=True)) == {expected}

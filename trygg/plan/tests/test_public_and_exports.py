@@ -222,3 +222,29 @@ def test_survey_questions_are_offered_under_the_surveys_name_not_its_key(pw):
     assert "polisen:" not in html.split('value="')[0] and ">polisen: " not in html
     assert '<optgroup label="Polisens' in html or "<optgroup label=" in html
     assert 'value="polisen:' in html  # the stored value keeps the key
+
+
+def test_the_plan_pdf_groups_measures_under_their_problems(pw):
+    from trygg.plan.models import Problem
+
+    def problem(title):
+        return Problem.objects.create(
+            municipality=pw.municipality, owner_organisation=pw.fritid, title=title,
+            sensitivity=Sensitivity.PUBLIC,
+        )  # fmt: skip
+
+    dark, young = problem("Mörka gångvägar"), problem("Unga i riskzonen")
+    make_measure(pw, title="Ny belysning", problem=dark, order=1)
+    make_measure(pw, title="Fältvandring", problem=young, order=2)
+    make_measure(pw, title="Röjning av buskar", problem=dark, order=3)
+    make_measure(pw, title="Informationsmöte", order=4)
+    text = " ".join(_pdf_text(exports.plan_pdf(pw.plan)))
+    order = [
+        text.index(s)
+        for s in (
+            "Problem: Mörka gångvägar", "Ny belysning", "Röjning av buskar",
+            "Problem: Unga i riskzonen", "Fältvandring",
+            "Åtgärder som inte hör till ett problem", "Informationsmöte",
+        )
+    ]  # fmt: skip
+    assert order == sorted(order)

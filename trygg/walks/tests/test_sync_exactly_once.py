@@ -247,3 +247,19 @@ def test_a_finding_noted_before_the_walk_starts_does_not_make_it_walked(world, w
     )
     walk.refresh_from_db()
     assert walk.status == WalkStatus.PLANNED
+
+
+def test_a_finding_gets_the_nearest_address_shown_in_the_protocol(
+    world, walk, leader, demo_addresses
+):
+    from trygg.core.addresses import describe_place
+    from trygg.walks import protocol
+
+    payload = finding_payload(world)
+    assert put(leader, walk, uuid.uuid4(), payload).status_code == 201
+    finding = Finding.objects.get()
+    expected = describe_place(walk.municipality_id, payload["lat"], payload["lon"])
+    assert expected and finding.address == expected
+    data, _files = protocol.build(walk)
+    assert data["findings"][0]["position"].startswith(expected)
+    assert expected in leader.get(f"/walks/{walk.pk}/").content.decode()

@@ -92,10 +92,17 @@
                 title: p.title, alt: p.title,
               });
             }
+            var fill = p.kind === "report" ? "#12355b"  // a partner's report (the weekly map)
+              : (p.overdue ? "#a3140f" : (p.open ? "#b35900" : "#2e6b30"));
             return L.circleMarker(latlng, {
-              radius: 7, weight: 2, color: "#ffffff",
-              fillColor: p.overdue ? "#a3140f" : (p.open ? "#b35900" : "#2e6b30"), fillOpacity: 0.95,
+              radius: 7, weight: 2, color: "#ffffff", fillColor: fill, fillOpacity: 0.95,
             });
+          },
+          style: function (feature) {  // hotspot cells: the colours of the documents' maps
+            var h = feature.properties.hotspot;
+            if (!h) return {};
+            var c = h === "new" ? "#b2182b" : "#ef8a62";
+            return { color: c, weight: 1, fillColor: c, fillOpacity: 0.45 };
           },
           onEachFeature: function (feature, layer) {
             var p = feature.properties;
@@ -115,14 +122,17 @@
   // --- A legend for the points' colours (labels from data-legend-*: translated by the page).
   function addLegend(map, el) {
     var rows = [["#b35900", el.dataset.legendOpen], ["#a3140f", el.dataset.legendOverdue],
-                ["#2e6b30", el.dataset.legendClosed]].filter(function (r) { return r[1]; });
+                ["#2e6b30", el.dataset.legendClosed], ["#12355b", el.dataset.legendReport],
+                ["#b2182b", el.dataset.legendHotNew, "square"],
+                ["#ef8a62", el.dataset.legendHotPersistent, "square"]]
+      .filter(function (r) { return r[1]; });
     if (!rows.length) return;
     var legend = L.control({ position: "bottomleft" });
     legend.onAdd = function () {
       var box = L.DomUtil.create("div", "map-legend");
       rows.forEach(function (r) {
         var row = L.DomUtil.create("div", "map-legend__row", box);
-        var dot = L.DomUtil.create("span", "map-legend__dot", row);
+        var dot = L.DomUtil.create("span", "map-legend__dot" + (r[2] ? " map-legend__dot--square" : ""), row);
         dot.style.background = r[0];
         dot.setAttribute("aria-hidden", "true");
         row.appendChild(document.createTextNode(r[1]));
