@@ -227,6 +227,8 @@ def test_staff_walk_and_case_pages_are_accessible(page, site_with_walks, artifac
     # The findings are numbered on the map as in the list and the PDF.
     numbers = page.locator(".numbered-marker span").all_inner_texts()
     assert numbers and sorted(map(int, numbers)) == list(range(1, len(numbers) + 1))
+    legend = page.locator(".map-legend").inner_text()
+    assert "Den gångna rutten" in legend and "Fynd, öppet" in legend
     page.screenshot(path=str(artifacts / "walk-protocol.png"), full_page=True)
     page.goto(f"{site}/cases/")
     page.locator("[data-points-map][data-loaded]").wait_for()

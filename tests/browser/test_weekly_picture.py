@@ -93,6 +93,7 @@ def test_report_on_a_phone_review_and_see_it_on_the_weekly_map(browser, site_wit
     desk.goto(f"{site}/veckobild/?week={this_week}")
     desk.locator("[data-points-map][data-loaded]").wait_for()
     assert int(desk.locator("[data-points-map]").get_attribute("data-loaded")) >= 1
+    assert "Samverkanspartners rapport" in desk.locator(".map-legend").inner_text()
     assert violations(desk) == []
     desk.screenshot(path=str(artifacts / "weekly-picture.png"), full_page=True)
     week = re.search(

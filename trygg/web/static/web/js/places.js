@@ -121,7 +121,7 @@
 
   // --- A legend for the points' colours (labels from data-legend-*: translated by the page).
   function addLegend(map, el) {
-    var rows = [["#b35900", el.dataset.legendOpen], ["#a3140f", el.dataset.legendOverdue],
+    var rows = [["#6b2e6b", el.dataset.legendRoute, "line"], ["#b35900", el.dataset.legendOpen], ["#a3140f", el.dataset.legendOverdue],
                 ["#2e6b30", el.dataset.legendClosed], ["#12355b", el.dataset.legendReport],
                 ["#b2182b", el.dataset.legendHotNew, "square"],
                 ["#ef8a62", el.dataset.legendHotPersistent, "square"]]
@@ -132,7 +132,7 @@
       var box = L.DomUtil.create("div", "map-legend");
       rows.forEach(function (r) {
         var row = L.DomUtil.create("div", "map-legend__row", box);
-        var dot = L.DomUtil.create("span", "map-legend__dot" + (r[2] ? " map-legend__dot--square" : ""), row);
+        var dot = L.DomUtil.create("span", "map-legend__dot" + (r[2] ? " map-legend__dot--" + r[2] : ""), row);
         dot.style.background = r[0];
         dot.setAttribute("aria-hidden", "true");
         row.appendChild(document.createTextNode(r[1]));
@@ -153,6 +153,7 @@
   // --- A walk's route: click to add points; stored as a GeoJSON LineString.
   function initRoute(el) {
     var map = baseMap(el);
+    addLegend(map, el);
     var input = document.getElementById(el.dataset.routeInput);
     var coords = [];
     try {
