@@ -66,30 +66,27 @@ def test_a_case_gets_the_nearest_address_shown_everywhere(register, client, run_
     assert "Skolvägen 4, 197 31 Bro" in bodies["boende@example.se"]
 
 
-def test_a_typed_address_is_public_only_once_moderated(register, client, world):
-    case = services.create_case(
+def _lamp(world, origin=Origin.PUBLIC, **extra):
+    return services.create_case(
         world.municipality,
         category=world.categories["belysning"],
         lat=BRO_MUNICIPAL[0],
         lon=BRO_MUNICIPAL[1],
         description="Trasig lampa.",
-        origin=Origin.OPEN311,
-        address="Bakom Annas hus",
+        origin=origin,
+        **extra,
     )
+
+
+def test_a_typed_address_is_public_only_once_moderated(register, client, world):
+    case = _lamp(world, Origin.OPEN311, address="Bakom Annas hus")
     assert case.address == "Bakom Annas hus" and case.address_typed
     assert "Bakom Annas hus" not in client.get(f"/arenden/{case.pk}/").content.decode()
     assert client.get(f"/open311/v2/requests/{case.pk}.json").json()[0]["address"] == "Bro"
 
 
 def test_cases_reported_before_the_register_get_their_address_on_import(world, tmp_path):
-    case = services.create_case(
-        world.municipality,
-        category=world.categories["belysning"],
-        lat=BRO_MUNICIPAL[0],
-        lon=BRO_MUNICIPAL[1],
-        description="Trasig lampa.",
-        origin=Origin.PUBLIC,
-    )
+    case = _lamp(world)
     assert case.address == ""
     path = tmp_path / "a.csv"
     path.write_text(f"adress;lat;lon\nSkolvägen 4;{BRO_MUNICIPAL[0]};{BRO_MUNICIPAL[1]}\n")

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from trygg.core import audit
+from trygg.core.importing import ImportRefused
 from trygg.core.models import Municipality
 
 
@@ -34,6 +35,16 @@ class TryggCommand(BaseCommand):
         quiet = self.verbosity == 0
         with tqdm(total=total, desc=desc, unit="row", disable=quiet, file=self.stderr._out) as bar:
             yield bar.update
+
+    def refused(self, name: str, exc: ImportRefused, shown: int = 200) -> CommandError:
+        """Write a refused file's errors (row, field, reason) to stderr and return the
+        CommandError that ends the command: "FILE: row 3, lat: …; nothing was imported."."""
+        for error in exc.errors[:shown]:
+            self.stderr.write(f"  {error}")
+        if exc.count > min(len(exc.errors), shown):
+            self.stderr.write(f"  … and {exc.count - min(len(exc.errors), shown)} more")
+        what = str(exc.errors[0]) if exc.count == 1 else f"{exc.count} errors"
+        return CommandError(f"{name}: {what}; nothing was imported.")
 
     def municipality(self, code: str | None) -> Municipality:
         if code:

@@ -33,9 +33,7 @@ class Command(TryggCommand):
                 municipality, options["file"], owner=owner, name_field=options["name_field"]
             )
         except ImportRefused as exc:
-            for error in exc.errors:
-                self.stderr.write(f"  {error}")
-            raise CommandError(f"{options['file']}: nothing was imported.") from exc
+            raise self.refused(options["file"], exc) from exc
         except (OSError, ValidationError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from trygg.core.addresses import CRS_CHOICES, import_addresses
 from trygg.core.importing import ImportRefused
@@ -48,12 +48,7 @@ class Command(TryggCommand):
                     progress=advance,
                 )
         except ImportRefused as exc:
-            for error in exc.errors:
-                self.stderr.write(f"  {error}")
-            if exc.count > len(exc.errors):
-                self.stderr.write(f"  … and {exc.count - len(exc.errors)} more")
-            what = str(exc.errors[0]) if exc.count == 1 else f"{exc.count} errors"
-            raise CommandError(f"{options['file']}: {what}; nothing was imported.") from exc
+            raise self.refused(options["file"], exc) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"{municipality.name}: addresses {result.summary} (CRS {result.crs})."

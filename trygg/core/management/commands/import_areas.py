@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from trygg.core.importing import ImportRefused
 from trygg.core.management.base import TryggCommand
@@ -52,10 +52,7 @@ class Command(TryggCommand):
                     progress=advance,
                 )
         except ImportRefused as exc:
-            for error in exc.errors:
-                self.stderr.write(f"  {error}")
-            what = str(exc.errors[0]) if len(exc.errors) == 1 else f"{len(exc.errors)} errors"
-            raise CommandError(f"{options['file']}: {what}; nothing was imported.") from exc
+            raise self.refused(options["file"], exc) from exc
         self.stdout.write(
             self.style.SUCCESS(f"{municipality.name}: {result.summary} (CRS {result.crs}).")
         )

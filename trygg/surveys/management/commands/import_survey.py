@@ -49,8 +49,5 @@ class Command(TryggCommand):
                 response_rate=options["response_rate"],
             )
         except ImportRefused as exc:
-            for error in exc.errors[:200]:
-                self.stderr.write(f"  {error}")
-            first = str(exc.errors[0]) if len(exc.errors) == 1 else f"{len(exc.errors)} errors"
-            raise CommandError(f"{path}: {first}; nothing was imported.") from exc
+            raise self.refused(str(path), exc) from exc
         self.stdout.write(self.style.SUCCESS(result.summary))
