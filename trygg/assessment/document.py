@@ -173,8 +173,8 @@ def _map(fig: _Figures) -> tuple[str, str]:
         []
         if fig.public
         else [
-            ("#b2182b", _("Hotspot, 99 % confidence (Gi*)")),
-            ("#ef8a62", _("Hotspot, 95 % confidence (Gi*)")),
+            ("#b2182b", _("Hotspot, %(level)s %% confidence (Gi*)") % {"level": 99}),
+            ("#ef8a62", _("Hotspot, %(level)s %% confidence (Gi*)") % {"level": 95}),
         ]
     )
     svg = area_map(

@@ -462,9 +462,10 @@ def public_map(request):
 def public_cases_geojson(request):
     municipality = public_municipality()
     status = request.GET.get("status", "open")
-    qs = services.with_status(services.public_cases(municipality), status)
-    if "id" in request.GET:  # one case (its page's map)
+    if "id" in request.GET:  # one case (its page's map), whatever its status
         qs = services.public_cases(municipality).filter(pk=id_param(request.GET, "id"))
+    else:
+        qs = services.with_status(services.public_cases(municipality), status)
     features = [
         geojson.point(
             round(c.lon, 6),
@@ -480,7 +481,9 @@ def public_cases_geojson(request):
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def _public_case_page(request, case: Case, follow_form=None, status: int = 200):
+def _public_case_page(
+    request, case: Case, follow_form=None, status: int = 200, rate_limited: bool = False
+):
     return render(
         request,
         "cases/public/case.html",
@@ -494,6 +497,7 @@ def _public_case_page(request, case: Case, follow_form=None, status: int = 200):
                 if p.is_public and case.moderation == Moderation.APPROVED
             ],
             "follow_form": follow_form or FollowForm(),
+            "rate_limited": rate_limited,
             "map_extent": map_extent(case.municipality),
             "points_url": reverse("public_cases_geojson") + f"?id={case.pk}",
         },
@@ -520,7 +524,7 @@ def public_case_follow(request, pk: int):
         "case-follow", client_ip(request) or "unknown", settings.PUBLIC_REPORTS_PER_HOUR, 3600
     )
     if not verdict.allowed:
-        response = _public_case_page(request, case, form, status=429)
+        response = _public_case_page(request, case, form, status=429, rate_limited=True)
         response["Retry-After"] = str(verdict.retry_after)
         return response
     if not form.is_valid():
