@@ -91,3 +91,24 @@ def site_with_incidents(site):
     incidents_demo.load()
     surveys_demo.load()
     return site
+
+
+def tap_map_at(page, selector: str, lat: float, lon: float, *, touch: bool = False) -> None:
+    """Tap (or click) a Leaflet map at a place, not at a pixel: where a pixel lands
+    depends on the map's extent, which follows the demo's districts."""
+    point = page.evaluate(
+        "([sel, lat, lon]) => { const m = document.querySelector(sel).leafletMap;"
+        " const p = m.latLngToContainerPoint([lat, lon]); return {x: p.x, y: p.y}; }",
+        [selector, lat, lon],
+    )
+    target = page.locator(selector)
+    (target.tap if touch else target.click)(position=point)
+
+
+def send_report(page) -> None:
+    """Send the public report form; fail with the form's own error message if it is
+    refused rather than time out waiting for the thank-you page."""
+    page.get_by_role("button", name="Skicka rapport").click()
+    page.locator("h1:has-text('Tack för din rapport'), .error-summary").first.wait_for()
+    refused = page.locator(".error-summary")
+    assert refused.count() == 0, refused.first.inner_text()
