@@ -406,6 +406,7 @@ def _route(finding: Finding, principal: Principal) -> None:
                 category=finding.category,
                 lat=finding.lat,
                 lon=finding.lon,
+                nearest_address=finding.address,
                 description=_case_text(finding),
                 origin=Origin.WALK,
                 principal=principal,

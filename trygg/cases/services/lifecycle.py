@@ -87,6 +87,7 @@ def create_case(
     principal: Principal | None = None,
     reporter_email: str = "",
     address: str = "",
+    nearest_address: str | None = None,
     attributes: dict | None = None,
     photo: bytes | None = None,
     open311_key=None,
@@ -130,9 +131,14 @@ def create_case(
         raise ValidationError({"lat": _("The place is outside the municipality.")})
     # What the reporter typed (staff: "the playground behind the school"; an Open311
     # client's address_string) is kept; else the register's nearest address or street.
+    # (``nearest_address``: already looked up for the record the case is made from.)
     address_typed = bool(address)
     if not address:
-        address = describe_place(municipality.pk, lat, lon)
+        address = (
+            nearest_address
+            if nearest_address is not None
+            else describe_place(municipality.pk, lat, lon)
+        )
     routed = route(municipality, category, lat, lon, area)
     now = now or timezone.now()
     from_public = origin in (Origin.PUBLIC, Origin.OPEN311)

@@ -68,6 +68,9 @@ def review(
             category=case_category,
             lat=lat,
             lon=lon,
+            # The report's own nearest address; a report placed only by its area has none
+            # and the case looks one up for the area's point.
+            nearest_address=observation.address if observation.lat is not None else None,
             description=observation.description or str(observation.category),
             origin=Origin.STAFF,
             principal=principal,
