@@ -111,4 +111,6 @@ def send_report(page) -> None:
     page.get_by_role("button", name="Skicka rapport").click()
     page.locator("h1:has-text('Tack för din rapport'), .error-summary").first.wait_for()
     refused = page.locator(".error-summary")
-    assert refused.count() == 0, refused.first.inner_text()
+    assert refused.count() == 0, " / ".join(
+        page.locator(".error-summary, .errorlist, [id$='_error'], .field--error").all_inner_texts()
+    )

@@ -5,6 +5,7 @@ residents, from staff and from the demo safety walks (trygg.walks.demo)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import numpy as np
@@ -179,7 +180,8 @@ def _categories(municipality: Municipality) -> dict[str, CaseCategory]:
                 "name_en": name_en,
                 "group": group,
                 "deadline_months": months,
-                "attributes": attributes,
+                # A copy: a category's questions are its own, never this module's list.
+                "attributes": copy.deepcopy(attributes),
                 "order": order,
                 "description": name,
             },

@@ -260,7 +260,7 @@ def test_post_errors_are_400_with_a_description(world, client, key, params, frag
 
 def test_a_required_attribute_must_be_answered(world, client, key):
     category = world.categories["tunnel"]
-    category.attributes[0]["required"] = True
+    category.attributes = [{**category.attributes[0], "required": True}]
     category.save()
     response = _post(client, key, service_code="tunnel")
     assert response.status_code == 400 and "attribute[tid]" in js(response)[0]["description"]
