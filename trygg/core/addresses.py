@@ -33,7 +33,7 @@ from scipy.spatial import cKDTree
 
 from trygg.core import audit, geo
 from trygg.core.importing import ImportRefused, RowIssue, open_table, parse_number
-from trygg.core.models import AddressPoint, AuditAction, Municipality
+from trygg.core.models import AddressPoint, AuditAction, Municipality, address_label
 from trygg.core.services import map_extent
 from trygg.core.signals import addresses_imported
 
@@ -380,10 +380,7 @@ _Point = tuple[str, str, str, str, float, float]  # street, number, postcode, to
 
 
 def _label(point: _Point) -> str:
-    street, number, postcode, town = point[:4]
-    first = f"{street} {number}".strip()
-    rest = f"{postcode} {town}".strip()
-    return f"{first}, {rest}" if rest else first
+    return address_label(*point[:4])
 
 
 class AddressFinder:

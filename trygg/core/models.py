@@ -275,9 +275,14 @@ class AddressPoint(models.Model):
 
     @property
     def label(self) -> str:
-        """ "Storgatan 12, 196 30 Kungsängen" — as written on an envelope."""
-        town = f"{self.postcode} {self.town}".strip()
-        return f"{self.street_address}, {town}" if town else self.street_address
+        return address_label(self.street, self.number, self.postcode, self.town)
+
+
+def address_label(street: str, number: str, postcode: str, town: str) -> str:
+    """ "Storgatan 12, 196 30 Kungsängen" — as written on an envelope."""
+    first = f"{street} {number}".strip()
+    rest = f"{postcode} {town}".strip()
+    return f"{first}, {rest}" if rest else first
 
 
 class Notice(SensitiveRecord):
