@@ -11,7 +11,9 @@ from trygg.core.management.base import TryggCommand
 
 
 class Command(TryggCommand):
-    help = "Enqueue the recurring jobs (daily reminders, housekeeping) on the task queue."
+    help = (
+        "Enqueue the recurring jobs (the police feed, reminders, housekeeping) on the task queue."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="One pass, then exit.")
@@ -26,7 +28,7 @@ class Command(TryggCommand):
                 except ModuleNotFoundError as exc:
                     if exc.name != f"{config.name}.tasks":
                         raise
-        names = ", ".join(f"{job.name} at {job.at:%H:%M}" for job in scheduler.jobs())
+        names = ", ".join(f"{job.name} {job.when}" for job in scheduler.jobs())
         self.stdout.write(f"Scheduled jobs: {names or 'none'}")
         while True:
             for name in scheduler.run_due():
