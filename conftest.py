@@ -73,6 +73,17 @@ def write_file(tmp_path):
 
 
 @pytest.fixture
+def linkoping(db):
+    """A second municipality (Linköping) with its police organisation."""
+    from trygg.core.models import OrganisationKind
+    from trygg.core.tests.factories import MunicipalityFactory, OrganisationFactory
+
+    municipality = MunicipalityFactory(code="0580", name="Linköping")
+    OrganisationFactory(municipality=municipality, name="Polisen", kind=OrganisationKind.POLICE)
+    return municipality
+
+
+@pytest.fixture
 def bro(demo):
     """The demo municipality by its name: Upplands-Bro."""
     return demo

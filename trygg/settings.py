@@ -140,6 +140,18 @@ PUBLIC_MUNICIPALITY = env_str("PUBLIC_MUNICIPALITY")
 # The public site's address, for links in e-mails and Open311 (e.g. https://trygg.kommun.se).
 # Unset: this machine on the port the app serves (PORT, as make demo sets it).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+# The police's public events feed, followed by the municipalities that turn it on: its
+# address (https://, or a file:// recording for a demo), how often it is polled (minutes)
+# and how long one request may take (seconds). Never two requests within 10 s.
+POLICE_FEED_URL = env_str("POLICE_FEED_URL", "https://polisen.se/api/events")
+POLICE_FEED_INTERVAL_MINUTES = env_int("POLICE_FEED_INTERVAL_MINUTES", 10)
+POLICE_FEED_TIMEOUT = env_int("POLICE_FEED_TIMEOUT", 30)
+# Serious-event alerts: events older than this (hours) when they arrive are not alerted;
+# at most this many alert e-mails per organisation and hour (the rest wait for the next
+# poll); an update to an alert is sent at most this often (minutes).
+ALERT_MAX_AGE_HOURS = env_int("ALERT_MAX_AGE_HOURS", 48)
+ALERTS_PER_ORGANISATION_PER_HOUR = env_int("ALERTS_PER_ORGANISATION_PER_HOUR", 6)
+ALERT_UPDATE_MINUTES = env_int("ALERT_UPDATE_MINUTES", 30)
 # --------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -192,6 +204,7 @@ INSTALLED_APPS = [
     "trygg.walks",
     "trygg.plan",
     "trygg.est",
+    "trygg.live",
     # Django's form widget templates, found by the project's engine (FORM_RENDERER below).
     "django.forms",
 ]

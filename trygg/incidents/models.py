@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -401,3 +402,104 @@ class FieldReport(SensitiveRecord):
     def observation_labels(self) -> list[str]:
         labels = dict(Observation.choices)
         return [str(labels.get(o, o)) for o in self.observations]
+
+
+# --- Following the police's events feed continuously (trygg.incidents.feed) -------------
+
+
+class FeedState(models.Model):
+    """What the follower knows about one feed address between polls: the validators for a
+    conditional request, when it last asked (never twice within 10 s) and the backoff
+    after errors. One row per address; national, not per municipality."""
+
+    url = models.CharField(max_length=500, unique=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_request_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)  # in a row
+    retry_at = models.DateTimeField(null=True, blank=True)  # backing off until
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class PollStatus(models.TextChoices):
+    OK = "ok", _("Fetched")
+    NOT_MODIFIED = "not_modified", _("Unchanged since the last poll")
+    FAILED = "failed", _("Failed")
+
+
+class FeedPoll(models.Model):
+    """One request to the feed and what came of it: the events it held, what was new or
+    changed per municipality, or the error."""
+
+    url = models.CharField(max_length=500)
+    started_at = models.DateTimeField(_("polled"))
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=PollStatus.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    events_seen = models.PositiveIntegerField(_("events in the feed"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    oldest_published = models.DateTimeField(null=True, blank=True)
+    newest_published = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    # Per municipality code, only where something happened:
+    # {"0139": {"new": 2, "changed": 1, "job": 17}} or {"0139": {"error": "…"}}
+    results = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("feed poll")
+        verbose_name_plural = _("feed polls")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class PoliceFeedFollow(models.Model):
+    """That a municipality follows the police's events feed continuously, and what it has
+    seen of it: ``observed_since`` starts its current unbroken observation (the oldest
+    publication of the poll after a gap), ``observed_until`` is the newest publication the
+    last poll held."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="follow")
+    is_active = models.BooleanField(_("followed"), default=True)
+    turned_on_at = models.DateTimeField(_("turned on"), default=timezone.now)
+    turned_on_by = models.CharField(_("turned on by"), max_length=200, blank=True)
+    observed_since = models.DateTimeField(null=True, blank=True)
+    observed_until = models.DateTimeField(null=True, blank=True)
+    last_poll = models.ForeignKey(
+        FeedPoll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("police feed follow")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} ({'on' if self.is_active else 'off'})"
+
+
+class FeedGap(models.Model):
+    """Events published between ``start`` and ``end`` may be missing from the source: the
+    feed had moved past them before it was polled again."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feed_gaps")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("to"))
+    poll = models.ForeignKey(FeedPoll, null=True, on_delete=models.SET_NULL, related_name="+")
+    detected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("gap in the feed")
+        verbose_name_plural = _("gaps in the feed")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "start"], name="feedgap_unique_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"

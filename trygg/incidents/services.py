@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from trygg.core.dates import local_tz
 from trygg.core.models import AreaKind, AuditAction, Municipality
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
+from trygg.core.signals import incidents_changed
 from trygg.incidents import coverage
 from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
     IMPORTERS,
@@ -77,6 +79,7 @@ class WriteResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    job: ImportJob | None = None  # the job the written rows carry (made on demand)
 
 
 def _nullable(array: np.ndarray, decimals: int | None = None) -> list:
@@ -164,8 +167,10 @@ def write_incidents(
     rows: Iterable[IncidentRow],
     *,
     job: ImportJob | None = None,
+    make_job: Callable[[], ImportJob] | None = None,
     is_demo: bool = False,
     covers: coverage.Span | None = None,
+    record_coverage: bool = True,
 ) -> WriteResult:
     """Insert new incidents and update changed ones, by (source, source_ref): all or
     nothing, and a re-run of the same rows writes nothing. Changes are kept as
@@ -177,20 +182,29 @@ def write_incidents(
 
     ``covers``: the days the rows report completely (an importer that knows, such as a
     feed, says so); by default the first to the last day of the rows. Recorded as the
-    source's coverage (trygg.incidents.coverage)."""
+    source's coverage (trygg.incidents.coverage) unless ``record_coverage`` is false (a
+    caller that records it itself, such as the feed follower).
+
+    ``make_job``: instead of ``job``, made only when something is new or changed (a feed
+    polled every ten minutes does not leave a job behind for each poll that changed
+    nothing). The job written is ``result.job``; incidents created or changed carry it,
+    so ``Incident.objects.filter(import_job=result.job)`` is what this write changed."""
     municipality = source.municipality
-    result = WriteResult()
+    result = WriteResult(job=job)
     now = timezone.now()
-    constant = (
-        municipality.pk,
-        source.owner_organisation_id,
-        source.default_sensitivity,
-        source.pk,
-        job.pk if job else None,
-        is_demo or source.is_demo,
-        now,
-        now,
-    )
+
+    def constant() -> tuple:
+        return (
+            municipality.pk,
+            source.owner_organisation_id,
+            source.default_sensitivity,
+            source.pk,
+            result.job.pk if result.job else None,
+            is_demo or source.is_demo,
+            now,
+            now,
+        )
+
     days: set[dt.date] = set()  # the days written: their summary rows are rebuilt
     first_day: dt.date | None = None  # the rows' span: the coverage when none is declared
     last_day: dt.date | None = None
@@ -216,25 +230,37 @@ def write_incidents(
                     days.add(day)
                 else:
                     result.unchanged += 1
-            _insert(constant, to_create)
+            if (to_create or to_update) and result.job is None and make_job is not None:
+                result.job = make_job()
+            _insert(constant(), to_create)
             result.created += len(to_create)
             if to_update:
-                updated = _apply_updates(to_update, job, days)
+                updated = _apply_updates(to_update, result.job, days)
                 result.updated += updated
                 # Rows whose stored hash differed but whose values did not (e.g. after a
                 # change of the hash itself) are refreshed silently: unchanged.
                 result.unchanged += len(to_update) - updated
         if covers is None and first_day is not None:
             covers = (first_day, last_day)
-        if covers is not None:
-            coverage.record(source, covers[0], covers[1], job)
+        if covers is not None and record_coverage:
+            coverage.record(source, covers[0], covers[1], result.job)
         if result.created or result.updated:
             rebuild_daily_counts(municipality, days)
+            if result.job is not None:
+                transaction.on_commit(
+                    functools.partial(
+                        incidents_changed.send,
+                        sender=Incident,
+                        municipality_id=municipality.pk,
+                        source_id=source.pk,
+                        job_id=result.job.pk,
+                    )
+                )
             audit.record_event(
                 AuditAction.IMPORT,
                 changes={
                     "source": source.slug,
-                    "import_job": job.pk if job else None,
+                    "import_job": result.job.pk if result.job else None,
                     "created": result.created,
                     "updated": result.updated,
                     "unchanged": result.unchanged,

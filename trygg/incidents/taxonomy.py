@@ -190,3 +190,42 @@ def category_for_partner_type(value: str) -> Category | None:
         if key in {category.value, str(category.label).casefold()}:
             return category
     return None
+
+
+class SeriousFamily(models.TextChoices):
+    """Kinds of serious event a municipality may be alerted of (trygg.live). Each is a set
+    of types as the sources name them (the police's feed, the police's and partners'
+    logs), compared without regard to case."""
+
+    SHOOTING = "shooting", _("Shooting")
+    EXPLOSION = "explosion", _("Explosion or detonation")
+    LETHAL_VIOLENCE = "lethal_violence", _("Murder or manslaughter, or an attempt")
+    AGGRAVATED_ASSAULT = "aggravated_assault", _("Aggravated assault")
+    ARSON = "arson", _("Arson in a residential area")
+    DANGEROUS_OBJECT = "dangerous_object", _("Dangerous object")
+
+
+SERIOUS_TYPES: dict[str, tuple[str, ...]] = {
+    SeriousFamily.SHOOTING: ("Skottlossning", "Skottlossning, misstänkt", "Skjutning"),
+    SeriousFamily.EXPLOSION: ("Explosion", "Detonation", "Sprängning"),
+    SeriousFamily.LETHAL_VIOLENCE: ("Mord/dråp", "Mord/dråp, försök", "Mord", "Dråp"),
+    SeriousFamily.AGGRAVATED_ASSAULT: ("Misshandel, grov", "Grov misshandel"),
+    SeriousFamily.ARSON: ("Mordbrand", "Anlagd brand"),
+    SeriousFamily.DANGEROUS_OBJECT: ("Farligt föremål, misstänkt", "Farligt föremål"),
+}
+
+_FAMILY_OF = {t.casefold(): family for family, types in SERIOUS_TYPES.items() for t in types}
+
+
+def serious_family(source_type: str) -> str | None:
+    """The serious-event family of a source's type, or None."""
+    return _FAMILY_OF.get(source_type.strip().casefold())
+
+
+def serious_types(families) -> list[str]:
+    """Every spelling of the families' types, as stored (for a query on ``source_type``)."""
+    out: list[str] = []
+    for family in families:
+        for t in SERIOUS_TYPES[family]:
+            out += [t, t.lower(), t.upper(), t.capitalize()]
+    return sorted(set(out))

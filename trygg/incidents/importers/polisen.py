@@ -191,6 +191,39 @@ def load_events(data: bytes) -> list:
 
 def parse(data: bytes, municipality_name: str, progress: Progress | None = None) -> ParseResult:
     events = load_events(data)
+    result = parse_events(events, municipality_name, progress)
+    result.covers = publication_window(events)
+    return result
+
+
+def by_municipality(events: list) -> dict[str, list]:
+    """The feed's events by the (normalised) municipalities they may concern — the one their
+    title names and the one their location names, when these differ — so that each
+    municipality's events are parsed without reading the whole national feed again.
+    Unreadable events go to every group (``""``), where each parse reports them."""
+    groups: dict[str, list] = {}
+    unreadable: list = []
+    for event in events:
+        name = event.get("name") if isinstance(event, dict) else None
+        match = _NAME.match(name) if isinstance(name, str) else None
+        if match is None:
+            unreadable.append(event)
+            continue
+        places = {normalise_place(event_municipality(event, match["rest"])[0])}
+        in_location = location_municipality(event)
+        if in_location:
+            places.add(normalise_place(in_location))
+        for place in places:
+            groups.setdefault(place, []).append(event)
+    if unreadable:
+        groups[""] = unreadable
+    return groups
+
+
+def parse_events(
+    events: list, municipality_name: str, progress: Progress | None = None
+) -> ParseResult:
+    """The events (the feed's own records) that belong to the municipality, validated."""
     result = ParseResult(total=len(events))
     wanted = normalise_place(municipality_name)
     centroid = municipality_centroid(events, wanted)
@@ -199,7 +232,6 @@ def parse(data: bytes, municipality_name: str, progress: Progress | None = None)
         if progress:
             progress(1)
         _parse_event(result, number, event, wanted, seen, centroid)
-    result.covers = publication_window(events)
     return result
 
 

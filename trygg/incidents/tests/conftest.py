@@ -3,16 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from trygg.core.models import Organisation, OrganisationKind
-from trygg.core.tests.factories import MunicipalityFactory, OrganisationFactory
+from trygg.core.models import Organisation
 from trygg.incidents.models import Source
-
-
-@pytest.fixture
-def linkoping(db):
-    municipality = MunicipalityFactory(code="0580", name="Linköping")
-    OrganisationFactory(municipality=municipality, name="Polisen", kind=OrganisationKind.POLICE)
-    return municipality
 
 
 @pytest.fixture
