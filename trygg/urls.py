@@ -23,6 +23,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("healthz", views.healthz, name="healthz"),
+    path("lagesbild/handelser/", include("trygg.live.urls")),
     path("lagesbild/", include("trygg.assessment.urls")),
     path("incidents/", include("trygg.incidents.urls")),
     path("trygghet/", include("trygg.surveys.urls")),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
+from scipy.stats import poisson
 
 
 @dataclass
@@ -156,3 +157,41 @@ def knox(
         p=p,
         permutations=permutations,
     )
+
+
+@dataclass
+class WindowCheck:
+    """What happened in a risk zone during its window, against expectation: the zone's
+    own rate of such events before (``expected_base``), and that rate raised by the
+    near-repeat model (``expected_raised``); ``p_base``: the chance of at least
+    ``observed`` events if the rate had not been raised at all (Poisson)."""
+
+    observed: int
+    expected_base: float
+    expected_raised: float
+    p_base: float
+
+
+def window_check(
+    observed: int,
+    baseline_events: int,
+    baseline_days: float,
+    window_days: float,
+    ratio: float,
+) -> WindowCheck:
+    """Compare the events seen in a zone during its risk window with the zone's baseline
+    rate (``baseline_events`` in ``baseline_days`` before the event, the triggering event
+    not counted) and with that rate multiplied by the near-repeat ``ratio``.
+
+    With no baseline events the rate is taken as half an event over the baseline period
+    (a standard continuity correction), so that a zone that has been quiet still has a
+    small, finite expectation."""
+    if observed < 0 or baseline_events < 0:
+        raise ValueError("counts must be ≥ 0")
+    if baseline_days <= 0 or window_days <= 0:
+        raise ValueError("periods must be longer than 0 days")
+    rate = max(float(baseline_events), 0.5) / baseline_days
+    base = rate * window_days
+    raised = base * max(ratio, 1.0)
+    p = float(poisson.sf(observed - 1, base)) if observed > 0 else 1.0
+    return WindowCheck(observed, base, raised, p)

@@ -71,6 +71,8 @@ class Permission(enum.StrEnum):
     WRITE_LAGESBILD = "write_lagesbild"
     # Safety walks' checklist templates.
     MANAGE_CHECKLISTS = "manage_checklists"
+    # Serious-event alerts: which events are serious and which organisations hear of them.
+    MANAGE_ALERTS = "manage_alerts"
 
 
 # What the coordinating function does (lag 2023:196): run the joint work.
@@ -84,6 +86,7 @@ _COORDINATION = frozenset(
         Permission.DECIDE_PLAN,
         Permission.WRITE_LAGESBILD,
         Permission.MANAGE_CHECKLISTS,
+        Permission.MANAGE_ALERTS,
     }
 )
 

@@ -35,3 +35,8 @@ def on_login_failed(
 # Sent (inside the import's transaction) when a municipality's address register changed,
 # with ``municipality``: the apps give their records without a place text theirs.
 addresses_imported = Signal()
+
+# Sent after the transaction that wrote incidents commits, when something was created or
+# changed: ``municipality_id``, ``source_id`` and ``job_id`` (the rows written carry that
+# import job). The live picture checks them for serious events.
+incidents_changed = Signal()

@@ -92,13 +92,23 @@
                 title: p.title, alt: p.title,
               });
             }
-            var fill = p.kind === "report" ? "#12355b"  // a partner's report (the weekly map)
+            if (p.kind === "event") {  // the serious event of a brief
+              return L.circleMarker(latlng, {
+                radius: 10, weight: 3, color: "#ffffff", fillColor: "#4a0d0b", fillOpacity: 1,
+              });
+            }
+            var fill = p.kind === "report" || p.kind === "observation" ? "#12355b"  // a partner's report
+              : p.kind === "serious" ? "#a3140f"
+              : p.kind === "case" ? "#b35900"
               : (p.overdue ? "#a3140f" : (p.open ? "#b35900" : "#2e6b30"));
             return L.circleMarker(latlng, {
               radius: 7, weight: 2, color: "#ffffff", fillColor: fill, fillOpacity: 0.95,
             });
           },
           style: function (feature) {  // hotspot cells: the colours of the documents' maps
+            if (feature.properties.kind === "zone") {  // a serious event's risk zone
+              return { color: "#a3140f", weight: 2, dashArray: "6 4", fillColor: "#a3140f", fillOpacity: 0.12 };
+            }
             var h = feature.properties.hotspot;
             if (!h) return {};
             var c = h === "new" ? "#b2182b" : "#ef8a62";
@@ -107,10 +117,13 @@
           onEachFeature: function (feature, layer) {
             var p = feature.properties;
             var box = document.createElement("div");
-            var a = document.createElement("a");
-            a.href = p.url; a.textContent = p.title;
-            box.appendChild(a);
-            var s = document.createElement("div"); s.textContent = p.status; box.appendChild(s);
+            if (p.kind === "zone") return;
+            if (p.url) {
+              var a = document.createElement("a");
+              a.href = p.url; a.textContent = p.title;
+              box.appendChild(a);
+            }
+            var s = document.createElement("div"); s.textContent = p.status || p.label || ""; box.appendChild(s);
             layer.bindPopup(box);
           },
         }).addTo(map);
@@ -121,7 +134,8 @@
 
   // --- A legend for the points' colours (labels from data-legend-*: translated by the page).
   function addLegend(map, el) {
-    var rows = [["#6b2e6b", el.dataset.legendRoute, "line"], ["#b35900", el.dataset.legendOpen], ["#a3140f", el.dataset.legendOverdue],
+    var rows = [["#a3140f", el.dataset.legendZone, "zone"], ["#4a0d0b", el.dataset.legendEvent], ["#a3140f", el.dataset.legendSerious],
+                ["#6b2e6b", el.dataset.legendRoute, "line"], ["#b35900", el.dataset.legendOpen], ["#a3140f", el.dataset.legendOverdue],
                 ["#2e6b30", el.dataset.legendClosed], ["#12355b", el.dataset.legendReport],
                 ["#b2182b", el.dataset.legendHotNew, "square"],
                 ["#ef8a62", el.dataset.legendHotPersistent, "square"]]
