@@ -20,6 +20,10 @@ export DEBUG="${DEBUG:-0}"
 export SECURE_HTTPS="${SECURE_HTTPS:-0}"          # plain http on this machine
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 export EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
+# The police's events feed, followed every 10 minutes: in the demo a recording bundled with
+# Trygg (written by load_demo; no network). Set POLICE_FEED_URL=https://polisen.se/api/events
+# to follow the real feed.
+export POLICE_FEED_URL="${POLICE_FEED_URL:-file://$DATA_DIR/media/demo/polisen-feed.json}"
 # Links in e-mails point at this demo, on the port it runs on.
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${PORT}}"
 
@@ -38,7 +42,9 @@ Trygg demo: ${site}/  (password for every demo login: trygg-demo)
     ${site}/trygghetsvandringar/  published safety-walk protocols
     ${site}/atgardsplan/          the action plan
     ${site}/open311/discovery.json  Open311 GeoReport v2
-  E-mails (password reset, cases, reminders) are printed here, in this terminal.
+  E-mails (password reset, cases, reminders, serious-event alerts) are printed here, in
+  this terminal. The police feed is followed from ${POLICE_FEED_URL}.
+  A serious event and its brief: ${site}/lagesbild/handelser/
   Stop with Ctrl-C: it stops the web server, the task worker and the scheduler.
 
 EOF

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +22,7 @@ from trygg.analysis.trends import ChangeReading, read_change
 from trygg.assessment.filters import IncidentFilter, today
 from trygg.core import formats
 from trygg.incidents import coverage as source_coverage
+from trygg.incidents import feed
 
 
 def last_complete_day() -> dt.date:
@@ -53,6 +55,27 @@ def describe_coverage(
 def missing_text(gaps: list[source_coverage.Span]) -> str:
     """ "saknas 15 okt – 22 okt 2026, …": the days a source did not cover."""
     return _("missing %(spans)s") % {"spans": ", ".join(formats.span(a, b) for a, b in gaps)}
+
+
+def feed_gaps_note(municipality_id: int, date_from: dt.date, date_to: dt.date) -> str:
+    """The gaps of the followed police feed that touch the period, in one sentence:
+    "Polisens händelser: händelser publicerade 12 nov 02.10 – 13 nov 08.05 kan saknas …"."""
+    gaps = feed.gaps_in(municipality_id, date_from, date_to)
+    if not gaps:
+        return ""
+
+    def moment(value: dt.datetime) -> str:
+        local = timezone.localtime(value)
+        return f"{formats.day_month(local.date())} {local:%H.%M}"
+
+    spans = ", ".join(f"{moment(g.start)} – {moment(g.end)}" for g in gaps)
+    return ngettext(
+        "%(source)s: events published %(spans)s may be missing (the feed had moved past them "
+        "before it was polled again).",
+        "%(source)s: events published in these periods may be missing: %(spans)s (the feed "
+        "had moved past them before it was polled again).",
+        len(gaps),
+    ) % {"source": gaps[0].source.name, "spans": spans}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from trygg.core.permissions import Principal
 from trygg.documents.rendering import render_pdf
 from trygg.documents.svgmap import area_map
 from trygg.incidents import coverage as source_coverage
-from trygg.incidents.models import FieldReport, Incident, Source
+from trygg.incidents.models import FieldReport, Incident, PoliceFeedFollow, Source
 from trygg.incidents.taxonomy import Category
 from trygg.surveys.models import SurveyResult
 from trygg.surveys.questions import QUESTION_SETS
@@ -436,7 +437,7 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         # Each method text begins "Title: …": the title is printed in bold.
         "methods": [
             [part.strip() for part in str(text).split(":", 1)]
-            for text in [_COUNTS_METHOD, *analysis.METHODS.values()]
+            for text in [_COUNTS_METHOD, *analysis.METHODS.values(), *_feed_method(fig)]
         ],
         "definitions_table": {
             "header": [_("Term"), _("Meaning")],
@@ -445,6 +446,26 @@ def build(request: LagesbildRequest) -> tuple[dict, dict[str, str]]:
         "labels": _labels(),
     }
     return data, {"chart.svg": chart, "map.svg": map_svg}
+
+
+def _feed_method(fig: _Figures) -> list[str]:
+    """How the police feed was followed, and its gaps in the compared periods."""
+    m = fig.request.municipality
+    follow = PoliceFeedFollow.objects.filter(municipality=m, is_active=True).first()
+    note = comparison.feed_gaps_note(m.pk, fig.last_year.date_from, fig.f.date_to)
+    if follow is None and not note:
+        return []
+    text = _("The police's events feed: ")
+    if follow is not None:
+        text += _(
+            "followed continuously (polled every %(n)s minutes) since %(since)s; the feed "
+            "holds only the latest events, so a poll that comes too late misses some."
+        ) % {
+            "n": settings.POLICE_FEED_INTERVAL_MINUTES,
+            "since": formats.date(timezone.localtime(follow.turned_on_at).date()),
+        }
+    text += " " + (note or _("No gaps in the periods compared."))
+    return [text]
 
 
 def _surveys_table(m):

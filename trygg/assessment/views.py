@@ -51,7 +51,6 @@ def dashboard(request):
         label_now=_("This period"),
     )
     heat = services.heatmap(principal, f)
-    heat = services.heatmap(principal, f)
     heat_max = max(max(row) for row in heat)
     heat_rows = [
         (day, [(n, charts.heat_class(n, heat_max)) for n in row])
@@ -77,15 +76,20 @@ def dashboard(request):
     area_figures = services.by_area(principal, f)
     category_changes = services.changes(principal, f, "category")
     area_changes = services.changes(principal, f, "area")
+    period_total = total(f)
     context = {
         "filter": f,
         "query": f.query_string(),
         "granularity": granularity,
         "chart": chart,
         "points": points,
-        "total": total(f),
+        "total": period_total,
         "show_previous": show_previous,
-        "rate_per_1000": _rate_per_1000(total(f), principal.municipality.population),
+        "rate_per_1000": _rate_per_1000(period_total, principal.municipality.population),
+        # Of the compared periods: this one back to the same period last year.
+        "feed_gaps_note": comparison.feed_gaps_note(
+            principal.municipality.pk, f.last_year().date_from, f.date_to
+        ),
         "partial": comparison.is_partial(f.date_to),
         "comparisons": comparisons,
         "category_changes": category_changes,

@@ -453,3 +453,63 @@ def load(stdout=None, end: dt.date | None = None) -> None:
         source.save()
     if stdout is not None:
         stdout.write(f"Polisens händelser (synthetic demo feed): {job.message}")
+
+
+# --- The police feed as the demo follows it ---------------------------------------------------
+
+# A national snapshot in the feed's own shape, bundled so that make demo follows a feed
+# without the network. The events are synthetic (written for the demo, not the police's);
+# among them a shooting in Upplands-Bro, the demo's serious event.
+RECORDING = Path(__file__).resolve().parent / "demo_data" / "polisen_feed_recording.json"
+RECORDED_SHOOTING = 640282
+
+
+def recorded_feed(now: dt.datetime | None = None) -> tuple[list[dict], dt.datetime]:
+    """The bundled recording moved in time so that its shooting happened yesterday evening
+    (or earlier, so that nothing in it is published after ``now``); with the shooting's
+    new occurrence time."""
+    from trygg.incidents.importers import polisen
+
+    now = now or dt.datetime.now(LOCAL_TZ)
+    events = json.loads(RECORDING.read_text(encoding="utf-8"))
+
+    def times(event: dict) -> tuple[dt.datetime, dt.datetime, str]:
+        published = polisen.parse_published(event["datetime"])
+        occurred, rest = polisen.parse_occurred(event["name"], published)
+        return published, occurred, rest
+
+    shooting = next(e for e in events if e["id"] == RECORDED_SHOOTING)
+    _, anchor, _ = times(shooting)
+    newest = max(times(e)[0] for e in events)
+    yesterday_evening = dt.datetime.combine(
+        now.astimezone(LOCAL_TZ).date() - dt.timedelta(days=1), dt.time(21, 40), LOCAL_TZ
+    )
+    target = min(yesterday_evening, now - (newest - anchor) - dt.timedelta(minutes=5))
+    target = target.replace(second=0, microsecond=0)
+    shift = target - anchor
+    moved = []
+    for event in events:
+        published, occurred, rest = times(event)
+        published = (published + shift).astimezone(LOCAL_TZ)
+        occurred = (occurred + shift).astimezone(LOCAL_TZ)
+        offset = published.strftime("%z")
+        moved.append(
+            {
+                **event,
+                "datetime": published.strftime("%Y-%m-%d %H:%M:%S ")
+                + offset[:3]
+                + ":"
+                + offset[3:],
+                "name": f"{occurred.day:02d} {MONTH_NAMES[occurred.month - 1]} "
+                f"{occurred:%H.%M}, {rest}",
+            }
+        )
+    return moved, target
+
+
+def write_recorded_feed(path: Path, now: dt.datetime | None = None) -> dt.datetime:
+    """Write the moved recording where the demo's POLICE_FEED_URL points (file://)."""
+    events, shooting_at = recorded_feed(now)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+    return shooting_at

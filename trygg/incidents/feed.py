@@ -477,7 +477,9 @@ def gaps_in(municipality_id: int, date_from: dt.date, date_to: dt.date) -> list[
     return list(
         FeedGap.objects.filter(
             source__municipality_id=municipality_id, start__lt=end, end__gt=start
-        ).order_by("start")
+        )
+        .select_related("source")
+        .order_by("start")
     )
 
 

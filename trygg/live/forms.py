@@ -12,12 +12,12 @@ from trygg.live.services.followup import ACTION_KINDS
 
 class FollowUpActionForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Action"),
+        label=_("Action to take"),
         choices=[*ACTION_KINDS.items(), ("other", _("Another action (describe it)"))],
     )
     text = forms.CharField(label=_("Describe it (optional)"), max_length=250, required=False)
     owner = forms.ModelChoiceField(label=_("Who"), queryset=Organisation.objects.none())
-    due = forms.DateField(label=_("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label=_("Done by"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, municipality, until: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

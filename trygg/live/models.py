@@ -73,7 +73,10 @@ class EventAlert(models.Model):
     zone_basis = models.CharField(max_length=12, choices=ZoneBasis.choices)
     # How the zone was found: events used, Knox ratio and p, or the publication cited.
     zone_detail = models.JSONField(default=dict)
-    version = models.PositiveIntegerField(default=1)  # 1 + the updates sent
+    version = models.PositiveIntegerField(default=1)  # 1 + the updates made
+    # What the last update changed: "place", "text", "type", "time", or "source:<name>"
+    # (another report of the same event), for the update's e-mail.
+    last_changes = models.JSONField(default=list, blank=True)
     message_id = models.CharField(max_length=200)  # the thread's first e-mail
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -302,3 +302,29 @@ def test_backfill_from_json_lines(tmp_path, bro):
     with pytest.raises(ImportRefused) as refused:
         feed.backfill(path, [bro], by="test")
     assert "row 5" in str(refused.value.errors[0]) or refused.value.errors[0].row == 5
+
+
+def test_a_gap_is_shown_on_the_lagesbild_and_in_the_documents_method(fake, clock, follows, client):
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from trygg.assessment import document
+
+    fake.publish([record(8000, hours_ago(clock, 40), "Stöld", "Upplands-Bro")])
+    feed.poll(clock=clock)
+    clock.advance(days=3)
+    fake.publish([record(8001, hours_ago(clock, 2), "Stöld", "Upplands-Bro")])
+    feed.poll(clock=clock)
+    gap = FeedGap.objects.get()
+    start = timezone.localtime(gap.start)
+    end_day = timezone.localdate()
+    first_day = start.date() - dt.timedelta(days=10)
+    client.force_login(get_user_model().objects.get(username="samordnare"))
+    page = client.get(f"/lagesbild/?from={first_day}&to={end_day}").content.decode()
+    assert "kan saknas" in page and f"{start:%H.%M}" in page
+    with translation.override("sv"):
+        data, _files = document.build(
+            document.LagesbildRequest(follows.municipality, first_day, end_day)
+        )
+    [feed_method] = [m for m in data["methods"] if m[0] == "Polisens händelseflöde"]
+    assert "följs löpande" in feed_method[1] and "kan saknas" in feed_method[1]

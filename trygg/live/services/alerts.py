@@ -238,26 +238,26 @@ def _same_event(incident: Incident, family: str) -> EventAlert | None:
 
 def _refresh(alert: EventAlert, incident: Incident, joined: bool = False) -> EventAlert:
     """Take what the incident tells better or anew; a material change is a new version."""
-    changed = joined
+    changes = [f"source:{incident.source.name}"] if joined else []
     lat, lon, precision = _position(incident)
     if PRECISION_RANK[precision] > PRECISION_RANK[alert.position_precision]:
         alert.lat, alert.lon, alert.position_precision = lat, lon, precision
         alert.area = incident.area
         alert.address = describe_place(alert.municipality_id, lat, lon)
-        changed = True
+        changes.append("place")
     lead = alert.reports.order_by("added_at", "id").values_list("incident_id", flat=True).first()
     if lead == incident.pk:  # the first report's own edits
-        summary = _masked(incident.description)
-        for name, value in (
-            ("source_type", incident.source_type),
-            ("occurred_at", incident.occurred_at),
-            ("summary", summary),
+        for name, value, change in (
+            ("source_type", incident.source_type, "type"),
+            ("occurred_at", incident.occurred_at, "time"),
+            ("summary", _masked(incident.description), "text"),
         ):
             if getattr(alert, name) != value:
                 setattr(alert, name, value)
-                changed = True
-    if changed:
+                changes.append(change)
+    if changes:
         alert.version += 1
+        alert.last_changes = changes
         alert.save()
         if alert.rule is not None and alert.rule.is_active:
             _deliver(alert, alert.rule)
@@ -346,7 +346,13 @@ def _reports(alert: EventAlert):
 
 def render_mail(alert: EventAlert, version: int) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
-        context = {**mail_context(alert), "update": version > 1}
+        context = {
+            **mail_context(alert),
+            "update": version > 1,
+            "also_reported_by": [
+                c.split(":", 1)[1] for c in alert.last_changes if c.startswith("source:")
+            ],
+        }
         subject = render_to_string("live/email/alert_subject.txt", context).strip()
         body = render_to_string("live/email/alert.txt", context)
     return subject, body

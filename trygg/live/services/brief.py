@@ -182,6 +182,7 @@ def build(principal: Principal, alert: EventAlert, now: dt.datetime | None = Non
             counts_in_statistics=True,
         )
         .exclude(position_precision=PositionPrecision.MUNICIPALITY)
+        .exclude(pk__in=alert.reports.values("incident_id"))  # the event itself
         .only("lat", "lon", "area_id", "category")
     )
     in_zone = _points_in(test, incident_rows)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trygg.analysis import grid, near_repeat
 from trygg.core.roles import Sensitivity
@@ -129,11 +130,16 @@ def describe(distance_m: int, days: int, basis: str, detail: dict) -> str:
             "ratio": str(detail["ratio"]).replace(".", ","),
             "p": str(detail["p"]).replace(".", ","),
         }
+    n = detail.get("events", 0)
     reason = (
-        _("The municipality's own history is too thin (%(n)s positioned events of this kind).")
+        ngettext(
+            "The municipality's own history is too thin (%(n)s positioned event of this kind).",
+            "The municipality's own history is too thin (%(n)s positioned events of this kind).",
+            n,
+        )
         if detail.get("why") == "thin"
         else _("The municipality's own %(n)s events of this kind show no significant pattern.")
-    ) % {"n": detail.get("events", 0)}
+    ) % {"n": n}
     source = (
         _("Published general figure: %(citation)s")
         if detail.get("measured_for_family")

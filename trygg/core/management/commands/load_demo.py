@@ -16,6 +16,7 @@ DEMO_LOADERS = [
     "trygg.walks.demo.load",
     "trygg.plan.demo.load",
     "trygg.est.demo.load",
+    "trygg.live.demo.load",
 ]
 
 
