@@ -436,11 +436,12 @@ def turn_on(municipality: Municipality, *, by: str) -> PoliceFeedFollow:
     follow, created = PoliceFeedFollow.objects.get_or_create(
         municipality=municipality, defaults={"source": source, "turned_on_by": by[:200]}
     )
-    if not created and not follow.is_active:
+    if not created:
+        if follow.is_active:
+            return follow  # already followed: nothing changes
         follow.is_active = True
         follow.turned_on_at = timezone.now()
         follow.turned_on_by = by[:200]
-        # What it saw before it was turned off says nothing about the time since.
         follow.save(update_fields=["is_active", "turned_on_at", "turned_on_by"])
     audit.record_event(
         AuditAction.UPDATE,
@@ -452,7 +453,10 @@ def turn_on(municipality: Municipality, *, by: str) -> PoliceFeedFollow:
 
 
 def turn_off(municipality: Municipality, *, by: str) -> None:
-    PoliceFeedFollow.objects.filter(municipality=municipality).update(is_active=False)
+    if not PoliceFeedFollow.objects.filter(municipality=municipality, is_active=True).update(
+        is_active=False
+    ):
+        return
     audit.record_event(
         AuditAction.UPDATE,
         label=by,

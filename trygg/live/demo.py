@@ -86,7 +86,7 @@ def _police_log_shooting(municipality: Municipality, when: dt.datetime) -> None:
         position_precision=PositionPrecision.STREET,
         description="Skottlossning utomhus vid Brunna centrum. Ingen person skadad.",
     )
-    write_incidents(
+    written = write_incidents(
         source,
         [row],
         make_job=lambda: start_import(
@@ -94,3 +94,5 @@ def _police_log_shooting(municipality: Municipality, when: dt.datetime) -> None:
         ),
         is_demo=True,
     )
+    if written.job is not None:  # (the incidents signal does the same once committed)
+        alerts.check_job(written.job.pk, municipality.pk)

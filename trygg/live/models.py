@@ -3,6 +3,8 @@ and what the partners did afterwards. Places, times and kinds of event — never
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +92,11 @@ class EventAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_type} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def risk_until(self):
+        """When the risk window closes."""
+        return self.occurred_at + dt.timedelta(days=self.zone_days)
 
     @property
     def has_point(self) -> bool:

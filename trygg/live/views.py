@@ -113,6 +113,7 @@ def brief(request, pk: int):
             "brief": briefs.build(principal, alert),
             "form": form,
             "can_follow_up": principal.has(Permission.RUN_WEEKLY_MEETING),
+            "on_agenda": followup.on_this_weeks_agenda(alert),
             "map_extent": map_extent(alert.municipality),
         },
         status=400 if request.method == "POST" else 200,

@@ -17,13 +17,12 @@ from trygg.core.models import OrganisationKind
 from trygg.core.permissions import Permission, Principal
 from trygg.est.models import Action, ActionStatus, Observation, ObservationUpload, Status
 from trygg.est.weeks import Week
-from trygg.incidents.models import ImportJob, ImportStatus, Incident
-from trygg.incidents.taxonomy import Category
+from trygg.incidents.models import ImportJob, ImportStatus
+from trygg.live.models import EventAlert
+from trygg.live.services import alerts as live_alerts
 from trygg.plan.models import Measure, MeasureStatus
 from trygg.walks.models import Walk, WalkStatus
 
-# What the police's start page calls a serious event (the live feed's rules come later).
-SERIOUS = (Category.WEAPONS, Category.VIOLENCE, Category.ROBBERY)
 # A case's next step, offered as one click on the start page.
 QUICK_STATES = (State.ACKNOWLEDGED, State.IN_PROGRESS, State.FIXED)
 
@@ -43,7 +42,7 @@ class Todo:
     my_overdue: int = 0
     can_report: bool = False
     my_reports: list[Observation] = field(default_factory=list)
-    serious_events: list[Incident] | None = None
+    serious_events: list[EventAlert] | None = None
     read_only: bool = False
 
 
@@ -132,17 +131,9 @@ def todo(principal: Principal, today: dt.date | None = None) -> Todo:
         )
 
     if principal.organisation.kind == OrganisationKind.POLICE:
+        # The municipality's rules say what is serious (trygg.live).
         week_ago = timezone.now() - dt.timedelta(days=7)
-        result.serious_events = list(
-            Incident.objects.visible_to(principal)
-            .filter(
-                municipality=municipality,
-                category__in=SERIOUS,
-                occurred_at__gte=week_ago,
-            )
-            .select_related("area")
-            .order_by("-occurred_at")[:10]
-        )
+        result.serious_events = list(live_alerts.alerts_for(municipality.pk, week_ago)[:10])
     return result
 
 

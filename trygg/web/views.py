@@ -32,6 +32,7 @@ from trygg.core.models import (
 )
 from trygg.core.permissions import Permission, Principal, can_edit
 from trygg.core.tenancy import public_municipality
+from trygg.live.services import alerts as live_alerts
 from trygg.plan.models import ActionPlan
 from trygg.walks.services import published_walks
 from trygg.web.forms import NoticeForm
@@ -90,6 +91,7 @@ def staff_home(request):
     ]
     context = _map_context(principal) | {
         "todo": todo(principal),
+        "raised_risk": live_alerts.in_risk_window(principal.municipality.pk),
         "notices": notices,
         "organisation_count": Organisation.objects.filter(
             municipality=principal.municipality, is_active=True

@@ -455,3 +455,12 @@ def in_zone_filter(alert: EventAlert) -> Q:
         lon__gte=alert.lon - 2 * box,
         lon__lte=alert.lon + 2 * box,
     )
+
+
+def in_risk_window(municipality_id: int, now: dt.datetime | None = None) -> list[EventAlert]:
+    """The alerts whose risk window is still open, the latest first (a start page's
+    "raised risk now")."""
+    now = now or timezone.now()
+    longest = max(zones.DAY_BANDS[-1], *(days for _, days, _, _ in zones.LITERATURE.values()))
+    recent = alerts_for(municipality_id, now - dt.timedelta(days=longest))
+    return [a for a in recent if a.risk_until > now]

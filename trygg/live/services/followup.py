@@ -59,6 +59,15 @@ def _check(principal: Principal, alert: EventAlert) -> None:
         raise PermissionDenied
 
 
+def on_this_weeks_agenda(alert: EventAlert) -> bool:
+    week = Week.of(timezone.localdate())
+    return AlertFollowUp.objects.filter(
+        alert=alert,
+        focus_place__meeting__iso_year=week.year,
+        focus_place__meeting__iso_week=week.week,
+    ).exists()
+
+
 @transaction.atomic
 def put_on_agenda(principal: Principal, alert: EventAlert) -> FocusPlace:
     """The zone as a focus place of this week's meeting (once per alert and meeting)."""

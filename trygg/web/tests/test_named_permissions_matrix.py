@@ -28,6 +28,7 @@ from trygg.core.tests.factories import (
 from trygg.est import services as est
 from trygg.est.models import Observation, ObservationCategory, Status, WeeklyMeeting
 from trygg.est.weeks import Week
+from trygg.live.services import alerts
 from trygg.plan import editing
 from trygg.plan import services as plan
 from trygg.plan.models import ActionPlan, Pledge
@@ -46,6 +47,7 @@ COORDINATION = {
     P.DECIDE_PLAN,
     P.WRITE_LAGESBILD,
     P.MANAGE_CHECKLISTS,
+    P.MANAGE_ALERTS,
 }
 TABLE = {
     Role.ADMINISTRATOR: MEMBER
@@ -102,6 +104,7 @@ def records_of(municipality, organisation):
         P.MANAGE_CHECKLISTS: ChecklistTemplate.objects.create(
             municipality=municipality, name="Lista", items=[]
         ),
+        P.MANAGE_ALERTS: alerts.ensure_rules(municipality)[0],
         P.MODERATE: Case.objects.create(
             municipality=municipality, owner_organisation=organisation, category=case_category,
             origin=Origin.PUBLIC, lat=59.5, lon=17.6, description="Mörkt",
@@ -123,6 +126,7 @@ ACTIONS = {
         p, o, name="Lista", description="", checks="Belysning", scores="", is_default=False
     ),
     P.MODERATE: lambda p, o: cases.moderate(o, p, approve=True),
+    P.MANAGE_ALERTS: lambda p, o: alerts.save_rules(p, [(o, not o.is_active, [])]),
 }
 
 
