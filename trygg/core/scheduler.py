@@ -1,8 +1,9 @@
 """Recurring jobs on the task queue, without cron and without an extra server.
 
 Apps register jobs on a django-tasks task: ``@daily("06:30")``, ``@weekly(0, "07:00")``
-(Mondays) or ``@every(minutes=10)``. ``python manage.py run_scheduler`` (started beside
-the worker by ``make demo``; one per installation in production, though two do no harm)
+(Mondays, due that day only) or ``@every(minutes=10)``. ``python manage.py run_scheduler``
+(started beside the worker by ``make demo``; one per installation in production, though two
+do no harm)
 wakes every 30 seconds and enqueues each job whose current slot — the day, the ISO week,
 or the N-minute interval (aligned to the hour) — has begun and has not been enqueued yet.
 "Enqueued for this slot" is a row with a unique (job, slot) constraint, claimed in the
@@ -52,7 +53,9 @@ class ScheduledJob:
             start = int(now.timestamp()) // seconds * seconds
             return dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
         if self.weekday is not None:
-            if (local.weekday(), local.time()) < (self.weekday, self.at):
+            # Due on its day only (a scheduler down all Monday does not send Monday's
+            # digest on Thursday): the slot is the ISO week.
+            if local.weekday() != self.weekday or local.time() < self.at:
                 return None
             year, week, _ = local.isocalendar()
             return f"{year}-W{week:02d}"

@@ -27,6 +27,7 @@ from shapely.geometry import Point, shape
 
 from trygg.core.dates import local_tz
 from trygg.core.models import Area, Municipality, Organisation, Sensitivity
+from trygg.incidents.importers import polisen
 from trygg.incidents.importers.base import IncidentRow
 from trygg.incidents.models import (
     FieldReport,
@@ -468,8 +469,6 @@ def recorded_feed(now: dt.datetime | None = None) -> tuple[list[dict], dt.dateti
     """The bundled recording moved in time so that its shooting happened yesterday evening
     (or earlier, so that nothing in it is published after ``now``); with the shooting's
     new occurrence time."""
-    from trygg.incidents.importers import polisen
-
     now = now or dt.datetime.now(LOCAL_TZ)
     events = json.loads(RECORDING.read_text(encoding="utf-8"))
 

@@ -251,14 +251,14 @@ def poll(
     record.http_status = response.status
     if response.status == 304:
         record.status = PollStatus.NOT_MODIFIED
-        return _finish(record, follows, clock, [], None, None)
+        return _finish(record, follows, clock, [], None, None, municipality is not None)
     record.status = PollStatus.OK
     record.events_seen = len(events)
     published = _published(events)
     oldest = min(published) if published else None
     newest = max(published) if published else None
     record.oldest_published, record.newest_published = oldest, newest
-    return _finish(record, follows, clock, events, oldest, newest)
+    return _finish(record, follows, clock, events, oldest, newest, municipality is not None)
 
 
 def _failed(state, record, follows, exc, clock) -> PollOutcome:
@@ -290,7 +290,7 @@ def _published(events: list) -> list[dt.datetime]:
     return out
 
 
-def _finish(record, follows, clock, events, oldest, newest) -> PollOutcome:
+def _finish(record, follows, clock, events, oldest, newest, partial=False) -> PollOutcome:
     record.save()
     outcome = PollOutcome(poll=record)
     groups = polisen.by_municipality(events) if events else {}
@@ -316,6 +316,10 @@ def _finish(record, follows, clock, events, oldest, newest) -> PollOutcome:
     PoliceFeedFollow.objects.filter(pk__in=served).update(**changes)
     record.finished_at = clock.now()
     record.save(update_fields=["finished_at", "new_count", "changed_count", "results"])
+    if partial or any(o.error for o in outcome.outcomes):
+        # "Not modified" next time would be wrong for whoever did not take this response
+        # (a poll for one municipality, a municipality refused): ask in full next time.
+        FeedState.objects.filter(url=record.url).update(etag="", last_modified="")
     return outcome
 
 

@@ -11,7 +11,7 @@ from trygg.core.permissions import Permission, active_memberships
 NAVIGATION = [
     ("home", _("Overview"), Permission.VIEW),
     ("assessment", _("Situation picture"), Permission.VIEW),
-    ("live_index", _("Serious events"), Permission.VIEW),
+    ("live_index", _("Alerts"), Permission.VIEW),
     ("est_weekly", _("Weekly picture"), Permission.VIEW),
     ("field_reports", _("Field rounds"), Permission.VIEW),
     ("surveys", _("Perceived safety"), Permission.VIEW),

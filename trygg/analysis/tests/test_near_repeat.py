@@ -112,3 +112,25 @@ def test_same_location_band():
 def test_rejects_bad_bands(kwargs):
     with pytest.raises(ValueError):
         knox([0.0, 1.0], [0.0, 1.0], [0.0, 1.0], **kwargs)
+
+
+def test_window_check_compares_the_window_with_the_zones_own_rate():
+    from scipy.stats import poisson
+
+    from trygg.analysis.near_repeat import window_check
+
+    # 3 events in the year before; a 14-day window: 3/365*14 ≈ 0.115 expected.
+    check = window_check(
+        observed=2, baseline_events=3, baseline_days=365, window_days=14, ratio=2.5
+    )
+    assert check.expected_base == pytest.approx(3 / 365 * 14)
+    assert check.expected_raised == pytest.approx(2.5 * 3 / 365 * 14)
+    assert check.p_base == pytest.approx(poisson.sf(1, 3 / 365 * 14))
+    assert check.p_base < 0.01
+    # A quiet zone keeps a finite expectation (half an event a year); nothing seen: p = 1.
+    quiet = window_check(
+        observed=0, baseline_events=0, baseline_days=365, window_days=14, ratio=1.0
+    )
+    assert quiet.expected_base == pytest.approx(0.5 / 365 * 14) and quiet.p_base == 1.0
+    with pytest.raises(ValueError):
+        window_check(observed=1, baseline_events=1, baseline_days=0, window_days=14, ratio=1)

@@ -44,7 +44,9 @@ def test_weekly_slots_begin_on_their_weekday_and_time():
     job = ScheduledJob(name="digest", task=Task(), at=dt.time(7, 0), weekday=0)
     assert job.slot(at(30, 6, 59)) is None  # Monday 30 November, before 07:00
     assert job.slot(at(30, 7, 0)) == "2026-W49"
-    assert job.slot(at(29, 23, 0)) == "2026-W48"  # Sunday: last week's slot, already due
+    assert job.slot(at(30, 23, 0)) == "2026-W49"  # later that day: the same slot
+    assert job.slot(at(29, 23, 0)) is None  # Sunday: not its day
+    assert job.slot(at(1, 8, 0).replace(month=12)) is None  # a missed Monday is not caught up
     assert job.when == "Mondays at 07:00"
 
 

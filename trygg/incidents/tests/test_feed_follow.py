@@ -328,3 +328,16 @@ def test_a_gap_is_shown_on_the_lagesbild_and_in_the_documents_method(fake, clock
         )
     [feed_method] = [m for m in data["methods"] if m[0] == "Polisens händelseflöde"]
     assert "följs löpande" in feed_method[1] and "kan saknas" in feed_method[1]
+
+
+def test_a_poll_for_one_municipality_does_not_hide_the_feed_from_the_others(
+    fake, clock, bro, linkoping
+):
+    feed.turn_on(bro, by="test")
+    other = feed.turn_on(linkoping, by="test")
+    fake.publish(national(clock))
+    feed.poll(bro, clock=clock)  # manage.py follow_police_feed --once --municipality 0139
+    clock.advance(minutes=10)
+    outcome = feed.poll(clock=clock)  # the scheduler's cycle: not "not modified"
+    assert outcome.poll.status == PollStatus.OK
+    assert Incident.objects.filter(source=other.source).count() == 4

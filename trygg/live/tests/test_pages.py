@@ -174,3 +174,39 @@ def test_the_list_page_does_not_grow_with_alerts(client, rules, police_log, repo
         add(k)
     assert EventAlert.objects.count() == 10
     assert page_queries("/lagesbild/handelser/") == before
+
+
+def test_after_the_window_the_brief_compares_what_happened_with_the_expectation(
+    client, rules, police_log, report
+):
+    """A shooting 20 days ago (zone 100 m, 14 days): two more within 60 m in its window,
+    one the year before, one outside the zone — the brief counts two against the zone's
+    own rate (one a year: 14/365 ≈ 0,04)."""
+    now = timezone.now()
+    job = report(
+        police_log, "W-0", "Skottlossning", when=now - dt.timedelta(days=20),
+        lat=BRUNNA[0], lon=BRUNNA[1],
+    )  # fmt: skip
+    rules_max_age = dt.timedelta(days=30)
+    from django.test import override_settings
+
+    with override_settings(ALERT_MAX_AGE_HOURS=rules_max_age.days * 24):
+        [alert] = alerts.check_job(job.pk, police_log.municipality_id)
+    for ref, days_ago, dlat in (
+        ("W-1", 18, 0.0004),
+        ("W-2", 10, -0.0005),
+        ("W-3", 200, 0.0003),
+        ("W-4", 15, 0.01),
+    ):
+        report(police_log, ref, "Skottlossning", when=now - dt.timedelta(days=days_ago),
+               lat=BRUNNA[0] + dlat, lon=BRUNNA[1])  # fmt: skip
+    from trygg.live.services import brief
+
+    evaluation = brief.evaluation(alert)
+    assert evaluation.over and evaluation.check.observed == 2
+    assert evaluation.baseline_events == 1
+    assert evaluation.check.expected_base == pytest.approx(14 / 365)
+    client.force_login(user("samordnare"))
+    page = client.get(f"/lagesbild/handelser/{alert.pk}/").content.decode()
+    assert "Under perioden på 14 dagar: 2 händelser till" in page
+    assert "(1 sådan händelse) skulle 0,04 väntas" in page
