@@ -84,6 +84,14 @@ def test_the_coordinator_follows_up_a_serious_event_from_its_brief(page, site, a
 
     from trygg.est.weeks import Week
 
+    # On a phone nothing is wider than the screen (the tables scroll inside their frame).
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in ("/lagesbild/handelser/", f"/lagesbild/handelser/{alert.pk}/", "/veckobild/"):
+        page.goto(site + url)
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, url
+    page.screenshot(path=str(artifacts / "live-brief-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     page.goto(f"{site}/veckobild/meeting/{Week.of(timezone.localdate())}/")
     assert "Bovärdsrunda i zonen" in page.content()
     assert "Skottlossning" in page.content()  # the focus place's reason
