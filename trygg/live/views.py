@@ -124,7 +124,7 @@ def brief(request, pk: int):
 @member_required(Permission.VIEW)
 def brief_map(request, pk: int):
     alert = briefs.access_alert(request.principal, pk)
-    return JsonResponse(briefs.build(request.principal, alert).map)
+    return JsonResponse(briefs.map_for(request.principal, alert))
 
 
 @member_required(Permission.MANAGE_ALERTS)

@@ -26,7 +26,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -301,23 +300,18 @@ def serious_nearby(alert: EventAlert, days: int = NEARBY_DAYS) -> list[Nearby]:
         .select_related("area")
         .order_by("-occurred_at")
     )
-    if alert.has_point:
-        box = alert.zone_m / 111_000 * 2
-        rows = rows.filter(
-            lat__gte=alert.lat - box,
-            lat__lte=alert.lat + box,
-            lon__gte=alert.lon - 2 * box,
-            lon__lte=alert.lon + 2 * box,
-        ).exclude(position_precision__in=[PositionPrecision.MUNICIPALITY, PositionPrecision.AREA])
-        out = []
-        for incident in rows:
-            d = geo.distance_m(alert.lat, alert.lon, incident.lat, incident.lon)
-            if d <= alert.zone_m:
-                out.append(Nearby(incident, round(d)))
-        return out
-    if alert.area_id:
-        rows = rows.filter(area_id=alert.area_id)
-    return [Nearby(incident, None) for incident in rows]
+    test = zones.ZoneTest(alert)
+    out = []
+    for incident in test.prefilter(rows):
+        if alert.has_point and incident.position_precision in (
+            PositionPrecision.MUNICIPALITY,
+            PositionPrecision.AREA,
+        ):
+            continue  # no point to measure from
+        if test.contains(incident.lat, incident.lon, incident.area_id):
+            distance = test.distance(incident.lat, incident.lon)
+            out.append(Nearby(incident, None if distance is None else round(distance)))
+    return out
 
 
 def _url(path: str) -> str:
@@ -444,17 +438,6 @@ def alerts_for(municipality_id: int, since: dt.datetime | None = None):
     if since is not None:
         rows = rows.filter(occurred_at__gte=since)
     return rows
-
-
-def in_zone_filter(alert: EventAlert) -> Q:
-    """A bounding-box filter (lat/lon fields) around the zone, for a first cut."""
-    box = alert.zone_m / 111_000 * 1.2
-    return Q(
-        lat__gte=alert.lat - box,
-        lat__lte=alert.lat + box,
-        lon__gte=alert.lon - 2 * box,
-        lon__lte=alert.lon + 2 * box,
-    )
 
 
 def in_risk_window(municipality_id: int, now: dt.datetime | None = None) -> list[EventAlert]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from trygg.analysis import near_repeat
 from trygg.cases.models import OPEN_STATES, Case
-from trygg.core import geo
 from trygg.core.permissions import Permission, Principal
 from trygg.est.models import Observation
 from trygg.est.services.picture import COUNTED
@@ -56,41 +55,6 @@ def circle(lat: float, lon: float, radius_m: float, sides: int = 48) -> dict:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-class ZoneTest:
-    """Is a point (or a record's area) in the alert's zone? Within the distance of a
-    point; in the area when only that is known; anywhere in the municipality else."""
-
-    def __init__(self, alert: EventAlert, factor: float = 1.0):
-        self.alert = alert
-        self.radius = alert.zone_m * factor
-
-    def distance(self, lat, lon) -> float | None:
-        if not self.alert.has_point or lat is None or lon is None:
-            return None
-        return geo.distance_m(self.alert.lat, self.alert.lon, lat, lon)
-
-    def contains(self, lat, lon, area_id) -> bool:
-        if self.alert.has_point:
-            d = self.distance(lat, lon)
-            return d is not None and d <= self.radius
-        if self.alert.area_id:
-            return area_id == self.alert.area_id
-        return True
-
-    def prefilter(self, rows):
-        if self.alert.has_point:
-            box = self.radius / 111_000 * 1.2
-            return rows.filter(
-                lat__gte=self.alert.lat - box,
-                lat__lte=self.alert.lat + box,
-                lon__gte=self.alert.lon - 2 * box,
-                lon__lte=self.alert.lon + 2 * box,
-            )
-        if self.alert.area_id:
-            return rows.filter(area_id=self.alert.area_id)
-        return rows
-
-
 @dataclass
 class Evaluation:
     started: bool
@@ -115,10 +79,9 @@ class Brief:
     evaluation: Evaluation | None
     follow_ups: list
     sources: list[str]
-    map: dict = field(default_factory=dict)
 
 
-def _points_in(test: ZoneTest, rows, fields=("lat", "lon", "area_id")) -> list:
+def _points_in(test: zones.ZoneTest, rows, fields=("lat", "lon", "area_id")) -> list:
     out = []
     for row in test.prefilter(rows):
         lat, lon, area_id = (getattr(row, f) for f in fields)
@@ -141,7 +104,7 @@ def evaluation(alert: EventAlert, now: dt.datetime | None = None) -> Evaluation 
     days = max((end - start).total_seconds() / 86400, 0.0)
     if not started or days < 1:
         return Evaluation(started, over, days, None, 0, False)
-    test = ZoneTest(alert)
+    test = zones.ZoneTest(alert)
     reports = set(alert.reports.values_list("incident_id", flat=True))
     family_rows = (
         Incident.objects.filter(
@@ -167,11 +130,44 @@ def evaluation(alert: EventAlert, now: dt.datetime | None = None) -> Evaluation 
     return Evaluation(started, over, days, check, len(before), own)
 
 
+def _open_cases(principal: Principal, alert: EventAlert) -> list:
+    return _points_in(
+        zones.ZoneTest(alert),
+        Case.objects.visible_to(principal)
+        .filter(municipality_id=alert.municipality_id, state__in=OPEN_STATES)
+        .select_related("category", "owner_organisation"),
+    )
+
+
+def _observations_nearby(principal: Principal, alert: EventAlert, now: dt.datetime) -> list:
+    return _points_in(
+        zones.ZoneTest(alert, NEARBY_FACTOR),
+        Observation.objects.visible_to(principal)
+        .filter(
+            municipality_id=alert.municipality_id,
+            occurred_at__gte=now - dt.timedelta(days=OBSERVATION_DAYS),
+            status__in=COUNTED,
+        )
+        .select_related("category")
+        .order_by("-occurred_at"),
+    )
+
+
+def map_for(principal: Principal, alert: EventAlert, now: dt.datetime | None = None) -> dict:
+    """GeoJSON for the brief's map: the zone, the event, and the serious events, open
+    cases and partners' reports the brief lists (read through the permission layer)."""
+    now = now or timezone.now()
+    cases = _open_cases(principal, alert)
+    observations = _observations_nearby(principal, alert, now)
+    principal.record_reads([*cases, *observations])
+    return _map(alert, alerts.serious_nearby(alert), cases, observations)
+
+
 def build(principal: Principal, alert: EventAlert, now: dt.datetime | None = None) -> Brief:
     now = now or timezone.now()
     until = alert.occurred_at + dt.timedelta(days=alert.zone_days)
-    test = ZoneTest(alert)
-    nearby_test = ZoneTest(alert, NEARBY_FACTOR)
+    test = zones.ZoneTest(alert)
+    nearby_test = zones.ZoneTest(alert, NEARBY_FACTOR)
     serious = alerts.serious_nearby(alert)
     month_ago = alert.occurred_at - dt.timedelta(days=30)
     incident_rows = (
@@ -183,17 +179,12 @@ def build(principal: Principal, alert: EventAlert, now: dt.datetime | None = Non
         )
         .exclude(position_precision=PositionPrecision.MUNICIPALITY)
         .exclude(pk__in=alert.reports.values("incident_id"))  # the event itself
-        .only("lat", "lon", "area_id", "category")
+        .only("lat", "lon", "area_id", "category", "sensitivity")  # sensitivity: the read audit
     )
     in_zone = _points_in(test, incident_rows)
     labels = dict(Category.choices)
     by_category = Counter(str(labels.get(i.category, i.category)) for i in in_zone)
-    cases = _points_in(
-        test,
-        Case.objects.visible_to(principal)
-        .filter(municipality_id=alert.municipality_id, state__in=OPEN_STATES)
-        .select_related("category", "owner_organisation"),
-    )
+    cases = _open_cases(principal, alert)
     walks = list(
         Walk.objects.visible_to(principal)
         .filter(
@@ -208,17 +199,7 @@ def build(principal: Principal, alert: EventAlert, now: dt.datetime | None = Non
         walks = [w for w in walks if w.area_id == alert.area_id]
     elif alert.has_point:
         walks = [w for w in walks if _walk_near(w, nearby_test)]
-    observations = _points_in(
-        nearby_test,
-        Observation.objects.visible_to(principal)
-        .filter(
-            municipality_id=alert.municipality_id,
-            occurred_at__gte=now - dt.timedelta(days=OBSERVATION_DAYS),
-            status__in=COUNTED,
-        )
-        .select_related("category")
-        .order_by("-occurred_at"),
-    )
+    observations = _observations_nearby(principal, alert, now)
     brief = Brief(
         alert=alert,
         until=until,
@@ -241,12 +222,11 @@ def build(principal: Principal, alert: EventAlert, now: dt.datetime | None = Non
             {r.incident.source.name for r in alert.reports.select_related("incident__source")}
         ),
     )
-    brief.map = _map(brief)
     principal.record_reads([*cases, *observations])
     return brief
 
 
-def _walk_near(walk: Walk, test: ZoneTest) -> bool:
+def _walk_near(walk: Walk, test: zones.ZoneTest) -> bool:
     """A planned walk whose route passes within the nearby distance (or, without a
     route, in the alert's area)."""
     route = walk.route or {}
@@ -256,9 +236,7 @@ def _walk_near(walk: Walk, test: ZoneTest) -> bool:
     return walk.area_id == test.alert.area_id
 
 
-def _map(brief: Brief) -> dict:
-    """GeoJSON for the brief's map: the zone, the event, and what is in the zone."""
-    alert = brief.alert
+def _map(alert: EventAlert, serious: list, cases: list, observations: list) -> dict:
     features = []
     if alert.has_point:
         features.append(
@@ -279,13 +257,13 @@ def _map(brief: Brief) -> dict:
         features.append(
             {"type": "Feature", "geometry": alert.area.geometry, "properties": {"kind": "zone"}}
         )
-    for item in brief.serious:
+    for item in serious:
         i = item.incident
         if i.lat is not None and i.position_precision != PositionPrecision.MUNICIPALITY:
             features.append(_point(i.lat, i.lon, "serious", i.source_type))
-    for case in brief.cases:
+    for case in cases:
         features.append(_point(case.lat, case.lon, "case", case.category.label))
-    for obs in brief.observations:
+    for obs in observations:
         features.append(_point(obs.lat, obs.lon, "observation", obs.category.name))
     return {"type": "FeatureCollection", "features": features}
 

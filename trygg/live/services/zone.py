@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trygg.analysis import grid, near_repeat
+from trygg.core import geo
 from trygg.core.roles import Sensitivity
 from trygg.incidents.models import Incident, PositionPrecision
 from trygg.incidents.taxonomy import SeriousFamily, serious_types
-from trygg.live.models import ZoneBasis
+from trygg.live.models import EventAlert, ZoneBasis
 
 HISTORY_YEARS = 5
 MIN_EVENTS = 20  # as the lägesbild's near-repeat test
@@ -149,3 +150,38 @@ def describe(distance_m: int, days: int, basis: str, detail: dict) -> str:
         )
     ) % {"citation": detail.get("citation", STURUP_2018)}
     return f"{reason} {source}"
+
+
+class ZoneTest:
+    """Is a point (or a record's area) in the alert's zone? Within the distance of a
+    point; in the area when only that is known; anywhere in the municipality else."""
+
+    def __init__(self, alert: EventAlert, factor: float = 1.0):
+        self.alert = alert
+        self.radius = alert.zone_m * factor
+
+    def distance(self, lat, lon) -> float | None:
+        if not self.alert.has_point or lat is None or lon is None:
+            return None
+        return geo.distance_m(self.alert.lat, self.alert.lon, lat, lon)
+
+    def contains(self, lat, lon, area_id) -> bool:
+        if self.alert.has_point:
+            d = self.distance(lat, lon)
+            return d is not None and d <= self.radius
+        if self.alert.area_id:
+            return area_id == self.alert.area_id
+        return True
+
+    def prefilter(self, rows):
+        if self.alert.has_point:
+            box = self.radius / 111_000 * 1.2
+            return rows.filter(
+                lat__gte=self.alert.lat - box,
+                lat__lte=self.alert.lat + box,
+                lon__gte=self.alert.lon - 2 * box,
+                lon__lte=self.alert.lon + 2 * box,
+            )
+        if self.alert.area_id:
+            return rows.filter(area_id=self.alert.area_id)
+        return rows

@@ -128,7 +128,7 @@ def test_a_municipality_only_position_never_yields_a_point(rules, fake_feed, bro
     body = mail.outbox[0].body
     assert "59.51" not in body and "17.68" not in body  # the feed's centroid
     assert "bara kommunen" in body
-    geo = brief.build(_principal("samordnare"), alert).map
+    geo = brief.map_for(_principal("samordnare"), alert)
     assert not any(f["geometry"]["type"] == "Point" for f in geo["features"])
     assert not any(f["properties"]["kind"] == "zone" for f in geo["features"])
 

@@ -210,3 +210,29 @@ def test_after_the_window_the_brief_compares_what_happened_with_the_expectation(
     page = client.get(f"/lagesbild/handelser/{alert.pk}/").content.decode()
     assert "Under perioden på 14 dagar: 2 händelser till" in page
     assert "(1 sådan händelse) skulle 0,04 väntas" in page
+
+
+def test_the_brief_and_its_map_do_not_grow_with_what_is_in_the_zone(
+    client, shooting, police_log, report, page_queries
+):
+    client.force_login(user("samordnare"))
+
+    def add(k):  # earlier serious events and ordinary incidents in the zone
+        when = timezone.now() - dt.timedelta(days=2 + k)
+        report(police_log, f"Z-{k}", "Skottlossning", when=when,
+               lat=BRUNNA[0] + 0.00005 * k, lon=BRUNNA[1])  # fmt: skip
+        report(police_log, f"Z-{k}-s", "Stöld", when=when,
+               lat=BRUNNA[0], lon=BRUNNA[1] + 0.0001 * k, category="theft")  # fmt: skip
+
+    urls = [
+        f"/lagesbild/handelser/{shooting.pk}/",
+        f"/lagesbild/handelser/{shooting.pk}/karta.geojson",
+    ]
+    for k in range(2):
+        add(k)
+    before = {url: page_queries(url) for url in urls}
+    for k in range(2, 10):
+        add(k)
+    assert {url: page_queries(url) for url in urls} == before
+    geo = client.get(urls[1]).json()
+    assert sum(f["properties"]["kind"] == "serious" for f in geo["features"]) == 10
