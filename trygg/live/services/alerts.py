@@ -135,6 +135,9 @@ def check_job(job_id: int, municipality_id: int, now: dt.datetime | None = None)
         Incident.objects.filter(
             municipality_id=municipality_id,
             import_job_id=job_id,
+            # The date first: the (municipality, occurred_date) index finds the recent rows
+            # of a big import; the exact time then.
+            occurred_date__gte=timezone.localtime(cutoff).date(),
             occurred_at__gte=cutoff,
             counts_in_statistics=True,
             source_type__in=serious_types(rules),
