@@ -455,17 +455,25 @@ def _feed_method(fig: _Figures) -> list[str]:
     note = comparison.feed_gaps_note(m.pk, fig.last_year.date_from, fig.f.date_to)
     if follow is None and not note:
         return []
-    text = _("The police's events feed: ")
+    parts = []
     if follow is not None:
-        text += _(
-            "followed continuously (polled every %(n)s minutes) since %(since)s; the feed "
-            "holds only the latest events, so a poll that comes too late misses some."
-        ) % {
-            "n": settings.POLICE_FEED_INTERVAL_MINUTES,
-            "since": formats.date(timezone.localtime(follow.turned_on_at).date()),
-        }
-    text += " " + (note or _("No gaps in the periods compared."))
-    return [text]
+        since = timezone.localtime(follow.turned_on_at).date()
+        parts.append(
+            _(
+                "Followed continuously (polled every %(n)s minutes) since %(since)s; the feed "
+                "holds only the latest events, so a poll that comes too late misses some."
+            )
+            % {"n": settings.POLICE_FEED_INTERVAL_MINUTES, "since": formats.date(since)}
+        )
+        if since > fig.last_year.date_from:
+            parts.append(
+                _(
+                    "Before that the feed was imported now and then: the sources table shows "
+                    "the days it covers."
+                )
+            )
+    parts.append(note or _("No gaps in the periods compared."))
+    return [_("The police's events feed: ") + " ".join(parts)]
 
 
 def _surveys_table(m):

@@ -327,7 +327,7 @@ def test_a_gap_is_shown_on_the_lagesbild_and_in_the_documents_method(fake, clock
             document.LagesbildRequest(follows.municipality, first_day, end_day)
         )
     [feed_method] = [m for m in data["methods"] if m[0] == "Polisens händelseflöde"]
-    assert "följs löpande" in feed_method[1] and "kan saknas" in feed_method[1]
+    assert "Följs löpande" in feed_method[1] and "kan saknas" in feed_method[1]
 
 
 def test_a_poll_for_one_municipality_does_not_hide_the_feed_from_the_others(
