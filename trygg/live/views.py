@@ -74,7 +74,7 @@ def index(request):
 def brief(request, pk: int):
     principal = request.principal
     alert = briefs.access_alert(principal, pk)
-    until = timezone.localtime(alert.occurred_at + dt.timedelta(days=alert.zone_days)).date()
+    until = timezone.localtime(alert.risk_until).date()
     form = FollowUpActionForm(municipality=alert.municipality, until=until)
     if request.method == "POST":
         if not principal.has(Permission.RUN_WEEKLY_MEETING):

@@ -322,11 +322,10 @@ def _url(path: str) -> str:
 
 
 def mail_context(alert: EventAlert) -> dict:
-    until = alert.occurred_at + dt.timedelta(days=alert.zone_days)
     return {
         "alert": alert,
         "family": alert.get_family_display(),
-        "until": until,
+        "until": alert.risk_until,
         "zone_basis": zones.describe(
             alert.zone_m, alert.zone_days, alert.zone_basis, alert.zone_detail
         ),
@@ -375,6 +374,7 @@ def send_pending(now: dt.datetime | None = None) -> int:
             newest[key] = d
     sent = 0
     used: dict[int, int] = {}
+    rendered: dict[tuple[int, bool], tuple[str, str]] = {}  # one rendering per alert and kind
     for (alert_id, org), delivery in newest.items():
         last = _earlier_sent(delivery)
         if last is not None and now - last.sent_at < dt.timedelta(
@@ -394,7 +394,10 @@ def send_pending(now: dt.datetime | None = None) -> int:
         if not recipients:
             waiting.update(status=DeliveryStatus.NO_RECIPIENTS)
             continue
-        _send(delivery, recipients, is_update=last is not None)
+        is_update = last is not None
+        if (alert_id, is_update) not in rendered:
+            rendered[alert_id, is_update] = render_mail(delivery.alert, 2 if is_update else 1)
+        _send(delivery, recipients, is_update, rendered[alert_id, is_update])
         # The older versions waiting are folded into this one (sent_at stays empty).
         waiting.filter(version__lt=delivery.version).update(status=DeliveryStatus.SENT)
         AlertDelivery.objects.filter(pk=delivery.pk).update(
@@ -419,9 +422,11 @@ def _earlier_sent(delivery: AlertDelivery) -> AlertDelivery | None:
     )
 
 
-def _send(delivery: AlertDelivery, recipients: Iterable[str], is_update: bool) -> None:
+def _send(
+    delivery: AlertDelivery, recipients: Iterable[str], is_update: bool, mail: tuple[str, str]
+) -> None:
     alert = delivery.alert
-    subject, body = render_mail(alert, version=2 if is_update else 1)
+    subject, body = mail
     headers = {"X-Trygg-Alert": str(alert.pk)}
     if is_update:
         headers["In-Reply-To"] = alert.message_id

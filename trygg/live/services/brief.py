@@ -98,9 +98,9 @@ def evaluation(alert: EventAlert, now: dt.datetime | None = None) -> Evaluation 
         return None
     now = now or timezone.now()
     start = alert.occurred_at
-    end = min(now, start + dt.timedelta(days=alert.zone_days))
+    end = min(now, alert.risk_until)
     started = now > start
-    over = now >= start + dt.timedelta(days=alert.zone_days)
+    over = now >= alert.risk_until
     days = max((end - start).total_seconds() / 86400, 0.0)
     if not started or days < 1:
         return Evaluation(started, over, days, None, 0, False)
@@ -165,7 +165,7 @@ def map_for(principal: Principal, alert: EventAlert, now: dt.datetime | None = N
 
 def build(principal: Principal, alert: EventAlert, now: dt.datetime | None = None) -> Brief:
     now = now or timezone.now()
-    until = alert.occurred_at + dt.timedelta(days=alert.zone_days)
+    until = alert.risk_until
     test = zones.ZoneTest(alert)
     nearby_test = zones.ZoneTest(alert, NEARBY_FACTOR)
     serious = alerts.serious_nearby(alert)

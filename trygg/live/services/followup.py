@@ -42,7 +42,7 @@ def zone_label(alert: EventAlert) -> str:
 
 
 def _reason(alert: EventAlert) -> str:
-    until = timezone.localtime(alert.occurred_at + dt.timedelta(days=alert.zone_days))
+    until = timezone.localtime(alert.risk_until)
     return _("%(what)s on %(when)s: raised risk until %(until)s") % {
         "what": alert.source_type,
         "when": formats.date_format(timezone.localtime(alert.occurred_at), "j M"),
