@@ -15,23 +15,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 WGS84 = "EPSG:4326"
 SWEREF99TM = "EPSG:3006"
-
-# How a GeoJSON file may name its CRS. RFC 7946 files carry no "crs": they are WGS84.
-_CRS_ALIASES = {
-    "urn:ogc:def:crs:OGC:1.3:CRS84": WGS84,
-    "urn:ogc:def:crs:OGC::CRS84": WGS84,
-    "urn:ogc:def:crs:EPSG::4326": WGS84,
-    "EPSG:4326": WGS84,
-    "urn:ogc:def:crs:EPSG::3006": SWEREF99TM,
-    "EPSG:3006": SWEREF99TM,
-}
 
 # Sweden, generously: anything outside is not a Swedish area (or has its axes swapped).
 SWEDEN_LON = (10.0, 25.0)
@@ -42,47 +32,49 @@ class GeometryError(ValueError):
     pass
 
 
-def crs_of(collection: dict[str, Any]) -> str:
-    """The CRS a FeatureCollection declares: WGS84 or SWEREF 99 TM, else GeometryError."""
-    crs = collection.get("crs")
-    if crs is None:
-        return WGS84
-    name = None
-    if isinstance(crs, dict):
-        props = crs.get("properties")
-        if isinstance(props, dict):
-            name = props.get("name")
-    if not isinstance(name, str):
-        raise GeometryError("the file's 'crs' member has no name")
-    if name not in _CRS_ALIASES:
-        raise GeometryError(
-            f"unsupported coordinate reference system {name!r}: "
-            "use WGS84 (EPSG:4326, the GeoJSON default) or SWEREF 99 TM (EPSG:3006)"
-        )
-    return _CRS_ALIASES[name]
-
-
 _transformer_lock = threading.Lock()
 _transformers: dict[tuple[str, str], Transformer] = {}
+# A CRS is named by its EPSG code ("EPSG:3011") or, when a file's .prj has none, by the
+# pyproj CRS itself.
+CRSLike = str | CRS
 
 
-def transformer(source: str, target: str) -> Transformer:
+def _key(crs: CRSLike) -> str:
+    return crs if isinstance(crs, str) else crs.to_wkt()
+
+
+def transformer(source: CRSLike, target: CRSLike) -> Transformer:
+    """A cached lon/lat-ordered (``always_xy``) transformer between two CRSs."""
+    key = (_key(source), _key(target))
     with _transformer_lock:
-        key = (source, target)
         if key not in _transformers:
             _transformers[key] = Transformer.from_crs(source, target, always_xy=True)
         return _transformers[key]
 
 
-def to_wgs84(geom: BaseGeometry, source_crs: str) -> BaseGeometry:
-    if source_crs == WGS84:
+def is_wgs84(crs: CRSLike | None) -> bool:
+    return crs is None or crs == WGS84 or (isinstance(crs, CRS) and crs.to_epsg() == 4326)
+
+
+def to_wgs84(geom: BaseGeometry, source_crs: CRSLike | None) -> BaseGeometry:
+    if source_crs is None or is_wgs84(source_crs):
         return geom
     t = transformer(source_crs, WGS84)
     return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
 
 
-def parse_area_geometry(raw: object, source_crs: str) -> BaseGeometry:
-    """A validated shapely (Multi)Polygon in WGS84 from a GeoJSON geometry object."""
+# A self-intersecting boundary is repaired (``shapely.make_valid``) only when the repair
+# changes its area by less than this share: a digitising slip, not a different shape.
+REPAIR_TOLERANCE = 0.001
+
+
+def parse_area_geometry(
+    raw: object, source_crs: CRSLike | None, repairs: list[str] | None = None
+) -> BaseGeometry:
+    """A validated shapely (Multi)Polygon in WGS84 from a GeoJSON geometry object in
+    ``source_crs`` (None: WGS84). When ``repairs`` is given, a boundary with a small
+    self-intersection is repaired and what was done appended to it; otherwise (or when the
+    repair would change the shape) an invalid boundary is refused."""
     if raw is None:
         raise GeometryError("the feature has no geometry")
     if not isinstance(raw, dict) or "type" not in raw:
@@ -101,10 +93,17 @@ def parse_area_geometry(raw: object, source_crs: str) -> BaseGeometry:
     if not np.isfinite(shapely.get_coordinates(geom)).all():
         raise GeometryError("the geometry has non-numeric coordinates")
     if not geom.is_valid:
-        raise GeometryError(f"the geometry is invalid: {explain_validity(geom)}")
+        reason = explain_validity(geom)
+        repaired = _repaired(geom) if repairs is not None else None
+        if repairs is None or repaired is None:
+            raise GeometryError(f"the geometry is invalid: {reason}")
+        repairs.append(f"{reason} — repaired (area changed by less than 0.1 %)")
+        geom = repaired
     if geom.area == 0:
         raise GeometryError("the polygon has no area")
     geom = to_wgs84(geom, source_crs)
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise GeometryError("the coordinates cannot be converted from the file's CRS")
     min_lon, min_lat, max_lon, max_lat = geom.bounds
     if not (
         SWEDEN_LON[0] <= min_lon
@@ -114,9 +113,11 @@ def parse_area_geometry(raw: object, source_crs: str) -> BaseGeometry:
     ):
         hint = (
             " — the coordinates look like SWEREF 99 TM metres: declare the file's crs as EPSG:3006"
-            if source_crs == WGS84 and max_lon > 1000
+            if is_wgs84(source_crs) and max_lon > 1000
             else " — are longitude and latitude swapped?"
-            if source_crs == WGS84 and SWEDEN_LAT[0] <= min_lon <= SWEDEN_LAT[1]
+            if is_wgs84(source_crs) and SWEDEN_LAT[0] <= min_lon <= SWEDEN_LAT[1]
+            else " — does the file declare the CRS its coordinates are in?"
+            if not is_wgs84(source_crs)
             else ""
         )
         raise GeometryError(
@@ -124,6 +125,21 @@ def parse_area_geometry(raw: object, source_crs: str) -> BaseGeometry:
             f"{max_lon:.4f},{max_lat:.4f} in WGS84){hint}"
         )
     return geom
+
+
+def _repaired(geom: BaseGeometry) -> BaseGeometry | None:
+    """The polygonal part of ``make_valid(geom)`` when it keeps the area within the
+    tolerance, else None (a bow-tie's two lobes cancel out: its area is no guide)."""
+    fixed = shapely.make_valid(geom)
+    polygons = [
+        g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in {"Polygon", "MultiPolygon"}
+    ]
+    if not polygons:
+        return None
+    result = shapely.union_all(polygons)
+    if geom.area <= 0 or abs(result.area - geom.area) > REPAIR_TOLERANCE * geom.area:
+        return None
+    return result if result.is_valid and not result.is_empty else None
 
 
 def geometry_to_geojson(geom: BaseGeometry) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +69,22 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_(
+            "The organisation's shared mailbox (e.g. trygghet@bostadsbolaget.se), not a "
+            "person's: cases routed to the organisation and serious-event alerts go here "
+            "as well as to its members."
+        ),
+    )
+    contact_info = models.CharField(
+        _("how to reach them"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_personal_data],
+        help_text=_("E.g. the customer service's opening hours or the duty function."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -230,6 +246,94 @@ class Area(models.Model):
         return self.name
 
 
+class AreaLayer(models.Model):
+    """One imported version of a municipality's layer of areas of one kind, kept as it was
+    imported: re-importing a changed file makes a new version (the areas are updated in
+    place and the records in them re-assigned), and every earlier version stays readable."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    source = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    crs = models.CharField(_("coordinate reference system"), max_length=200)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    imported_by = models.CharField(_("imported by"), max_length=200, blank=True)
+    # {"created": [...], "updated": [...], "unchanged": [...], "not_in_file": [...],
+    #  "warnings": [...]}
+    summary = models.JSONField(_("summary"), default=dict)
+    # The layer as imported: [{"name", "code", "population", "geometry"}] in WGS84.
+    features = models.JSONField(_("features"), default=list)
+
+    class Meta:
+        ordering = ["-imported_at", "-version"]
+        verbose_name = _("area layer version")
+        verbose_name_plural = _("area layer versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "version"], name="arealayer_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} ({self.source})"
+
+
+class PopulationMethod(models.TextChoices):
+    TABLE = "table", _("From the table")
+    OVERLAP = "overlap", _("Shared out from DeSO/RegSO by overlapping area")
+    SUM = "sum", _("Sum of the areas")
+
+
+class Population(models.Model):
+    """The number of residents of an area (or, with no area, of the whole municipality) at
+    the end of one year, from an SCB table — what "per 1 000 residents" divides by."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="populations",
+        verbose_name=_("area"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+    # Optional breakdown, {"0-19 år": {"män": 120, "kvinnor": 118}, ...}: counts of groups
+    # are public statistics from SCB, never about a person.
+    by_group = models.JSONField(_("by age band and sex"), default=dict, blank=True)
+    method = models.CharField(
+        _("method"), max_length=16, choices=PopulationMethod.choices, default=PopulationMethod.TABLE
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "area", "year"],
+                condition=models.Q(area__isnull=False),
+                name="population_unique_area_year",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                condition=models.Q(area__isnull=True),
+                name="population_unique_municipality_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area or self.municipality} {self.year}: {self.population}"
+
+
 class AddressPoint(models.Model):
     """A street address of the municipality's register (belägenhetsadress) and where it
     lies: public reference data, imported with ``import_addresses``. Cases, walk findings
@@ -304,6 +408,117 @@ class Notice(SensitiveRecord):
     @property
     def is_current(self) -> bool:
         return self.valid_until is None or self.valid_until >= timezone.localdate()
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail into an organisation with a role: a one-time link to set a
+    password (or to sign in through the municipality's single sign-on), valid for a few
+    days. Only a hash of the link's secret is stored."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.organisation.municipality
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+def _logo_path(instance: SiteProfile, filename: str) -> str:
+    return f"site/{instance.municipality.code}/logo.png"
+
+
+class SiteProfile(models.Model):
+    """What a municipality sets about itself: the public site's texts, its logo and
+    colour, and how long the personal data Trygg must keep for a while is kept."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="profile"
+    )
+    public_title = models.CharField(
+        _("public site heading"),
+        max_length=120,
+        blank=True,
+        help_text=_('Empty: "Safety in <municipality>".'),
+    )
+    public_intro = models.TextField(
+        _("public site introduction"),
+        max_length=1500,
+        blank=True,
+        validators=[validate_no_personal_data],
+        help_text=_("Empty: Trygg's standard text about reporting an unsafe place."),
+    )
+    public_about = models.TextField(
+        _("about the safety work"),
+        max_length=3000,
+        blank=True,
+        validators=[validate_no_personal_data],
+    )
+    public_contact = models.CharField(
+        _("contact for residents"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_personal_data],
+        help_text=_("E.g. the municipality's contact centre and its opening hours."),
+    )
+    published_at = models.DateTimeField(_("texts published"), null=True, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=_logo_path, blank=True)
+    brand_colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour is written #RRGGBB."))],
+        help_text=_("Buttons and the header; must keep white text readable (4.5:1)."),
+    )
+    case_email_retention_days = models.PositiveSmallIntegerField(
+        _("residents' e-mail addresses kept (days after a case is closed)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("Empty: the installation's default."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profiles")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
 
 
 class AuditAction(models.TextChoices):

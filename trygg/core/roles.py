@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     COORDINATOR = "coordinator", _("Coordinator")
+    # A partner organisation's own administrator: a member who also manages who else of
+    # the organisation has an account.
+    ORGANISATION_ADMIN = "organisation_admin", _("Organisation's administrator")
     ANALYST = "analyst", _("Analyst")
     MEMBER = "member", _("Member")
     FIELD_WORKER = "field_worker", _("Field worker")
@@ -48,8 +51,12 @@ class Permission(enum.StrEnum):
     CREATE = "create"
     EDIT_OWN_ORGANISATION = "edit_own_organisation"
     EDIT_ANY = "edit_any"  # change records of every organisation one may read
-    # The collaboration.
+    # The collaboration: people of every organisation (invite, change role, deactivate),
+    # people of one's own organisation only, and the municipality's settings
+    # (Inställningar: organisations, categories, scales, routing, maps, public site).
     MANAGE_MEMBERS = "manage_members"
+    MANAGE_OWN_MEMBERS = "manage_own_members"
+    MANAGE_SETTINGS = "manage_settings"
     MANAGE_AREAS = "manage_areas"
     VIEW_AUDIT_LOG = "view_audit_log"
     IMPORT_DATA = "import_data"
@@ -98,6 +105,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_OWN_ORGANISATION,
             Permission.EDIT_ANY,
             Permission.MANAGE_MEMBERS,
+            Permission.MANAGE_OWN_MEMBERS,
+            Permission.MANAGE_SETTINGS,
             Permission.MANAGE_AREAS,
             Permission.VIEW_AUDIT_LOG,
             Permission.IMPORT_DATA,
@@ -112,6 +121,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.CREATE,
             Permission.EDIT_OWN_ORGANISATION,
             Permission.EDIT_ANY,
+            # The coordinating function sets the collaboration up: it invites the
+            # partners' people and keeps the municipality's settings.
+            Permission.MANAGE_MEMBERS,
+            Permission.MANAGE_OWN_MEMBERS,
+            Permission.MANAGE_SETTINGS,
             Permission.MANAGE_AREAS,
             Permission.IMPORT_DATA,
             Permission.ANALYSE,
@@ -119,6 +133,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         }
     )
     | _COORDINATION,
+    Role.ORGANISATION_ADMIN: frozenset(
+        {
+            Permission.VIEW,
+            Permission.CREATE,
+            Permission.EDIT_OWN_ORGANISATION,
+            Permission.MANAGE_OWN_MEMBERS,
+        }
+    ),
     Role.ANALYST: frozenset(
         {
             Permission.VIEW,

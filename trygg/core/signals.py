@@ -40,3 +40,8 @@ addresses_imported = Signal()
 # changed: ``municipality_id``, ``source_id`` and ``job_id`` (the rows written carry that
 # import job). The live picture checks them for serious events.
 incidents_changed = Signal()
+
+# Sent inside the transaction of an area import that changed boundaries, with
+# ``municipality``, ``kind`` and ``area_ids`` (the areas created or re-drawn): the apps
+# re-assign their records to the new boundaries before the import commits.
+areas_changed = Signal()

@@ -10,9 +10,9 @@ class EstConfig(AppConfig):
     def ready(self) -> None:
         from trygg.assessment import sections
         from trygg.core import audit
-        from trygg.core.signals import addresses_imported
+        from trygg.core.signals import addresses_imported, areas_changed
         from trygg.est import lagesbild, models
-        from trygg.est.services.reporting import fill_missing_addresses
+        from trygg.est.services.reporting import fill_missing_addresses, reassign_to_areas
 
         sections.register("partner_table", lagesbild.partner_observations_table)
 
@@ -28,3 +28,4 @@ class EstConfig(AppConfig):
         ):
             audit.register(model, exclude=("updated_at",))
         addresses_imported.connect(fill_missing_addresses, dispatch_uid="est_fill_addresses")
+        areas_changed.connect(reassign_to_areas, dispatch_uid="est_areas")

@@ -22,6 +22,7 @@ from trygg.core.dates import local_tz
 from trygg.core.models import AreaKind, AuditAction, Municipality
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
+from trygg.core.services.areas import reassign_points
 from trygg.core.signals import incidents_changed
 from trygg.incidents import coverage
 from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
@@ -405,6 +406,23 @@ def rebuild_daily_counts(municipality: Municipality, days: set[dt.date] | None =
             """,  # noqa: S608 - table names are ours, values are parameters
             params,
         )
+
+
+def reassign_to_areas(
+    sender: object, municipality: Municipality, kind: str, **kwargs: object
+) -> int:
+    """``areas_changed``: incidents with a point go to the area they lie in now, and the
+    summary table follows (inside the area import's transaction)."""
+    if kind != AreaKind.DISTRICT:
+        return 0
+    # An incident placed by its area (a file naming the district) keeps that area.
+    positioned = Incident.objects.filter(municipality=municipality).exclude(
+        position_precision__in=[PositionPrecision.MUNICIPALITY, PositionPrecision.AREA]
+    )
+    moved = reassign_points(positioned, municipality, kind)
+    if moved:
+        rebuild_daily_counts(municipality)
+    return moved
 
 
 # --- Import jobs -------------------------------------------------------------------------

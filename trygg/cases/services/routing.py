@@ -113,7 +113,9 @@ def import_properties(
 
     if owner.municipality_id != municipality.pk:
         raise ValidationError("The owner belongs to another municipality.")
-    parsed, _crs = parse_area_file(Path(path).read_bytes(), name_field=name_field)
+    parsed, _crs = parse_area_file(
+        Path(path).read_bytes(), name_field=name_field, filename=Path(path).name
+    )
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for item in parsed:
         values = {

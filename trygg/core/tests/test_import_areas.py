@@ -185,11 +185,17 @@ BAD_FILES = {
         collection(feature("Streck", [[17.6, 59.5], [17.7, 59.5], [17.6, 59.5]])),
         "feature 1, geometry: 'Streck': the geometry is invalid: Too few points",
     ),
-    "unsupported CRS": (
+    "unknown CRS": (
         collection(
-            feature("Bro väst", BRO_WEST), crs={"type": "name", "properties": {"name": "EPSG:3857"}}
+            feature("Bro väst", BRO_WEST), crs={"type": "name", "properties": {"name": "EPSG:99"}}
         ),
-        "unsupported coordinate reference system 'EPSG:3857'",
+        "unknown coordinate reference system 'EPSG:99'",
+    ),
+    "degrees in a file that declares metres": (
+        collection(
+            feature("Bro väst", BRO_WEST), crs={"type": "name", "properties": {"name": "EPSG:3011"}}
+        ),
+        "does the file declare the CRS its coordinates are in?",
     ),
     "SWEREF coordinates without a crs": (
         collection(

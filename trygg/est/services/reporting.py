@@ -21,6 +21,7 @@ from trygg.core.models import Area, AreaKind, Municipality, Sensitivity
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
+from trygg.core.services.areas import reassign_points
 from trygg.est.models import (
     Observation,
     ObservationCategory,
@@ -264,3 +265,13 @@ def fill_missing_addresses(sender, municipality, **kwargs) -> None:
     """The municipality's address register was imported (core.signals): give the reports
     that have no place text yet theirs."""
     fill_missing(Observation.objects.filter(municipality=municipality), municipality.pk)
+
+
+def reassign_to_areas(sender, municipality, kind, **kwargs) -> int:
+    """``areas_changed``: partners' reports and known places go to the district they lie
+    in now (inside the area import's transaction)."""
+    if kind != AreaKind.DISTRICT:
+        return 0
+    return reassign_points(
+        Observation.objects.filter(municipality=municipality), municipality, kind
+    ) + reassign_points(Place.objects.filter(municipality=municipality), municipality, kind)
