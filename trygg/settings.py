@@ -126,6 +126,8 @@ PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40)
 JOB_LEASE_MINUTES = env_int("JOB_LEASE_MINUTES", 120)
 # Cases: a resident's e-mail is erased this many days after the case closed (PRIVACY §2).
 CASE_EMAIL_RETENTION_DAYS = env_int("CASE_EMAIL_RETENTION_DAYS", 90)
+# Invitations by e-mail: how many days the one-time link works.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 # Possible duplicates: same category within this many metres and days.
 CASE_DUPLICATE_RADIUS_M = env_int("CASE_DUPLICATE_RADIUS_M", 50)
 CASE_DUPLICATE_DAYS = env_int("CASE_DUPLICATE_DAYS", 60)
@@ -205,6 +207,7 @@ INSTALLED_APPS = [
     "trygg.plan",
     "trygg.est",
     "trygg.live",
+    "trygg.setup",
     # Django's form widget templates, found by the project's engine (FORM_RENDERER below).
     "django.forms",
 ]

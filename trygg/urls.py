@@ -6,6 +6,7 @@ from django.urls import include, path
 from trygg.api import api
 from trygg.cases import urls as cases_urls
 from trygg.plan import urls as plan_urls
+from trygg.setup import urls as setup_urls
 from trygg.walks import urls as walks_urls
 from trygg.web import views
 from trygg.web.auth import ThrottledLoginView, ThrottledPasswordResetView
@@ -31,9 +32,11 @@ urlpatterns = [
     path("walks/", include("trygg.walks.urls")),
     path("plan/", include("trygg.plan.urls")),
     path("veckobild/", include("trygg.est.urls")),
+    path("installningar/", include("trygg.setup.urls")),
     path("", include(cases_urls.public_urlpatterns)),
     path("", include(walks_urls.public_urlpatterns)),
     path("", include(plan_urls.public_urlpatterns)),
+    path("", include(setup_urls.public_urlpatterns)),
     path("open311/", include("trygg.cases.open311.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

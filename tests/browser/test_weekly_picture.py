@@ -13,7 +13,8 @@ from tests.browser.conftest import log_in
 @pytest.fixture
 def site_with_est(site):
     from trygg.core.models import Area, Municipality
-    from trygg.est.demo import PLACES, TREE
+    from trygg.est.defaults import TREE
+    from trygg.est.demo import PLACES
     from trygg.est.models import ObservationCategory, Place
 
     municipality = Municipality.objects.get(code="0139")

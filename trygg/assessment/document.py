@@ -24,6 +24,7 @@ from trygg.core import disclosure, formats
 from trygg.core import services as core_services
 from trygg.core.models import Area, Municipality, Sensitivity
 from trygg.core.permissions import Principal
+from trygg.core.services.populations import populations_in
 from trygg.documents.rendering import render_pdf
 from trygg.documents.svgmap import area_map
 from trygg.incidents import coverage as source_coverage
@@ -87,6 +88,9 @@ class _Figures:
     by_cat: dict
     vs_previous: comparison.Comparison
     vs_last_year: comparison.Comparison
+    # Residents in the period's year: {area id: population}, and the municipality's.
+    area_populations: dict[int, int]
+    population: int | None
 
     @property
     def public(self) -> bool:
@@ -113,8 +117,11 @@ def _figures(request: LagesbildRequest) -> _Figures:
     def total(flt: IncidentFilter) -> int:
         return sum(counts(flt, "category").values())
 
+    area_populations, population = populations_in(m.pk, request.date_to.year)
     return _Figures(
         request=request,
+        area_populations=area_populations,
+        population=population,
         f=f,
         previous=previous,
         last_year=last_year,
@@ -196,7 +203,7 @@ def _areas_table(fig: _Figures) -> dict:
             [
                 a.name,
                 _n(fig.by_area.get((a.pk,), 0), public),
-                _rate(fig.by_area.get((a.pk,), 0), a.population, public),
+                _rate(fig.by_area.get((a.pk,), 0), fig.area_populations.get(a.pk), public),
             ]
             for a in fig.areas
         ]
@@ -366,7 +373,7 @@ def _summary(fig: _Figures) -> tuple[list[str], dict]:
                 _("Change from the same period last year"),
                 _headline(fig.vs_last_year, public),
             ],
-            [_("Incidents per 1 000 residents"), _rate(fig.total, m.population, public)],
+            [_("Incidents per 1 000 residents"), _rate(fig.total, fig.population, public)],
         ],
     }
     return summary, kpis

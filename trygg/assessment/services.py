@@ -22,6 +22,7 @@ from trygg.assessment import comparison
 from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.core.models import Area, Sensitivity
 from trygg.core.permissions import Principal
+from trygg.core.services.populations import populations_in
 from trygg.incidents import coverage
 from trygg.incidents.models import (
     DailyCount,
@@ -258,12 +259,14 @@ def changes(principal, f: IncidentFilter, dimension: str, limit: int = 6) -> Cha
 class AreaFigure:
     area: Area | None
     count: int
+    # The area's residents in the period's year (core.services.populations).
+    population: int | None = None
 
     @property
     def rate_per_1000(self) -> float | None:
-        if self.area is None or not self.area.population:
+        if self.area is None or not self.population:
             return None
-        return round(1000 * self.count / self.area.population, 1)
+        return round(1000 * self.count / self.population, 1)
 
 
 def by_area(principal, f: IncidentFilter) -> list[AreaFigure]:
@@ -273,7 +276,8 @@ def by_area(principal, f: IncidentFilter) -> list[AreaFigure]:
     areas = Area.objects.filter(municipality_id=f.municipality_id).order_by("name")
     if f.areas:
         areas = areas.filter(pk__in=f.areas)
-    figures = [AreaFigure(a, found.get((a.pk,), 0)) for a in areas]
+    populations, _total = populations_in(f.municipality_id, f.date_to.year)
+    figures = [AreaFigure(a, found.get((a.pk,), 0), populations.get(a.pk)) for a in areas]
     unplaced = found.get((None,), 0)
     if unplaced and not f.areas:
         figures.append(AreaFigure(None, unplaced))

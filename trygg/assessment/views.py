@@ -19,6 +19,7 @@ from trygg.core.guards import member_required
 from trygg.core.models import Area
 from trygg.core.permissions import Permission
 from trygg.core.services import map_extent
+from trygg.core.services.populations import populations_in
 from trygg.incidents.taxonomy import Category
 
 
@@ -85,7 +86,9 @@ def dashboard(request):
         "points": points,
         "total": period_total,
         "show_previous": show_previous,
-        "rate_per_1000": _rate_per_1000(period_total, principal.municipality.population),
+        "rate_per_1000": _rate_per_1000(
+            period_total, populations_in(principal.municipality.pk, f.date_to.year)[1]
+        ),
         # Of the compared periods: this one back to the same period last year.
         "feed_gaps_note": comparison.feed_gaps_note(
             principal.municipality.pk, f.last_year().date_from, f.date_to

@@ -5,7 +5,6 @@ residents, from staff and from the demo safety walks (trygg.walks.demo)."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import numpy as np
@@ -14,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import box
 
-from trygg.cases import services
+from trygg.cases import defaults, services
 from trygg.cases.models import (
     Case,
     CaseCategory,
@@ -30,79 +29,6 @@ from trygg.core.demo import acting_principal
 from trygg.core.models import Area, Municipality, Organisation
 
 # (code, Swedish, English, group, deadline months, Open311 attributes)
-CATEGORIES = [
-    (
-        "belysning",
-        "Belysning",
-        "Lighting",
-        "Utemiljö",
-        3,
-        [
-            {
-                "code": "stolpnummer",
-                "datatype": "string",
-                "required": False,
-                "description": "Stolpens nummer, om det syns",
-            }
-        ],
-    ),
-    (
-        "vegetation",
-        "Buskar och träd skymmer sikten",
-        "Vegetation blocking the view",
-        "Utemiljö",
-        6,
-        [],
-    ),
-    ("klotter", "Klotter och skadegörelse", "Graffiti and vandalism", "Skadegörelse", 2, []),
-    ("nedskrapning", "Nedskräpning", "Litter", "Utemiljö", 2, []),
-    (
-        "gangvag",
-        "Gångväg och tillgänglighet",
-        "Paths and accessibility",
-        "Gata och väg",
-        6,
-        [
-            {
-                "code": "problem",
-                "datatype": "singlevaluelist",
-                "required": False,
-                "description": "Vad är problemet?",
-                "values": [
-                    {"key": "halka", "name": "Halt eller isigt"},
-                    {"key": "hal", "name": "Hål eller sprickor"},
-                    {"key": "hinder", "name": "Något står i vägen"},
-                    {"key": "trappa", "name": "Svårt med rullstol, rullator eller barnvagn"},
-                ],
-            }
-        ],
-    ),
-    (
-        "tunnel",
-        "Tunnel eller gångpassage",
-        "Tunnel or underpass",
-        "Gata och väg",
-        6,
-        [
-            {
-                "code": "tid",
-                "datatype": "singlevaluelist",
-                "required": False,
-                "description": "När känns det otryggt?",
-                "values": [
-                    {"key": "kvall", "name": "Kvällar"},
-                    {"key": "natt", "name": "Nätter"},
-                    {"key": "alltid", "name": "Hela dygnet"},
-                ],
-            }
-        ],
-    ),
-    ("trafik", "Övergångsställe och trafik", "Crossings and traffic", "Gata och väg", 6, []),
-    ("skyltning", "Orientering och skyltning", "Orientation and signage", "Gata och väg", 6, []),
-    ("ovrigt", "Annat som känns otryggt", "Something else that feels unsafe", "Övrigt", 6, []),
-]
-
-# The housing companies' yards (demo rectangles around the centres of Bro and Kungsängen).
 PROPERTIES = [
     ("Bro centrum – Upplands-Brohus (demo)", "Upplands-Brohus", (17.630, 59.5055, 17.642, 59.5110)),
     (
@@ -170,24 +96,8 @@ ACTIONS = {
 
 
 def _categories(municipality: Municipality) -> dict[str, CaseCategory]:
-    out = {}
-    for order, (code, name, name_en, group, months, attributes) in enumerate(CATEGORIES):
-        category, _created = CaseCategory.objects.get_or_create(
-            municipality=municipality,
-            code=code,
-            defaults={
-                "name": name,
-                "name_en": name_en,
-                "group": group,
-                "deadline_months": months,
-                # A copy: a category's questions are its own, never this module's list.
-                "attributes": copy.deepcopy(attributes),
-                "order": order,
-                "description": name,
-            },
-        )
-        out[code] = category
-    return out
+    defaults.install(municipality)
+    return {c.code: c for c in CaseCategory.objects.filter(municipality=municipality)}
 
 
 def _routing(municipality: Municipality, categories: dict[str, CaseCategory]) -> None:

@@ -459,7 +459,7 @@ class Invitation(models.Model):
 
 
 def _logo_path(instance: SiteProfile, filename: str) -> str:
-    return f"site/{instance.municipality.code}/logo.png"
+    return f"site/{instance.municipality.code}/logo.jpg"
 
 
 class SiteProfile(models.Model):
@@ -502,8 +502,11 @@ class SiteProfile(models.Model):
         max_length=7,
         blank=True,
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour is written #RRGGBB."))],
-        help_text=_("Buttons and the header; must keep white text readable (4.5:1)."),
+        help_text=_("Buttons and the header; must keep white text readable."),
     )
+    # What the Kom igång list cannot see for itself: {"categories_reviewed": ISO time,
+    # "routing_tested": ISO time}.
+    checklist = models.JSONField(_("getting started"), default=dict, blank=True)
     case_email_retention_days = models.PositiveSmallIntegerField(
         _("residents' e-mail addresses kept (days after a case is closed)"),
         null=True,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from trygg.core import audit
 from trygg.core.addresses import fill_missing
 from trygg.core.models import Area, Membership, Municipality, Organisation, OrganisationKind, Role
+from trygg.est import defaults
 from trygg.est.models import (
     Action,
     AreaAssessment,
@@ -26,70 +27,6 @@ from trygg.est.models import (
 )
 from trygg.est.weeks import Week
 
-TREE = [
-    (
-        "skadegorelse",
-        "Skadegörelse",
-        "Vandalism",
-        [
-            ("klotter", "Klotter", "Graffiti"),
-            ("krossat", "Krossat glas", "Broken glass"),
-            (
-                "trasig-utrustning",
-                "Trasig belysning eller utrustning",
-                "Broken lights or equipment",
-            ),
-        ],
-    ),
-    (
-        "brand",
-        "Brand",
-        "Fire",
-        [
-            ("anlagd-brand", "Anlagd brand", "Arson"),
-            ("soprum", "Brand i soprum eller container", "Fire in a bin room or container"),
-        ],
-    ),
-    (
-        "ordning",
-        "Ordningsstörning",
-        "Disorder",
-        [
-            ("grupper", "Grupper som stör", "Groups causing disorder"),
-            ("berusade", "Berusade personer", "Intoxicated people"),
-        ],
-    ),
-    (
-        "narkotika",
-        "Narkotika",
-        "Drugs",
-        [
-            ("forsaljning", "Tecken på försäljning", "Signs of dealing"),
-            ("attiraljer", "Sprutor eller attiraljer", "Syringes or paraphernalia"),
-        ],
-    ),
-    ("hot-personal", "Hot eller våld mot personal", "Threats or violence against staff", []),
-    (
-        "otrygg-plats",
-        "Otrygg plats",
-        "Unsafe place",
-        [("morkt", "Mörkt", "Dark"), ("skymd-sikt", "Skymd sikt", "Blocked view")],
-    ),
-    ("nedskrapning", "Nedskräpning", "Littering", []),
-    (
-        "handelse",
-        "Kommande händelse",
-        "Upcoming event",
-        [
-            ("evenemang", "Evenemang", "Event"),
-            (
-                "hogtid",
-                "Högtid (valborg, nyår, skolavslutning)",
-                "Holiday (Walpurgis, New Year, school end)",
-            ),
-        ],
-    ),
-]
 PLACES = [
     ("Bro centrum, torget", 59.5082, 17.6360, "Bro"),
     ("Bro station", 59.5110, 17.6275, "Bro"),
@@ -124,17 +61,7 @@ TEXTS = {
 @transaction.atomic
 def load(stdout=None) -> None:
     municipality = Municipality.objects.get(code="0139")
-    for order, (code, name, name_en, children) in enumerate(TREE):
-        parent, _c = ObservationCategory.objects.get_or_create(
-            municipality=municipality, code=code,
-            defaults={"name": name, "name_en": name_en, "order": order, "is_event": code == "handelse"},
-        )  # fmt: skip
-        for k, (child_code, child_name, child_en) in enumerate(children):
-            ObservationCategory.objects.get_or_create(
-                municipality=municipality, code=child_code,
-                defaults={"name": child_name, "name_en": child_en, "parent": parent, "order": k,
-                          "is_event": code == "handelse"},
-            )  # fmt: skip
+    defaults.install_categories(municipality)
     areas = {a.name: a for a in Area.objects.filter(municipality=municipality, kind="district")}
     for name, lat, lon, area in PLACES:
         Place.objects.get_or_create(

@@ -17,6 +17,7 @@ from trygg.assessment import comparison
 from trygg.core.models import Area
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.permissions import Permission, Principal
+from trygg.core.services.populations import populations_in
 from trygg.est.models import (
     Action,
     ActionStatus,
@@ -120,12 +121,14 @@ def tertial(principal: Principal, year: int, number: int) -> list[dict]:
         .filter(focus__area__isnull=False, held_on__range=(start, end))
         .values_list("focus__area_id", flat=True)
     )
+    populations, _total = populations_in(municipality, end.year)
     rows = []
     for a in areas:
         series = per_week[a.pk]
         mk = trends.mann_kendall(series) if len(series) >= 4 and any(series) else None
         total = totals[a.pk]
-        per_1000 = round(1000 * total / a.population, 1) if a.population else None
+        population = populations.get(a.pk)
+        per_1000 = round(1000 * total / population, 1) if population else None
         rows.append(
             {
                 "area": a.pk,

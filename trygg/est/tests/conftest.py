@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from trygg.core.models import Organisation, Role
-from trygg.est.demo import PLACES, TREE
+from trygg.est.defaults import TREE
+from trygg.est.demo import PLACES
 from trygg.est.models import ObservationCategory, Place
 
 

@@ -19,6 +19,7 @@ from trygg.cases.models import Case, CaseCategory, Origin
 from trygg.core.jobs import JobStatus
 from trygg.core.permissions import Principal
 from trygg.core.roles import ROLE_PERMISSIONS, Permission, Role
+from trygg.core.services import people, site
 from trygg.core.tests.factories import (
     AreaFactory,
     MembershipFactory,
@@ -49,14 +50,18 @@ COORDINATION = {
     P.MANAGE_CHECKLISTS,
     P.MANAGE_ALERTS,
 }
+SETTING_UP = {P.MANAGE_MEMBERS, P.MANAGE_OWN_MEMBERS, P.MANAGE_SETTINGS}
 TABLE = {
     Role.ADMINISTRATOR: MEMBER
     | COORDINATION
-    | {P.EDIT_ANY, P.MANAGE_MEMBERS, P.MANAGE_AREAS, P.VIEW_AUDIT_LOG, P.IMPORT_DATA}
+    | SETTING_UP
+    | {P.EDIT_ANY, P.MANAGE_AREAS, P.VIEW_AUDIT_LOG, P.IMPORT_DATA}
     | {P.ANALYSE, P.MODERATE},
     Role.COORDINATOR: MEMBER
     | COORDINATION
+    | SETTING_UP
     | {P.EDIT_ANY, P.MANAGE_AREAS, P.IMPORT_DATA, P.ANALYSE, P.MODERATE},
+    Role.ORGANISATION_ADMIN: MEMBER | {P.MANAGE_OWN_MEMBERS},
     Role.ANALYST: MEMBER | {P.ANALYSE},
     Role.MEMBER: MEMBER,
     Role.FIELD_WORKER: MEMBER,
@@ -105,6 +110,10 @@ def records_of(municipality, organisation):
             municipality=municipality, name="Lista", items=[]
         ),
         P.MANAGE_ALERTS: alerts.ensure_rules(municipality)[0],
+        # The people of another organisation; of one's own (whichever it is); settings.
+        P.MANAGE_MEMBERS: organisation,
+        P.MANAGE_OWN_MEMBERS: municipality,
+        P.MANAGE_SETTINGS: site.profile_of(municipality),
         P.MODERATE: Case.objects.create(
             municipality=municipality, owner_organisation=organisation, category=case_category,
             origin=Origin.PUBLIC, lat=59.5, lon=17.6, description="Mörkt",
@@ -127,6 +136,14 @@ ACTIONS = {
     ),
     P.MODERATE: lambda p, o: cases.moderate(o, p, approve=True),
     P.MANAGE_ALERTS: lambda p, o: alerts.save_rules(p, [(o, not o.is_active, [])]),
+    P.MANAGE_MEMBERS: lambda p, o: people.invite(p, o, "ny@example.se", Role.MEMBER),
+    P.MANAGE_OWN_MEMBERS: lambda p, m: people.invite(
+        p,
+        p.organisation if m == p.municipality else m.organisations.first(),
+        "ny@example.se",
+        Role.MEMBER,
+    ),
+    P.MANAGE_SETTINGS: lambda p, o: site.save_profile(p, o, public_intro="Välkommen"),
 }
 
 

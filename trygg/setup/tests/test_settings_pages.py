@@ -1,0 +1,285 @@
+"""Inställningar: a municipality made with create_municipality is set up in Trygg's own
+pages — areas through the preview, populations, organisations, categories (merged, never
+left dangling), routing tested, the public site's texts and a colour that keeps text
+readable — by whoever may, and by nobody else."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tests.support.layers import square, write_layer
+from trygg.cases.models import Case, CaseCategory, Land, Origin, RoutingRule
+from trygg.core.models import (
+    Area,
+    AreaLayer,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Population,
+    Role,
+    SiteProfile,
+)
+from trygg.core.tests.factories import MembershipFactory
+from trygg.est.models import ObservationCategory, ScaleLevel
+from trygg.live.models import SeriousEventRule
+from trygg.walks.models import ChecklistTemplate
+
+PAGES = [
+    "/installningar/",
+    "/installningar/organisationer/",
+    "/installningar/organisationer/ny/",
+    "/installningar/omraden/",
+    "/installningar/befolkning/",
+    "/installningar/arendekategorier/",
+    "/installningar/arendekategorier/ny/",
+    "/installningar/ansvar/",
+    "/installningar/offentlig-sida/",
+]
+
+
+@pytest.fixture
+def town(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    out = StringIO()
+    call_command("create_municipality", "0580", "Linköping", stdout=out)
+    municipality = Municipality.objects.get(code="0580")
+    own = Organisation.objects.get(municipality=municipality)
+    coordinator = MembershipFactory(organisation=own, role=Role.COORDINATOR)
+    client = Client()
+    client.force_login(coordinator.user)
+    return municipality, own, coordinator, client
+
+
+def test_create_municipality_installs_the_defaults_once(town):
+    municipality, own, _c, _client = town
+    assert own.name == "Linköping kommun"
+    assert ObservationCategory.objects.filter(municipality=municipality).count() > 10
+    assert ScaleLevel.objects.filter(municipality=municipality).count() == 6
+    assert CaseCategory.objects.filter(municipality=municipality).count() >= 8
+    assert ChecklistTemplate.objects.filter(municipality=municipality, is_default=True).exists()
+    assert SeriousEventRule.objects.filter(municipality=municipality).exists()
+    out = StringIO()
+    call_command("create_municipality", "0580", "Linköping", stdout=out)
+    assert "0 default categories" in out.getvalue()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_settings_page_opens_for_the_coordinator_and_no_one_else(town, path):
+    _m, own, _c, client = town
+    assert client.get(path).status_code == 200
+    member = MembershipFactory(organisation=own, role=Role.MEMBER)
+    other = Client()
+    other.force_login(member.user)
+    assert other.get(path).status_code == 403
+
+
+def test_areas_go_through_the_preview(town, tmp_path):
+    municipality, _own, _c, client = town
+    gpkg = write_layer(
+        tmp_path / "stadsdelar.gpkg",
+        [
+            {"NAMN": "Ryd", "KOD": "R", "geometry": square(15.57, 58.40, 0.02)},
+            {"NAMN": "Skäggetorp", "KOD": "S", "geometry": square(15.59, 58.42, 0.02)},
+        ],
+        crs="EPSG:3006",
+    )
+    with gpkg.open("rb") as fh:
+        response = client.post("/installningar/omraden/", {"file": fh, "kind": "district"})
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    html = preview.content.decode()
+    assert "2 områden" in html or "2 areas" in html
+    assert "SWEREF99 TM" in html
+    assert not Area.objects.filter(municipality=municipality).exists()  # nothing yet
+    geojson = client.get(
+        preview.context["preview_url"].replace("name_field=", "name_field=")
+    ).json()
+    assert {f["properties"]["name"] for f in geojson["features"]} == {"Ryd", "Skäggetorp"}
+    query = preview.context["preview_url"].split("?", 1)[1]
+    data = dict(pair.split("=", 1) for pair in query.split("&"))
+    data["action"] = "import"
+    done = client.post("/installningar/omraden/forhandsvisning/", data)
+    assert done.status_code == 302
+    assert set(Area.objects.filter(municipality=municipality).values_list("name", flat=True)) == {
+        "Ryd",
+        "Skäggetorp",
+    }
+    assert AreaLayer.objects.get(municipality=municipality).version == 1
+
+
+def test_a_broken_file_is_explained_on_the_preview(town, tmp_path):
+    _m, _own, _c, client = town
+    path = tmp_path / "fel.zip"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with path.open("rb") as fh:
+        response = client.post("/installningar/omraden/", {"file": fh, "kind": "district"})
+    preview = client.get(response["Location"])
+    assert "the zip file is damaged" in preview.content.decode()
+
+
+def test_population_from_an_scb_table(town, tmp_path):
+    municipality, _own, _c, client = town
+    write_layer(
+        tmp_path / "d.gpkg",
+        [{"NAMN": "Ryd", "geometry": square(15.57, 58.40, 0.02)}],
+        crs="EPSG:3006",
+    )
+    call_command(
+        "import_areas", str(tmp_path / "d.gpkg"), "--municipality", "0580",
+        "--name-field", "NAMN", stdout=StringIO(),
+    )  # fmt: skip
+    table = tmp_path / "folkmangd.csv"
+    table.write_text('"region";"2024"\n"0580 Linköping";"167000"\n"Ryd";"9100"\n')
+    with table.open("rb") as fh:
+        response = client.post("/installningar/befolkning/", {"file": fh})
+    assert response.status_code == 302
+    assert Population.objects.get(municipality=municipality, area=None, year=2024).population == (
+        167000
+    )
+    page = client.get("/installningar/befolkning/").content.decode()
+    assert "167" in page and "9" in page
+
+
+def test_a_category_in_use_is_merged_not_deleted(town):
+    municipality, own, _c, client = town
+    lights = CaseCategory.objects.get(municipality=municipality, code="belysning")
+    bushes = CaseCategory.objects.get(municipality=municipality, code="vegetation")
+    case = Case.objects.create(
+        municipality=municipality, owner_organisation=own, category=lights,
+        origin=Origin.STAFF, lat=58.41, lon=15.58, description="Mörkt",
+        deadline="2027-01-01",
+    )  # fmt: skip
+    page = client.post(f"/installningar/arendekategorier/{lights.pk}/ta-bort/", {})
+    assert page.status_code == 200
+    assert "choose the category to merge them into" in page.content.decode().lower() or (
+        "välj" in page.content.decode().lower()
+    )
+    assert CaseCategory.objects.filter(pk=lights.pk).exists()
+    client.post(f"/installningar/arendekategorier/{lights.pk}/ta-bort/", {"merge_into": bushes.pk})
+    case.refresh_from_db()
+    assert case.category == bushes
+    assert not CaseCategory.objects.filter(pk=lights.pk).exists()
+
+
+def test_a_category_with_an_extra_question(town):
+    municipality, _own, _c, client = town
+    response = client.post(
+        "/installningar/arendekategorier/ny/",
+        {
+            "name": "Övergivna cyklar",
+            "name_en": "Abandoned bikes",
+            "description": "Cyklar som stått länge",
+            "group": "Skräp",
+            "deadline_months": 3,
+            "is_public": "on",
+            "order": 20,
+            "q-TOTAL_FORMS": 2,
+            "q-INITIAL_FORMS": 0,
+            "q-0-question": "Hur många cyklar?",
+            "q-0-datatype": "singlevaluelist",
+            "q-0-choices": "En; Två till fem; Fler",
+            "q-0-required": "on",
+            "q-1-question": "",
+            "q-1-datatype": "string",
+        },
+    )
+    assert response.status_code == 302
+    category = CaseCategory.objects.get(municipality=municipality, name="Övergivna cyklar")
+    assert category.deadline_months == 3
+    [question] = category.attributes
+    assert question["required"] and [v["name"] for v in question["values"]] == [
+        "En",
+        "Två till fem",
+        "Fler",
+    ]
+
+
+def test_a_routing_rule_is_added_and_tested(town):
+    municipality, own, _c, client = town
+    housing = Organisation.objects.create(
+        municipality=municipality, name="Stångåstaden", kind=OrganisationKind.HOUSING
+    )
+    lights = CaseCategory.objects.get(municipality=municipality, code="belysning")
+    client.post(
+        "/installningar/ansvar/",
+        {"action": "add", "category": "", "area": "", "land": Land.ANY, "organisation": own.pk},
+    )
+    client.post(
+        "/installningar/ansvar/",
+        {"action": "add", "category": lights.pk, "area": "", "land": Land.ANY,
+         "organisation": housing.pk},
+    )  # fmt: skip
+    assert RoutingRule.objects.filter(municipality=municipality).count() == 2
+    page = client.post(
+        "/installningar/ansvar/",
+        {"action": "test", "category": lights.pk, "lat": 58.41, "lon": 15.58},
+    )
+    html = page.content.decode()
+    assert "<strong>Stångåstaden</strong>" in html
+    assert SiteProfile.objects.get(municipality=municipality).checklist.get("routing_tested")
+    # The organisation a rule sends cases to cannot be deactivated.
+    response = client.post(
+        f"/installningar/organisationer/{housing.pk}/",
+        {"name": "Stångåstaden", "kind": OrganisationKind.HOUSING, "is_active": ""},
+    )
+    assert response.status_code == 200
+    housing.refresh_from_db()
+    assert housing.is_active
+
+
+def test_public_texts_are_published_and_a_pale_colour_is_refused(town, settings):
+    municipality, _own, _c, client = town
+    settings.PUBLIC_MUNICIPALITY = "0580"
+    pale = client.post(
+        "/installningar/offentlig-sida/",
+        {"public_title": "Tryggt i Linköping", "brand_colour": "#ffdd55", "action": "publish"},
+    )
+    assert pale.status_code == 200
+    assert "4,5:1" in pale.content.decode()
+    assert SiteProfile.objects.get(municipality=municipality).published_at is None
+    client.post(
+        "/installningar/offentlig-sida/",
+        {
+            "public_title": "Tryggt i Linköping",
+            "public_intro": "Berätta var det känns otryggt.",
+            "brand_colour": "#00576b",
+            "action": "publish",
+        },
+    )
+    public = Client().get("/").content.decode()
+    assert "Tryggt i Linköping" in public and "Berätta var det känns otryggt." in public
+    assert "--brand: #00576b" in Client().get("/tema.css").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/installningar/organisationer/",
+        "/installningar/arendekategorier/",
+        "/installningar/ansvar/",
+    ],
+)
+def test_list_pages_do_not_grow_their_queries_with_the_rows(
+    town, path, django_assert_max_num_queries
+):
+    municipality, _own, _c, client = town
+    client.get(path)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(path)
+    for i in range(5):
+        org = Organisation.objects.create(
+            municipality=municipality, name=f"Förening {i}", kind=OrganisationKind.ASSOCIATION
+        )
+        category = CaseCategory.objects.create(
+            municipality=municipality, code=f"k{i}", name=f"K {i}"
+        )
+        RoutingRule.objects.create(municipality=municipality, category=category, organisation=org)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(path)
