@@ -9,10 +9,11 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.utils import timezone
 
 from trygg.cases.models import CLOSED_STATES, OPEN_STATES, Case, CaseSubscription, State
-from trygg.core.models import Organisation
+from trygg.core.models import Organisation, SiteProfile
 
 UNSUBSCRIBE_SALT = "trygg.cases.unsubscribe"
 CONFIRM_WITHIN = dt.timedelta(days=7)
@@ -44,13 +45,34 @@ def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, 
     return grouped
 
 
+def _past_retention(prefix: str, now: dt.datetime) -> Q:
+    """Cases closed longer ago than their municipality's retention period (its own, set in
+    Inställningar, else ``CASE_EMAIL_RETENTION_DAYS``)."""
+    own = dict(
+        SiteProfile.objects.filter(case_email_retention_days__isnull=False).values_list(
+            "municipality_id", "case_email_retention_days"
+        )
+    )
+    default = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
+    condition = Q(**{f"{prefix}closed_at__lt": default}) & ~Q(
+        **{f"{prefix}municipality_id__in": list(own)}
+    )
+    for municipality_id, days in own.items():
+        condition |= Q(
+            **{
+                f"{prefix}municipality_id": municipality_id,
+                f"{prefix}closed_at__lt": now - dt.timedelta(days=days),
+            }
+        )
+    return condition
+
+
 def erase_expired_emails(now: dt.datetime | None = None) -> int:
     """Erase residents' e-mail addresses of cases closed longer than the retention
     period (docs/privacy.md §2, §6)."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
     expired = Case.objects.filter(
-        state__in=CLOSED_STATES | {State.HIDDEN}, closed_at__lt=cutoff
+        _past_retention("", now), state__in=CLOSED_STATES | {State.HIDDEN}
     ).exclude(reporter_email="")
     count = 0
     for case in expired:  # one by one, so that each erasure is audited
@@ -93,9 +115,8 @@ def erase_subscriptions(now: dt.datetime | None = None) -> int:
     """Housekeeping: the followers of cases closed longer than the retention period
     (docs/privacy.md §6), and requests never confirmed within a week."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.CASE_EMAIL_RETENTION_DAYS)
     closed = CaseSubscription.objects.filter(
-        case__state__in=CLOSED_STATES | {State.HIDDEN}, case__closed_at__lt=cutoff
+        _past_retention("case__", now), case__state__in=CLOSED_STATES | {State.HIDDEN}
     )
     unconfirmed = CaseSubscription.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - CONFIRM_WITHIN

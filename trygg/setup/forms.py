@@ -70,8 +70,8 @@ class PopulationForm(forms.Form):
     file = forms.FileField(
         label=_("Table from SCB"),
         help_text=_(
-            "CSV or XLSX exported from Statistikdatabasen, e.g. \u201cFolkmängden per region "
-            "efter ålder och kön\u201d per DeSO, RegSO or your own areas' names."
+            "CSV or XLSX exported from Statistikdatabasen, e.g. “Folkmängden per region "
+            "efter ålder och kön” per DeSO, RegSO or your own areas' names."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )

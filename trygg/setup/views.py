@@ -3,8 +3,6 @@ form, calls the owning app's service, and renders; every rule lives in the servi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -186,7 +184,7 @@ def people(request, pk: int):
     ).order_by("-created_at")
     return render(
         request,
-        "setup/people_services.html",
+        "setup/people.html",
         {
             "organisation": organisation,
             "members": members,
@@ -282,16 +280,12 @@ def _preview_source(request):
     return name, path, original, kind
 
 
-def _fields_of(path: Path, original: str) -> list[str]:
-    return vector.read_layer(path.read_bytes(), original).fields
-
-
 @member_required(Permission.MANAGE_AREAS)
 def area_preview(request):
     principal = request.principal
     name, path, original, kind = _preview_source(request)
     try:
-        columns = _fields_of(path, original)
+        layer = vector.read_layer(path.read_bytes(), original)
     except ImportRefused as exc:
         services.discard_upload(principal.municipality, name)
         return render(
@@ -299,7 +293,10 @@ def area_preview(request):
             "setup/area_preview.html",
             {"errors": _import_errors(exc), "original": original, "section": "areas"},
         )
-    guessed = area_services.guessed_fields(columns)
+    columns = layer.fields
+    guessed = area_services.guessed_fields(
+        columns, layer.features[0][0] if layer.features else None
+    )
     data = (
         request.POST
         if request.method == "POST"
@@ -363,6 +360,7 @@ def area_preview(request):
             "original": original,
             "kind": kind,
             "kind_label": dict(AreaKind.choices)[kind],
+            "layer": layer,
             "fields_form": fields_form,
             "parsed": parsed,
             "errors": errors,
@@ -408,7 +406,19 @@ def population(request):
         except ImportRefused as exc:
             errors = _import_errors(exc)
         else:
-            messages.success(request, result.summary)
+            messages.success(
+                request,
+                _(
+                    "Population imported for %(years)s: %(created)s new figures, %(updated)s "
+                    "changed, %(same)s unchanged."
+                )
+                % {
+                    "years": ", ".join(map(str, result.years)),
+                    "created": result.created,
+                    "updated": result.updated,
+                    "same": result.unchanged,
+                },
+            )
             return redirect("setup_population")
         finally:
             services.discard_upload(municipality, name)
@@ -491,7 +501,7 @@ def category_edit(request, pk: int | None = None):
 def category_delete(request, pk: int):
     principal = request.principal
     category = get_object_or_404(CaseCategory, pk=pk, municipality=principal.municipality)
-    form = forms.MergeForm(request.POST or None, category=category)
+    form = forms.MergeForm(request.POST if request.method == "POST" else None, category=category)
     use = case_settings.category_use(category)
     if request.method == "POST" and form.is_valid():
         try:
@@ -619,7 +629,8 @@ def theme(request):
     if profile is not None and profile.brand_colour:
         css = f":root {{ --brand: {profile.brand_colour}; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    # Revalidated on every page: a colour just chosen shows at once.
+    response["Cache-Control"] = "no-cache"
     return response
 
 

@@ -66,7 +66,7 @@ def parse_questions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             choices = [c for c in choices if c]
             if len(choices) < 2:
                 raise ValidationError(
-                    _("The question \u201c%(q)s\u201d needs at least two choices, separated by ;.")
+                    _("The question “%(q)s” needs at least two choices, separated by ;.")
                     % {"q": question}
                 )
             item["values"] = [

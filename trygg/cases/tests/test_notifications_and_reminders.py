@@ -122,3 +122,17 @@ def test_residents_addresses_are_erased_after_the_retention_period(world, settin
     entry = AuditEntry.objects.filter(object_id=str(case.pk), changes__has_key="reporter_email")
     assert entry.exists()
     assert "boende@example.se" not in str(entry.first().changes)
+
+
+def test_a_municipalitys_own_retention_period_wins(world, settings):
+    """Set in Inställningar → Publik sida: 10 days here, 30 for the installation."""
+    from trygg.core.models import SiteProfile
+
+    settings.CASE_EMAIL_RETENTION_DAYS = 30
+    SiteProfile.objects.create(municipality=world.municipality, case_email_retention_days=10)
+    case = _lamp(world, reporter_email="boende@example.se")
+    services.change_state(case, world.teknik_member, State.FIXED, text="Lagat.")
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=9))
+    assert services.erase_expired_emails() == 0
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=11))
+    assert services.erase_expired_emails() == 1

@@ -105,9 +105,14 @@ def guess_field(fields: list[str], guesses: tuple[str, ...]) -> str | None:
     return None
 
 
-def guessed_fields(fields: list[str]) -> dict[str, str | None]:
+def guessed_fields(
+    fields: list[str], first_row: dict[str, Any] | None = None
+) -> dict[str, str | None]:
+    """The columns that most likely hold the name, the code and the population; the name
+    falls back to the first column holding text."""
+    texts = [f for f in fields if isinstance((first_row or {}).get(f), str)]
     return {
-        "name_field": guess_field(fields, _NAME_GUESSES),
+        "name_field": guess_field(fields, _NAME_GUESSES) or (texts[0] if texts else None),
         "code_field": guess_field(fields, _CODE_GUESSES),
         "population_field": guess_field(fields, _POPULATION_GUESSES),
     }

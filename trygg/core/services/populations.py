@@ -114,7 +114,21 @@ def _find(header: list[str], names: Iterable[str]) -> int | None:
 
 
 def _read(data: bytes, filename: str) -> tuple[list[str], list[list[object]], int]:
-    """(header, rows below it, the header's row number) — past SCB's title lines."""
+    """(header, rows below it, the header's row number) — past SCB's title lines (a CSV's
+    separator is guessed from its header line, not from the title above it)."""
+    skipped = 0
+    if not filename.lower().endswith(".xlsx") and not data.startswith(b"PK\x03\x04"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252")
+        lines = text.splitlines(keepends=True)
+        for i, line in enumerate(lines[:20]):
+            cells = re.split(r"[;,\t]", line.replace('"', "").strip().casefold())
+            if len(cells) >= 2 and any(c.strip() in _REGION_HEADERS for c in cells):
+                skipped = i
+                data = "".join(lines[i:]).encode("utf-8")
+                break
     try:
         header, rows = read_table(data, filename)
     except ImportRefused as exc:
@@ -125,7 +139,7 @@ def _read(data: bytes, filename: str) -> tuple[list[str], list[list[object]], in
     for i, candidate in enumerate(table[:20]):
         cells = [str(c) for c in candidate]
         if len([c for c in cells if c.strip()]) >= 2 and _find(cells, _REGION_HEADERS) is not None:
-            return cells, table[i + 1 :], i + 1
+            return cells, table[i + 1 :], skipped + i + 1
     raise ImportRefused(
         [
             _issue(

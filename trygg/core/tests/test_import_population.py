@@ -164,3 +164,13 @@ def test_bad_tables_are_refused_and_nothing_is_written(municipality, tmp_path, c
         )
     assert expected in err.getvalue()
     assert not Population.objects.exists()
+
+
+def test_a_semicolon_table_under_a_title_line(municipality, tmp_path):
+    path = tmp_path / "semikolon.csv"
+    path.write_bytes(
+        '"Folkmängden per region efter region och år"\n\n"region";"2025"\n'
+        '"0139A0010 Upplands-Bro";"1 500"\n"0139A0020 Upplands-Bro";"1 600"\n'.encode("cp1252")
+    )
+    assert "(years 2025)" in run(path)
+    assert Population.objects.get(area=None, year=2025).population == 3100
