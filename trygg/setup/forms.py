@@ -8,6 +8,7 @@ from trygg.cases.models import CaseCategory, Land
 from trygg.cases.services.settings import DATATYPES
 from trygg.core.models import Area, AreaKind, Organisation, OrganisationKind, Role, SiteProfile
 from trygg.core.vector import ACCEPTED
+from trygg.est.models import ObservationCategory
 
 MAX_UPLOAD_MB = 50
 
@@ -217,3 +218,50 @@ class AcceptForm(forms.Form):
 
 
 KIND_LABELS = dict(OrganisationKind.choices)
+
+
+class ObservationCategoryForm(forms.ModelForm):
+    class Meta:
+        model = ObservationCategory
+        fields = ["name", "name_en", "parent", "is_event", "is_active", "order"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = ObservationCategory.objects.filter(municipality=municipality, parent__isnull=True)
+        if self.instance.pk:
+            groups = groups.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = groups
+        self.fields["parent"].empty_label = _("(a group of its own)")
+
+
+class ObservationMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Move its reports to"), queryset=ObservationCategory.objects.none()
+    )
+
+    def __init__(self, *args, category, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = ObservationCategory.objects.filter(
+            municipality_id=category.municipality_id
+        ).exclude(pk=category.pk)
+
+
+class PlaceForm(PositionMixin):
+    name = forms.CharField(label=_("Name of the place"), max_length=200)
+
+
+class ScaleForm(forms.Form):
+    """The wording of one scale's three steps."""
+
+    def __init__(self, *args, steps: list[tuple[int, str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label, label_en in steps:
+            self.fields[f"label_{value}"] = forms.CharField(
+                label=_("Step %(n)s (Swedish)") % {"n": value}, initial=label, max_length=60
+            )
+            self.fields[f"label_en_{value}"] = forms.CharField(
+                label=_("Step %(n)s (English)") % {"n": value},
+                initial=label_en,
+                max_length=60,
+                required=False,
+            )

@@ -21,6 +21,8 @@ urlpatterns = [
     path("arendekategorier/<int:pk>/", views.category_edit, name="setup_category"),
     path("arendekategorier/<int:pk>/ta-bort/", views.category_delete, name="setup_category_delete"),
     path("ansvar/", views.routing, name="setup_routing"),
+    path("veckobild/", views.observations, name="setup_observations"),
+    path("veckobild/<int:pk>/", views.observation_category, name="setup_observation_category"),
     path("offentlig-sida/", views.site_texts, name="setup_site"),
 ]
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -36,6 +37,9 @@ from trygg.core.services import people as people_services
 from trygg.core.services import site as site_services
 from trygg.core.services.populations import import_population
 from trygg.core.tenancy import public_municipality
+from trygg.est.models import Observation, ObservationCategory, Place, ScaleKind, ScaleLevel
+from trygg.est.services import settings as est_settings
+from trygg.est.services.scales import DEFAULT_SCALES
 from trygg.setup import forms, services
 
 
@@ -642,3 +646,132 @@ def logo(request):
     response = FileResponse(profile.logo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+# --- The weekly picture: observation categories, places, scales ----------------------
+
+
+def _scale_steps(municipality, kind: str) -> list[tuple[int, str, str]]:
+    own = {
+        s.value: (s.label, s.label_en)
+        for s in ScaleLevel.objects.filter(municipality=municipality, scale=kind)
+    }
+    steps = []
+    for value, label in DEFAULT_SCALES[ScaleKind(kind)]:
+        with translation.override("sv"):
+            sv = str(label)
+        with translation.override("en"):
+            en = str(label)
+        steps.append((value, *own.get(value, (sv, en))))
+    return steps
+
+
+@member_required(Permission.MANAGE_SETTINGS)
+def observations(request):
+    principal = request.principal
+    municipality = principal.municipality
+    action = request.POST.get("action") if request.method == "POST" else None
+    category_form = forms.ObservationCategoryForm(
+        request.POST if action == "category" else None, municipality=municipality
+    )
+    place_form = forms.PlaceForm(request.POST if action == "place" else None)
+    scale_forms = {
+        kind: forms.ScaleForm(
+            request.POST if action == f"scale-{kind}" else None,
+            steps=_scale_steps(municipality, kind),
+            prefix=kind,
+        )
+        for kind in ScaleKind.values
+    }
+    try:
+        if action == "category" and category_form.is_valid():
+            est_settings.save_category(principal, None, **category_form.cleaned_data)
+            messages.success(request, _("The category is added."))
+            return redirect("setup_observations")
+        if action == "place" and place_form.is_valid():
+            est_settings.save_place(principal, None, **place_form.cleaned_data)
+            messages.success(request, _("The place is added."))
+            return redirect("setup_observations")
+        if action == "delete-place":
+            place = get_object_or_404(
+                Place, pk=request.POST.get("place"), municipality=municipality
+            )
+            est_settings.delete_place(principal, place)
+            messages.success(request, _("The place is removed."))
+            return redirect("setup_observations")
+        if action and action.startswith("scale-"):
+            kind = action.removeprefix("scale-")
+            form = scale_forms.get(kind)
+            if form is not None and form.is_valid():
+                est_settings.save_scale(
+                    principal,
+                    kind,
+                    {
+                        v: (form.cleaned_data[f"label_{v}"], form.cleaned_data[f"label_en_{v}"])
+                        for v, *_labels in _scale_steps(municipality, kind)
+                    },
+                )
+                messages.success(request, _("The scale is saved."))
+                return redirect("setup_observations")
+    except ValidationError as exc:
+        target = place_form if action == "place" else category_form
+        add_service_errors(target, exc)
+    groups = (
+        ObservationCategory.objects.filter(municipality=municipality, parent__isnull=True)
+        .prefetch_related("children")
+        .order_by("order", "name")
+    )
+    return render(
+        request,
+        "setup/observations.html",
+        {
+            "groups": groups,
+            "places": Place.objects.filter(municipality=municipality).select_related("area"),
+            "category_form": category_form,
+            "place_form": place_form,
+            "scale_forms": [(dict(ScaleKind.choices)[k], k, f) for k, f in scale_forms.items()],
+            "map_extent": map_extent(municipality),
+            "section": "observations",
+        },
+    )
+
+
+@member_required(Permission.MANAGE_SETTINGS)
+def observation_category(request, pk: int):
+    principal = request.principal
+    category = get_object_or_404(ObservationCategory, pk=pk, municipality=principal.municipality)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = forms.ObservationCategoryForm(
+        request.POST if action == "save" else None,
+        instance=category,
+        municipality=principal.municipality,
+    )
+    merge = forms.ObservationMergeForm(
+        request.POST if action == "merge" else None, category=category
+    )
+    try:
+        if action == "save" and form.is_valid():
+            est_settings.save_category(principal, category, **form.cleaned_data)
+            messages.success(request, _("%(name)s is saved.") % {"name": category.name})
+            return redirect("setup_observations")
+        if action == "merge" and merge.is_valid():
+            moved = est_settings.merge_category(principal, category, merge.cleaned_data["into"])
+            messages.success(
+                request,
+                _("%(name)s is removed; %(n)s reports moved.")
+                % {"name": category.name, "n": moved},
+            )
+            return redirect("setup_observations")
+    except ValidationError as exc:
+        add_service_errors(merge if action == "merge" else form, exc)
+    return render(
+        request,
+        "setup/observation_category.html",
+        {
+            "category": category,
+            "form": form,
+            "merge": merge,
+            "use": Observation.objects.filter(category=category).count(),
+            "section": "observations",
+        },
+    )

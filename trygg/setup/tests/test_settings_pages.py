@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from tests.support.layers import square, write_layer
 from trygg.cases.models import Case, CaseCategory, Land, Origin, RoutingRule
@@ -24,7 +25,8 @@ from trygg.core.models import (
     SiteProfile,
 )
 from trygg.core.tests.factories import MembershipFactory
-from trygg.est.models import ObservationCategory, ScaleLevel
+from trygg.est.models import Observation, ObservationCategory, Place, ScaleLevel
+from trygg.est.services.scales import scale
 from trygg.live.models import SeriousEventRule
 from trygg.walks.models import ChecklistTemplate
 
@@ -37,6 +39,7 @@ PAGES = [
     "/installningar/arendekategorier/",
     "/installningar/arendekategorier/ny/",
     "/installningar/ansvar/",
+    "/installningar/veckobild/",
     "/installningar/offentlig-sida/",
 ]
 
@@ -301,3 +304,44 @@ def test_the_people_page_for_the_coordinator_and_an_organisations_administrator(
         {"action": "invite", "email": "granne@stangastaden.se", "role": Role.MEMBER},
     )
     assert response.status_code == 302
+
+
+def test_the_weekly_pictures_categories_places_and_scales(town):
+    municipality, own, _c, client = town
+    group = ObservationCategory.objects.get(municipality=municipality, code="skadegorelse")
+    client.post(
+        "/installningar/veckobild/",
+        {"action": "category", "name": "Stenkastning", "parent": group.pk, "order": 9},
+    )
+    stones = ObservationCategory.objects.get(municipality=municipality, name="Stenkastning")
+    assert stones.parent == group
+    graffiti = ObservationCategory.objects.get(municipality=municipality, code="klotter")
+    report = Observation.objects.create(
+        municipality=municipality, owner_organisation=own, category=stones,
+        lat=58.41, lon=15.58, occurred_at=timezone.now(),
+    )  # fmt: skip
+    client.post(f"/installningar/veckobild/{stones.pk}/", {"action": "merge", "into": graffiti.pk})
+    report.refresh_from_db()
+    assert report.category == graffiti
+    assert not ObservationCategory.objects.filter(pk=stones.pk).exists()
+    # A group with categories cannot be merged away from under them.
+    page = client.post(
+        f"/installningar/veckobild/{group.pk}/", {"action": "merge", "into": graffiti.pk}
+    )
+    assert page.status_code == 200 and ObservationCategory.objects.filter(pk=group.pk).exists()
+
+    client.post(
+        "/installningar/veckobild/",
+        {"action": "place", "name": "Resecentrum", "lat": 58.4168, "lon": 15.6247},
+    )
+    assert Place.objects.filter(municipality=municipality, name="Resecentrum").exists()
+    client.post(
+        "/installningar/veckobild/",
+        {
+            "action": "scale-severity",
+            "severity-label_1": "Lindrig", "severity-label_en_1": "Minor",
+            "severity-label_2": "Märkbar", "severity-label_en_2": "",
+            "severity-label_3": "Allvarlig", "severity-label_en_3": "Serious",
+        },
+    )  # fmt: skip
+    assert scale(municipality, "severity")[0] == (1, "Lindrig")
