@@ -265,3 +265,23 @@ class ScaleForm(forms.Form):
                 max_length=60,
                 required=False,
             )
+
+
+class PropertyUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Map file of the properties"),
+        help_text=_("GeoPackage, zipped Shapefile or GeoJSON, as for areas."),
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organisation.objects.none())
+    name_field = forms.CharField(
+        label=_("Name column"),
+        required=False,
+        max_length=60,
+        help_text=_("Empty: the column that looks like a name."),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organisation.objects.filter(
+            municipality=municipality, is_active=True
+        )

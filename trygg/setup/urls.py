@@ -15,6 +15,7 @@ urlpatterns = [
         views.area_preview_geojson,
         name="setup_area_preview_geojson",
     ),
+    path("fastigheter/", views.properties, name="setup_properties"),
     path("befolkning/", views.population, name="setup_population"),
     path("arendekategorier/", views.categories, name="setup_categories"),
     path("arendekategorier/ny/", views.category_edit, name="setup_category_new"),

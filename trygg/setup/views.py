@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from trygg.cases.models import CaseCategory, RoutingRule
+from trygg.cases.models import CaseCategory, PropertyArea, RoutingRule
 from trygg.cases.services import routing as cases_routing
 from trygg.cases.services import settings as case_settings
 from trygg.core import vector
@@ -255,6 +255,7 @@ def areas(request):
         query = f"?file={name}&kind={form.cleaned_data['kind']}"
         query += f"&name={form.cleaned_data['file'].name[:100]}"
         return redirect(reverse("setup_area_preview") + query)
+    property_form = forms.PropertyUploadForm(municipality=municipality)
     layers = AreaLayer.objects.filter(municipality=municipality).defer("features")
     counts = dict(
         municipality.areas.values("kind").annotate(n=Count("id")).values_list("kind", "n")
@@ -266,6 +267,10 @@ def areas(request):
             "form": form,
             "layers": layers,
             "counts": [(label, counts.get(kind, 0)) for kind, label in AreaKind.choices],
+            "property_form": property_form,
+            "properties": PropertyArea.objects.filter(municipality=municipality)
+            .select_related("owner")
+            .order_by("owner__name", "name"),
             "section": "areas",
         },
     )
@@ -775,3 +780,60 @@ def observation_category(request, pk: int):
             "section": "observations",
         },
     )
+
+
+@member_required(Permission.MANAGE_AREAS)
+def properties(request):
+    """A housing company's (or other owner's) land, for routing cases inside it."""
+    municipality = request.principal.municipality
+    form = forms.PropertyUploadForm(
+        request.POST or None, request.FILES or None, municipality=municipality
+    )
+    if request.method != "POST" or not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
+        return redirect("setup_areas")
+    name = services.store_upload(municipality, form.cleaned_data["file"])
+    path = services.upload_path(municipality, name)
+    assert path is not None
+    original = form.cleaned_data["file"].name
+    try:
+        name_field = form.cleaned_data["name_field"]
+        if not name_field:
+            layer = vector.read_layer(path.read_bytes(), original)
+            name_field = (
+                area_services.guessed_fields(
+                    layer.fields, layer.features[0][0] if layer.features else None
+                )["name_field"]
+                or ""
+            )
+        counts = cases_routing.import_properties(
+            municipality,
+            path,
+            owner=form.cleaned_data["owner"],
+            name_field=name_field,
+            filename=original,
+        )
+    except ImportRefused as exc:
+        for error in _import_errors(exc):
+            messages.error(request, error)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(file)s: %(created)s properties created, %(updated)s changed, %(same)s unchanged.")
+            % {
+                "file": original,
+                "created": counts["created"],
+                "updated": counts["updated"],
+                "same": counts["unchanged"],
+            },
+        )
+    finally:
+        services.discard_upload(municipality, name)
+    return redirect("setup_areas")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import shapely
 from django.core.exceptions import ValidationError
@@ -103,18 +104,21 @@ def route(
 
 @transaction.atomic
 def import_properties(
-    municipality: Municipality, path, *, owner: Organisation, name_field: str = "name"
+    municipality: Municipality,
+    path,
+    *,
+    owner: Organisation,
+    name_field: str = "name",
+    filename: str | None = None,
 ) -> dict:
-    """A housing company's (or other owner's) land from a GeoJSON FeatureCollection, for
-    routing. Validated like areas (every feature, all errors at once, nothing written on
-    any error); a property is identified by its name, so re-running a file changes
-    nothing and an edited boundary is updated in place."""
-    from pathlib import Path
-
+    """A housing company's (or other owner's) land from a GeoPackage, zipped Shapefile or
+    GeoJSON in any CRS it declares, for routing. Validated like areas (every feature, all
+    errors at once, nothing written on any error); a property is identified by its name,
+    so re-running a file changes nothing and an edited boundary is updated in place."""
     if owner.municipality_id != municipality.pk:
         raise ValidationError("The owner belongs to another municipality.")
     parsed, _crs = parse_area_file(
-        Path(path).read_bytes(), name_field=name_field, filename=Path(path).name
+        Path(path).read_bytes(), name_field=name_field, filename=filename or Path(path).name
     )
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for item in parsed:

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.support.layers import square, write_layer
-from trygg.cases.models import Case, CaseCategory, Land, Origin, RoutingRule
+from trygg.cases.models import Case, CaseCategory, Land, Origin, PropertyArea, RoutingRule
 from trygg.core.models import (
     Area,
     AreaLayer,
@@ -345,3 +345,38 @@ def test_the_weekly_pictures_categories_places_and_scales(town):
         },
     )  # fmt: skip
     assert scale(municipality, "severity")[0] == (1, "Lindrig")
+
+
+def test_a_housing_companys_land_routes_to_it(town, tmp_path):
+    municipality, own, _c, client = town
+    housing = Organisation.objects.create(
+        municipality=municipality, name="Stångåstaden", kind=OrganisationKind.HOUSING
+    )
+    yards = write_layer(
+        tmp_path / "gardar.zip",
+        [{"FASTIGHET": "Ryd 1:12", "geometry": square(15.570, 58.400, 0.002)}],
+        crs="EPSG:3011",
+    )
+    with yards.open("rb") as fh:
+        client.post("/installningar/fastigheter/", {"file": fh, "owner": housing.pk})
+    prop = PropertyArea.objects.get(municipality=municipality)
+    assert (prop.name, prop.owner) == ("Ryd 1:12", housing)
+    client.post(
+        "/installningar/ansvar/",
+        {"action": "add", "category": "", "area": "", "land": Land.ANY, "organisation": own.pk},
+    )
+    client.post(
+        "/installningar/ansvar/",
+        {"action": "add", "category": "", "area": "", "land": Land.PROPERTY, "organisation": ""},
+    )
+    lights = CaseCategory.objects.get(municipality=municipality, code="belysning")
+    inside = client.post(
+        "/installningar/ansvar/",
+        {"action": "test", "category": lights.pk, "lat": 58.401, "lon": 15.571},
+    ).content.decode()
+    assert "<strong>Stångåstaden</strong>" in inside and "Ryd 1:12" in inside
+    outside = client.post(
+        "/installningar/ansvar/",
+        {"action": "test", "category": lights.pk, "lat": 58.41, "lon": 15.59},
+    ).content.decode()
+    assert "<strong>Linköping kommun</strong>" in outside
