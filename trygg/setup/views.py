@@ -554,8 +554,13 @@ def routing(request):
         rule = get_object_or_404(
             RoutingRule, pk=request.POST.get("rule"), municipality=municipality
         )
-        case_settings.delete_rule(principal, rule)
-        messages.success(request, _("The routing rule is removed."))
+        try:
+            case_settings.delete_rule(principal, rule)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The routing rule is removed."))
         return redirect("setup_routing")
     elif action == "test" and test_form.is_valid():
         data = test_form.cleaned_data

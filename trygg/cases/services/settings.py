@@ -206,7 +206,35 @@ def save_rule(
     return rule
 
 
+def uncovered_categories(municipality_id: int, rules: list[RoutingRule]) -> list[CaseCategory]:
+    """The categories some place would have no responsible organisation for under
+    ``rules``: a category is covered everywhere by a rule for every area (its own or for
+    every category) on any land, or by one for municipal land and one for properties."""
+    out = []
+    for category in CaseCategory.objects.filter(municipality_id=municipality_id):
+        lands = {
+            r.land for r in rules if r.area_id is None and r.category_id in (None, category.pk)
+        }
+        if Land.ANY not in lands and not {Land.MUNICIPAL, Land.PROPERTY} <= lands:
+            out.append(category)
+    return out
+
+
 @transaction.atomic
 def delete_rule(principal: Principal, rule: RoutingRule) -> None:
+    """Remove a rule, unless a category routed everywhere before would then have places
+    where no organisation gets its cases."""
     _own(principal, rule)
+    rules = list(RoutingRule.objects.filter(municipality_id=rule.municipality_id))
+    before = {c.pk for c in uncovered_categories(rule.municipality_id, rules)}
+    after = uncovered_categories(rule.municipality_id, [r for r in rules if r.pk != rule.pk])
+    lost = [c.name for c in after if c.pk not in before]
+    if lost:
+        raise ValidationError(
+            _(
+                "Without this rule, reports about %(categories)s could not be routed "
+                "everywhere: add the rule that replaces it first."
+            )
+            % {"categories": ", ".join(lost[:5]) + (" …" if len(lost) > 5 else "")}
+        )
     rule.delete()

@@ -380,3 +380,15 @@ def test_a_housing_companys_land_routes_to_it(town, tmp_path):
         {"action": "test", "category": lights.pk, "lat": 58.41, "lon": 15.59},
     ).content.decode()
     assert "<strong>Linköping kommun</strong>" in outside
+
+
+def test_the_last_rule_that_routes_a_category_cannot_be_removed(town):
+    municipality, own, _c, client = town
+    everything = RoutingRule.objects.create(municipality=municipality, organisation=own)
+    client.post("/installningar/ansvar/", {"action": "delete", "rule": everything.pk})
+    assert RoutingRule.objects.filter(pk=everything.pk).exists()
+    # With a replacement for municipal land and one for properties, it can go.
+    RoutingRule.objects.create(municipality=municipality, organisation=own, land=Land.MUNICIPAL)
+    RoutingRule.objects.create(municipality=municipality, land=Land.PROPERTY)
+    client.post("/installningar/ansvar/", {"action": "delete", "rule": everything.pk})
+    assert not RoutingRule.objects.filter(pk=everything.pk).exists()
