@@ -255,7 +255,7 @@ def areas(request):
         query = f"?file={name}&kind={form.cleaned_data['kind']}"
         query += f"&name={form.cleaned_data['file'].name[:100]}"
         return redirect(reverse("setup_area_preview") + query)
-    property_form = forms.PropertyUploadForm(municipality=municipality)
+    property_form = forms.PropertyUploadForm(municipality=municipality, prefix="property")
     layers = AreaLayer.objects.filter(municipality=municipality).defer("features")
     counts = dict(
         municipality.areas.values("kind").annotate(n=Count("id")).values_list("kind", "n")
@@ -792,7 +792,7 @@ def properties(request):
     """A housing company's (or other owner's) land, for routing cases inside it."""
     municipality = request.principal.municipality
     form = forms.PropertyUploadForm(
-        request.POST or None, request.FILES or None, municipality=municipality
+        request.POST or None, request.FILES or None, municipality=municipality, prefix="property"
     )
     if request.method != "POST" or not form.is_valid():
         for field, errors in form.errors.items():

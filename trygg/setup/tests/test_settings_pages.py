@@ -358,7 +358,9 @@ def test_a_housing_companys_land_routes_to_it(town, tmp_path):
         crs="EPSG:3011",
     )
     with yards.open("rb") as fh:
-        client.post("/installningar/fastigheter/", {"file": fh, "owner": housing.pk})
+        client.post(
+            "/installningar/fastigheter/", {"property-file": fh, "property-owner": housing.pk}
+        )
     prop = PropertyArea.objects.get(municipality=municipality)
     assert (prop.name, prop.owner) == ("Ryd 1:12", housing)
     client.post(
