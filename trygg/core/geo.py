@@ -68,6 +68,12 @@ def to_wgs84(geom: BaseGeometry, source_crs: CRSLike | None) -> BaseGeometry:
 REPAIR_TOLERANCE = 0.001
 
 
+def to_sweref(geom: BaseGeometry) -> BaseGeometry:
+    """A WGS84 geometry in SWEREF 99 TM metres (for areas and overlaps)."""
+    t = transformer(WGS84, SWEREF99TM)
+    return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+
 def parse_area_geometry(
     raw: object, source_crs: CRSLike | None, repairs: list[str] | None = None
 ) -> BaseGeometry:
@@ -146,15 +152,16 @@ def geometry_to_geojson(geom: BaseGeometry) -> dict[str, Any]:
     """GeoJSON geometry with coordinates rounded to 7 decimals (~1 cm)."""
     rounded = shapely.set_precision(geom, 1e-7)
     data = mapping(rounded if rounded.is_valid and not rounded.is_empty else geom)
-    result: dict[str, Any] = _lists(data)
+    result: dict[str, Any] = as_lists(data)
     return result
 
 
-def _lists(value: Any) -> Any:
+def as_lists(value: Any) -> Any:
+    """GeoJSON coordinates as nested lists (shapely's ``mapping`` gives tuples)."""
     if isinstance(value, tuple | list):
-        return [_lists(v) for v in value]
+        return [as_lists(v) for v in value]
     if isinstance(value, dict):
-        return {k: _lists(v) for k, v in value.items()}
+        return {k: as_lists(v) for k, v in value.items()}
     return value
 
 

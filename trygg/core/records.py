@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.db import models, transaction
+from django.utils.text import slugify
 
 
 def relations(form: forms.BaseModelForm[models.Model]) -> dict[str, Iterable[object]]:
@@ -29,3 +30,13 @@ def write(
     for name, values in (related or {}).items():
         getattr(instance, name).set(values)
     return instance
+
+
+def unique_code(queryset: models.QuerySet[models.Model], name: str, field: str = "code") -> str:
+    """A slug of ``name`` not yet used in ``queryset`` (e.g. a municipality's categories):
+    "klotter", then "klotter-2", "klotter-3" …"""
+    base = slugify(name)[:36] or "kategori"
+    code, n = base, 2
+    while queryset.filter(**{field: code}).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code

@@ -23,6 +23,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping
 
+from trygg.core import geo
 from trygg.core.importing import ImportRefused, RowIssue
 
 # The files a municipality is asked for, by how their names end.
@@ -216,7 +217,7 @@ def _read_with_gdal(path: str, fmt: str, layer: str | None) -> Layer:
             except shapely.errors.GEOSException:
                 geom = None
             if geom is not None and not geom.is_empty:
-                geometry = _as_lists(mapping(geom))
+                geometry = geo.as_lists(mapping(geom))
         features.append((props, geometry))
     return Layer(format=fmt, crs=crs, fields=fields, features=features, layer_name=layer)
 
@@ -244,14 +245,6 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return value
-
-
-def _as_lists(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return [_as_lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _as_lists(v) for k, v in value.items()}
     return value
 
 

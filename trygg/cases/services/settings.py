@@ -16,6 +16,7 @@ from trygg.cases.models import Case, CaseCategory, Land, RoutingRule
 from trygg.core import audit
 from trygg.core.models import Area, Organisation
 from trygg.core.permissions import Principal
+from trygg.core.records import unique_code
 from trygg.core.services.site import check_settings
 
 CATEGORY_FIELDS = (
@@ -87,11 +88,9 @@ def save_category(
     _own(principal, category)
     municipality = principal.acting_municipality
     if category is None:
-        name = str(values.get("name") or "")
-        base = slugify(name)[:36] or "kategori"
-        code, n = base, 2
-        while CaseCategory.objects.filter(municipality=municipality, code=code).exists():
-            code, n = f"{base}-{n}", n + 1
+        code = unique_code(
+            CaseCategory.objects.filter(municipality=municipality), str(values.get("name") or "")
+        )
         category = CaseCategory(municipality=municipality, code=code)
     for key, value in values.items():
         if key in CATEGORY_FIELDS:

@@ -259,11 +259,7 @@ def overlaps(areas: list[ParsedArea]) -> list[RowIssue]:
     """Pairs of areas that overlap by more than ``OVERLAP_M2`` (measured in SWEREF 99 TM)."""
     if len(areas) < 2:
         return []
-    to_tm = geo.transformer(geo.WGS84, geo.SWEREF99TM)
-    projected = [
-        shapely.transform(a.shape, lambda xy: np.column_stack(to_tm.transform(xy[:, 0], xy[:, 1])))
-        for a in areas
-    ]
+    projected = [geo.to_sweref(a.shape) for a in areas]
     tree = shapely.STRtree(projected)
     left, right = tree.query(projected, predicate="intersects")
     issues = []

@@ -25,7 +25,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import shapely
 from django.db import transaction
 from django.db.models import Max
@@ -354,10 +353,7 @@ def import_population(
 
 
 def _projected(geometry: dict[str, object]) -> BaseGeometry:
-    t = geo.transformer(geo.WGS84, geo.SWEREF99TM)
-    return shapely.transform(
-        shape(geometry), lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
-    )
+    return geo.to_sweref(shape(geometry))
 
 
 def _derive_year(

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from trygg.core import audit
 from trygg.core.permissions import Principal
+from trygg.core.records import unique_code
 from trygg.core.services import locate_area
 from trygg.core.services.site import check_settings
 from trygg.est.models import Observation, ObservationCategory, Place, ScaleKind, ScaleLevel
@@ -41,10 +41,10 @@ def save_category(
                 {"parent": _("A group with categories cannot move into a group.")}
             )
     if category is None:
-        base = slugify(str(values.get("name") or ""))[:36] or "kategori"
-        code, n = base, 2
-        while ObservationCategory.objects.filter(municipality=municipality, code=code).exists():
-            code, n = f"{base}-{n}", n + 1
+        code = unique_code(
+            ObservationCategory.objects.filter(municipality=municipality),
+            str(values.get("name") or ""),
+        )
         category = ObservationCategory(municipality=municipality, code=code)
     for key, value in values.items():
         if key in CATEGORY_FIELDS:
