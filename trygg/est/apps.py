@@ -25,6 +25,7 @@ class EstConfig(AppConfig):
             models.FocusPlace,
             models.Action,
             models.TertialAnalysis,
+            models.ScaleLevel,
         ):
             audit.register(model, exclude=("updated_at",))
         addresses_imported.connect(fill_missing_addresses, dispatch_uid="est_fill_addresses")

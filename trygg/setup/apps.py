@@ -9,3 +9,6 @@ class SetupConfig(AppConfig):
     name = "trygg.setup"
     label = "setup"
     verbose_name = _("Settings")
+
+    def ready(self) -> None:
+        from trygg.setup import tasks  # noqa: F401 - the nightly job

@@ -3,6 +3,7 @@ routing tester's record — what the settings pages need beyond each app's own s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
@@ -205,3 +206,22 @@ def create_municipality(
         validate_email(coordinator_email)
         link = create_invitation(organisation, coordinator_email, Role.COORDINATOR).link
     return NewMunicipality(municipality, organisation, added, link)
+
+
+def discard_stale_uploads(hours: int = 24) -> int:
+    """Uploads left waiting for their preview longer than ``hours`` (the coordinator went
+    away): removed by the nightly job. How many went."""
+    limit = timezone.now() - dt.timedelta(hours=hours)
+    removed = 0
+    try:
+        folders, _files = default_storage.listdir(_UPLOADS)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        _dirs, files = default_storage.listdir(f"{_UPLOADS}/{folder}")
+        for name in files:
+            stored = f"{_UPLOADS}/{folder}/{name}"
+            if default_storage.get_modified_time(stored) < limit:
+                default_storage.delete(stored)
+                removed += 1
+    return removed

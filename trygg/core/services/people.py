@@ -23,7 +23,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -273,3 +273,17 @@ def reactivate(principal: Principal, membership: Membership) -> Membership:
         membership.user.is_active = True
         membership.user.save(update_fields=["is_active"])
     return membership
+
+
+def purge_invitations(now: dt.datetime | None = None, days: int = 30) -> int:
+    """Invitations used, withdrawn or expired more than ``days`` ago: an invitation holds
+    an e-mail address, kept no longer than it serves (the audit log keeps that it was
+    sent and used). How many went."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=days)
+    old = Invitation.objects.filter(
+        models.Q(accepted_at__lt=limit)
+        | models.Q(revoked_at__lt=limit)
+        | models.Q(accepted_at__isnull=True, expires_at__lt=limit)
+    )
+    return int(old.delete()[0])

@@ -161,3 +161,32 @@ def test_a_person_who_leaves_loses_access_at_once_and_their_work_stays(town, cli
     notice.refresh_from_db()
     assert notice.owner_organisation == housing
     assert Organisation.objects.filter(pk=housing.pk).exists()
+
+
+def test_old_invitations_and_forgotten_uploads_are_cleared_at_night(town, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from trygg.core.models import Invitation
+    from trygg.setup import services
+    from trygg.setup.tasks import setup_housekeeping
+
+    settings.MEDIA_ROOT = tmp_path
+    municipality, _own, housing, coordinator = town
+    old = people.invite(as_principal(coordinator), housing, "gammal@example.se", Role.MEMBER)
+    fresh = people.invite(as_principal(coordinator), housing, "ny@example.se", Role.MEMBER)
+    Invitation.objects.filter(pk=old.invitation.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=60),
+        expires_at=timezone.now() - dt.timedelta(days=53),
+    )
+    name = services.store_upload(municipality, SimpleUploadedFile("d.gpkg", b"x"))
+    path = services.upload_path(municipality, name)
+    stale = services.store_upload(municipality, SimpleUploadedFile("e.gpkg", b"y"))
+    stale_path = services.upload_path(municipality, stale)
+    two_days_ago = (timezone.now() - dt.timedelta(days=2)).timestamp()
+    import os
+
+    os.utime(stale_path, (two_days_ago, two_days_ago))
+    result = setup_housekeeping.call()
+    assert result == {"uploads_discarded": 1, "invitations_purged": 1}
+    assert list(Invitation.objects.values_list("pk", flat=True)) == [fresh.invitation.pk]
+    assert path.exists() and not stale_path.exists()
