@@ -20,14 +20,17 @@ CONFIRM_WITHIN = dt.timedelta(days=7)
 
 
 def responsible_addresses(organisation: Organisation) -> list[str]:
-    return sorted(
-        {
-            m.user.email
-            for m in organisation.memberships.filter(is_active=True, user__is_active=True)
-            .exclude(user__email="")
-            .select_related("user")
-        }
-    )
+    """Who hears on an organisation's behalf (cases routed to it, reminders, serious-event
+    alerts): its active members, and its shared mailbox when it has one."""
+    addresses = {
+        m.user.email
+        for m in organisation.memberships.filter(is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    }
+    if organisation.contact_email:
+        addresses.add(organisation.contact_email.strip().lower())
+    return sorted(addresses)
 
 
 def overdue_by_organisation(today: dt.date | None = None) -> dict[Organisation, list[Case]]:

@@ -190,3 +190,18 @@ def test_old_invitations_and_forgotten_uploads_are_cleared_at_night(town, settin
     assert result == {"uploads_discarded": 1, "invitations_purged": 1}
     assert list(Invitation.objects.values_list("pk", flat=True)) == [fresh.invitation.pk]
     assert path.exists() and not stale_path.exists()
+
+
+def test_an_organisations_shared_mailbox_hears_with_its_members(town):
+    from trygg.cases.mailing import responsible_addresses
+
+    _m, _own, housing, _coordinator = town
+    caretaker = MembershipFactory(organisation=housing, role=Role.MEMBER)
+    caretaker.user.email = "vicevard@stangastaden.se"
+    caretaker.user.save()
+    housing.contact_email = "Trygghet@Stangastaden.se"
+    housing.save()
+    assert responsible_addresses(housing) == [
+        "trygghet@stangastaden.se",
+        "vicevard@stangastaden.se",
+    ]
