@@ -175,7 +175,11 @@ def invitation_for(token: str) -> Invitation:
 
 
 def account_exists(email: str) -> bool:
-    return get_user_model().objects.filter(email__iexact=email).exists()
+    return (
+        get_user_model()
+        .objects.filter(models.Q(email__iexact=email) | models.Q(username__iexact=email))
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -195,7 +199,9 @@ def accept_invitation(token: str, *, password: str | None = None, user: Any = No
             )
         account = user
     else:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        if User.objects.filter(
+            models.Q(email__iexact=invitation.email) | models.Q(username__iexact=invitation.email)
+        ).exists():
             raise ValidationError(
                 _("An account with this e-mail address exists: log in first, then open the link.")
             )
