@@ -21,10 +21,7 @@ from trygg.cases.mailing import (
 from trygg.cases.models import Case, CaseSubscription, CaseUpdate
 from trygg.core import audit, jobs, ratelimit, retention
 from trygg.core.scheduler import daily
-
-
-def _url(path: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+from trygg.core.tenancy import absolute_url
 
 
 @task()
@@ -38,7 +35,7 @@ def notify_responsible(case_id: int) -> int:
         subject = render_to_string("cases/email/assigned_subject.txt", {"case": case}).strip()
         body = render_to_string(
             "cases/email/assigned.txt",
-            {"case": case, "url": _url(reverse("case_detail", args=[case.pk]))},
+            {"case": case, "url": absolute_url(reverse("case_detail", args=[case.pk]))},
         )
     send_mass_mail(
         [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
@@ -53,8 +50,10 @@ def _resident_mail(case: Case, template: str, to: str, **context) -> tuple:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "case": case,
-            "url": _url(reverse("public_case", args=[case.pk])),
-            "stop_url": _url(reverse("public_unsubscribe", args=[unsubscribe_token(case.pk, to)])),
+            "url": absolute_url(reverse("public_case", args=[case.pk])),
+            "stop_url": absolute_url(
+                reverse("public_unsubscribe", args=[unsubscribe_token(case.pk, to)])
+            ),
             **context,
         }
         subject = render_to_string(f"cases/email/{template}_subject.txt", context).strip()
@@ -96,7 +95,7 @@ def send_subscription_confirmation(subscription_id: int) -> int:
     )
     if subscription is None:
         return 0
-    confirm_url = _url(reverse("public_follow_confirm", args=[subscription.token]))
+    confirm_url = absolute_url(reverse("public_follow_confirm", args=[subscription.token]))
     send_mass_mail(
         [_resident_mail(subscription.case, "follow", subscription.email, confirm_url=confirm_url)],
         fail_silently=False,
@@ -126,7 +125,8 @@ def send_overdue_reminders() -> int:
                         {
                             "organisation": organisation,
                             "cases": [
-                                (c, _url(reverse("case_detail", args=[c.pk]))) for c in cases
+                                (c, absolute_url(reverse("case_detail", args=[c.pk])))
+                                for c in cases
                             ],
                             "today": today,
                         },

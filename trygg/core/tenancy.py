@@ -47,3 +47,9 @@ def public_municipality() -> Municipality:
         return municipality_for()
     except UnknownMunicipality as exc:
         raise Http404(f"No municipality for the public site: {exc}.") from exc
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail or a calendar file: the public site's address (``PUBLIC_BASE_URL``)
+    and ``path``."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path

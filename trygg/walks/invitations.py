@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from trygg.core.tenancy import absolute_url
 from trygg.walks.models import Walk
 
 # A walk has a start, not an end: calendars get this long a slot.
@@ -81,7 +82,7 @@ def calendar(walk: Walk, method: str, url: str) -> bytes:
 
 def message(walk: Walk, method: str, recipients: list[str], *, changed: bool) -> EmailMessage:
     """The invitation, its update or its cancellation, in the site's language."""
-    url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("walk_detail", args=[walk.pk])
+    url = absolute_url(reverse("walk_detail", args=[walk.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         when = formats.date_format(timezone.localtime(walk.starts_at()), "l j F Y \\k\\l. H.i")
         facts = {"title": walk.title, "when": when, "area": walk.area.name}

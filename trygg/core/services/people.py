@@ -33,11 +33,7 @@ from trygg.core import audit
 from trygg.core.models import ApiToken, Invitation, Membership, Organisation
 from trygg.core.permissions import Principal
 from trygg.core.roles import Permission, Role
-
-
-def absolute_url(path: str) -> str:
-    """A link for an e-mail: the site's public address and ``path``."""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+from trygg.core.tenancy import absolute_url
 
 
 def _hash(token: str) -> str:

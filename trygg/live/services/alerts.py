@@ -37,6 +37,7 @@ from trygg.core.models import AddressPoint, AuditAction, Municipality
 from trygg.core.pdguard import mask_personal_data
 from trygg.core.permissions import Permission, Principal
 from trygg.core.roles import Sensitivity
+from trygg.core.tenancy import absolute_url
 from trygg.incidents.models import Incident, PositionPrecision
 from trygg.incidents.taxonomy import SeriousFamily, serious_family, serious_types
 from trygg.live.models import (
@@ -317,10 +318,6 @@ def serious_nearby(alert: EventAlert, days: int = NEARBY_DAYS) -> list[Nearby]:
     return out
 
 
-def _url(path: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
-
-
 def mail_context(alert: EventAlert) -> dict:
     return {
         "alert": alert,
@@ -331,7 +328,7 @@ def mail_context(alert: EventAlert) -> dict:
         ),
         "nearby": serious_nearby(alert),
         "sources": sorted({r.incident.source.name for r in _reports(alert)}),
-        "brief_url": _url(reverse("live_brief", args=[alert.pk])),
+        "brief_url": absolute_url(reverse("live_brief", args=[alert.pk])),
         "municipality": alert.municipality,
     }
 

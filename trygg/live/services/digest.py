@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from trygg.core.models import Membership, Municipality
 from trygg.core.permissions import Permission, Principal
+from trygg.core.tenancy import absolute_url
 from trygg.est.models import Action, ActionStatus
 from trygg.est.services.picture import weekly_picture
 from trygg.est.weeks import Week
@@ -103,7 +104,7 @@ def is_subscribed(principal: Principal) -> bool:
 
 
 def _url(name: str, *args) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_url(reverse(name, args=args))
 
 
 def send_all(today: dt.date | None = None) -> int:
