@@ -42,6 +42,8 @@ def test_problem_cause_measure_indicator_progress_public(page, site, artifacts):
     Cause.objects.create(problem=other, description="Trasig belysning")
     page.get_by_role("link", name="Ny åtgärd för det här problemet").click()
     offered = page.locator("#id_cause option:not([hidden])")
+    # trygg.js (deferred) narrows the options once it has run: wait for that, not a guess.
+    page.locator("#id_cause option[hidden]").first.wait_for(state="attached")
     assert offered.all_inner_texts() == ["Välj …", "Få vuxna ute kvällstid"]
     page.locator("#id_problem").select_option(label="Otrygg gångtunnel")
     assert offered.all_inner_texts() == ["Välj …", "Trasig belysning"]

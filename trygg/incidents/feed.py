@@ -16,8 +16,10 @@ events; one that follows it (``PoliceFeedFollow``) has it polled every
 * each municipality's events go through the police importer (``importers.polisen``) and
   ``write_incidents``: new events created, edited events updated (with a revision),
   unchanged ones not written — each municipality all or nothing;
-* coverage: a poll whose oldest event was published after the newest event the
-  municipality already held has missed what lay between: the gap is recorded
+* coverage: a poll sees the feed as it was when it was made (the feed lists the newest
+  events first, so nothing was published between its newest event and the poll). A poll
+  whose oldest event was published after the previous poll has missed what lay between:
+  the gap is recorded
   (``FeedGap``) and the municipality's unbroken observation starts again. The days it has
   observed completely are its source's coverage (``trygg.incidents.coverage``), so that a
   comparison of periods never uses a feed with holes;
@@ -312,7 +314,9 @@ def _finish(record, follows, clock, events, oldest, newest, partial=False) -> Po
     served = [f.pk for f, o in zip(follows, outcome.outcomes, strict=True) if not o.error]
     changes: dict = {"last_poll": record}
     if newest is not None:
-        changes["observed_until"] = newest
+        # Observed up to the moment the feed was asked, not just to its newest event: the
+        # days the coverage counts and the start of a later gap agree.
+        changes["observed_until"] = record.started_at
     PoliceFeedFollow.objects.filter(pk__in=served).update(**changes)
     record.finished_at = clock.now()
     record.save(update_fields=["finished_at", "new_count", "changed_count", "results"])

@@ -460,8 +460,8 @@ class FeedPoll(models.Model):
 class PoliceFeedFollow(models.Model):
     """That a municipality follows the police's events feed continuously, and what it has
     seen of it: ``observed_since`` starts its current unbroken observation (the oldest
-    publication of the poll after a gap), ``observed_until`` is the newest publication the
-    last poll held."""
+    publication of the poll after a gap), ``observed_until`` is when the last poll asked the
+    feed (what it saw reached that moment)."""
 
     municipality = models.OneToOneField(
         Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
