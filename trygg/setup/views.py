@@ -28,6 +28,7 @@ from trygg.core.models import (
     Membership,
     Organisation,
     Population,
+    SiteProfile,
 )
 from trygg.core.permissions import Permission
 from trygg.core.services import areas as area_services
@@ -323,11 +324,12 @@ def area_preview(request):
     parsed = None
     try:
         parsed = area_services.read_area_file(
-            path.read_bytes(),
+            b"",
             filename=original,
             name_field=chosen.get("name_field") or "",
             code_field=chosen.get("code_field") or None,
             population_field=chosen.get("population_field") or None,
+            source=layer,
         )
     except ImportRefused as exc:
         errors = _import_errors(exc)
@@ -638,7 +640,8 @@ def theme(request):
         municipality = principal.municipality or public_municipality()
     except Http404:
         municipality = None
-    profile = site_services.profile_of(municipality) if municipality else None
+    # Read only: a page view never creates the profile.
+    profile = SiteProfile.objects.filter(municipality=municipality).first()
     css = ""
     if profile is not None and profile.brand_colour:
         css = f":root {{ --brand: {profile.brand_colour}; }}\n"
@@ -650,8 +653,8 @@ def theme(request):
 
 @require_GET
 def logo(request):
-    profile = site_services.profile_of(public_municipality())
-    if not profile.logo:
+    profile = SiteProfile.objects.filter(municipality=public_municipality()).first()
+    if profile is None or not profile.logo:
         raise Http404("No logo.")
     response = FileResponse(profile.logo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=3600"

@@ -127,9 +127,12 @@ def read_area_file(
     population_field: str | None = None,
     layer: str | None = None,
     progress: Callable[[int], None] | None = None,
+    source: vector.Layer | None = None,
 ) -> AreaFile:
-    """Validate every feature of an area file; all errors at once (``ImportRefused``)."""
-    source = vector.read_layer(data, filename, layer=layer)
+    """Validate every feature of an area file; all errors at once (``ImportRefused``).
+    ``source``: the file's layer when the caller has read it already (the preview)."""
+    if source is None:
+        source = vector.read_layer(data, filename, layer=layer)
     crs = source.crs
     errors: list[RowIssue] = []
     warnings: list[RowIssue] = []

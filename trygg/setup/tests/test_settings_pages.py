@@ -24,6 +24,8 @@ from trygg.core.models import (
     Role,
     SiteProfile,
 )
+from trygg.core.permissions import Principal
+from trygg.core.services import people as people_services
 from trygg.core.tests.factories import MembershipFactory
 from trygg.est.models import Observation, ObservationCategory, Place, ScaleLevel
 from trygg.est.services.scales import scale
@@ -394,3 +396,40 @@ def test_the_last_rule_that_routes_a_category_cannot_be_removed(town):
     RoutingRule.objects.create(municipality=municipality, land=Land.PROPERTY)
     client.post("/installningar/ansvar/", {"action": "delete", "rule": everything.pk})
     assert not RoutingRule.objects.filter(pk=everything.pk).exists()
+
+
+def test_the_people_and_weekly_picture_pages_do_not_grow_their_queries(
+    town, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    municipality, own, coordinator, client = town
+    pages = [
+        f"/installningar/organisationer/{own.pk}/personer/",
+        "/installningar/veckobild/",
+        "/installningar/omraden/",
+        "/installningar/befolkning/",
+    ]
+    before = {}
+    for path in pages:
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        before[path] = len(captured.captured_queries)
+    group = ObservationCategory.objects.filter(municipality=municipality, parent=None).first()
+    for i in range(5):
+        MembershipFactory(organisation=own, role=Role.MEMBER)
+        people_services.invite(
+            Principal(user=coordinator.user, membership=coordinator),
+            own,
+            f"p{i}@linkoping.se",
+            Role.MEMBER,
+        )
+        ObservationCategory.objects.create(
+            municipality=municipality, code=f"extra-{i}", name=f"Extra {i}", parent=group
+        )
+        Place.objects.create(municipality=municipality, name=f"Plats {i}", lat=58.41, lon=15.6)
+    for path in pages:
+        with django_assert_max_num_queries(before[path]):
+            client.get(path)
