@@ -483,8 +483,12 @@ def recorded_feed(now: dt.datetime | None = None) -> tuple[list[dict], dt.dateti
     yesterday_evening = dt.datetime.combine(
         now.astimezone(LOCAL_TZ).date() - dt.timedelta(days=1), dt.time(21, 40), LOCAL_TZ
     )
-    target = min(yesterday_evening, now - (newest - anchor) - dt.timedelta(minutes=5))
-    target = target.replace(second=0, microsecond=0)
+    # Yesterday evening — or, in the first hours of a day when that would put the
+    # recording's newest events in the future, the evening before: a time that depends on
+    # the day only, so that loading the demo twice changes nothing (not on the minute).
+    target = yesterday_evening
+    if target + (newest - anchor) > now - dt.timedelta(minutes=5):
+        target -= dt.timedelta(days=1)
     shift = target - anchor
     moved = []
     for event in events:
