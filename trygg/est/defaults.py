@@ -6,11 +6,10 @@ Inställningar."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import translation
 
 from trygg.core.models import Municipality
 from trygg.est.models import ObservationCategory, ScaleLevel
-from trygg.est.services.scales import DEFAULT_SCALES
+from trygg.est.services.scales import DEFAULT_SCALES, in_language
 
 TREE = [
     (
@@ -124,17 +123,10 @@ def install_scales(municipality: Municipality) -> int:
                 municipality=municipality,
                 scale=kind,
                 value=value,
-                defaults={"label": _swedish(label), "label_en": _english(label)},
+                defaults={
+                    "label": in_language(label, "sv"),
+                    "label_en": in_language(label, "en"),
+                },
             )
             added += created
     return added
-
-
-def _swedish(label: object) -> str:
-    with translation.override("sv"):
-        return str(label)
-
-
-def _english(label: object) -> str:
-    with translation.override("en"):
-        return str(label)

@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -38,9 +37,9 @@ from trygg.core.services import people as people_services
 from trygg.core.services import site as site_services
 from trygg.core.services.populations import import_population
 from trygg.core.tenancy import public_municipality
-from trygg.est.models import Observation, ObservationCategory, Place, ScaleKind, ScaleLevel
+from trygg.est.models import Observation, ObservationCategory, Place, ScaleKind
+from trygg.est.services import scales
 from trygg.est.services import settings as est_settings
-from trygg.est.services.scales import DEFAULT_SCALES
 from trygg.setup import forms, services
 
 
@@ -664,21 +663,6 @@ def logo(request):
 # --- The weekly picture: observation categories, places, scales ----------------------
 
 
-def _scale_steps(municipality, kind: str) -> list[tuple[int, str, str]]:
-    own = {
-        s.value: (s.label, s.label_en)
-        for s in ScaleLevel.objects.filter(municipality=municipality, scale=kind)
-    }
-    steps = []
-    for value, label in DEFAULT_SCALES[ScaleKind(kind)]:
-        with translation.override("sv"):
-            sv = str(label)
-        with translation.override("en"):
-            en = str(label)
-        steps.append((value, *own.get(value, (sv, en))))
-    return steps
-
-
 @member_required(Permission.MANAGE_SETTINGS)
 def observations(request):
     principal = request.principal
@@ -688,10 +672,11 @@ def observations(request):
         request.POST if action == "category" else None, municipality=municipality
     )
     place_form = forms.PlaceForm(request.POST if action == "place" else None)
+    scale_steps = {kind: scales.steps(municipality, kind) for kind in ScaleKind.values}
     scale_forms = {
         kind: forms.ScaleForm(
             request.POST if action == f"scale-{kind}" else None,
-            steps=_scale_steps(municipality, kind),
+            steps=scale_steps[kind],
             prefix=kind,
         )
         for kind in ScaleKind.values
@@ -721,7 +706,7 @@ def observations(request):
                     kind,
                     {
                         v: (form.cleaned_data[f"label_{v}"], form.cleaned_data[f"label_en_{v}"])
-                        for v, *_labels in _scale_steps(municipality, kind)
+                        for v, *_labels in scale_steps[kind]
                     },
                 )
                 messages.success(request, _("The scale is saved."))

@@ -3,6 +3,7 @@ assessment of an area), with defaults until it sets its own."""
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 
 from trygg.core.models import Municipality
@@ -36,6 +37,25 @@ def scale(municipality: Municipality, kind: str) -> list[tuple[int, str]]:
         for s in ScaleLevel.objects.filter(municipality=municipality, scale=kind)
     ]
     return own or [(v, str(label)) for v, label in DEFAULT_SCALES[kind]]
+
+
+def in_language(label: object, language: str) -> str:
+    """A default step's name in ``language`` ("sv", "en")."""
+    with translation.override(language):
+        return str(label)
+
+
+def steps(municipality: Municipality, kind: str) -> list[tuple[int, str, str]]:
+    """Every step of a scale as (value, Swedish, English): the municipality's own words,
+    else the defaults' (what the settings page edits)."""
+    own = {
+        s.value: (s.label, s.label_en)
+        for s in ScaleLevel.objects.filter(municipality=municipality, scale=kind)
+    }
+    return [
+        (value, *own.get(value, (in_language(label, "sv"), in_language(label, "en"))))
+        for value, label in DEFAULT_SCALES[ScaleKind(kind)]
+    ]
 
 
 def scale_label(municipality: Municipality, kind: str, value: int | None) -> str:
