@@ -87,6 +87,8 @@ DJANGO_SETTINGS_MODULE=trygg.test_settings "$BIN/python" manage.py makemigration
 mkdir -p test-artifacts
 rm -f test-artifacts/junit-*.xml
 export TRYGG_CHROMIUM="${TRYGG_CHROMIUM:-/usr/bin/chromium}"
+# Each browser journey runs in one of the two passes (tests/browser/conftest.py).
+export TRYGG_BROWSER_PASSES=split
 
 # The three runs are independent (own database, own media folder), so they run side by side
 # on the machine's cores; each writes its own log, printed whole as it finishes.

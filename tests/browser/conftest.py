@@ -19,10 +19,39 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+# Each browser journey runs in one of make test's two passes: the pages are the same on
+# both databases (the suite below the browser runs whole on both), and Chromium is the
+# slowest part of the run. These modules run in the PostgreSQL pass, every other one in
+# the SQLite pass; a run against one database alone (a developer's) runs all of them.
+POSTGRESQL_PASS = {
+    "test_walks_and_cases",
+    "test_assessment_dashboard",
+    "test_plan",
+    "test_weekly_picture",
+    "test_event_brief",
+}
+
+
+def _this_pass() -> str | None:
+    if os.environ.get("TRYGG_BROWSER_PASSES") != "split":
+        return None
+    url = os.environ.get("DATABASE_URL", "")
+    return "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+
 def pytest_collection_modifyitems(items):
+    this_pass = _this_pass()
     for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
+        if "tests/browser/" not in str(item.fspath):
+            continue
+        item.add_marker(pytest.mark.browser)
+        if this_pass is None:
+            continue
+        module_pass = (
+            "postgresql" if item.module.__name__.split(".")[-1] in POSTGRESQL_PASS else "sqlite"
+        )
+        if module_pass != this_pass:
+            item.add_marker(pytest.mark.skip(reason=f"a browser journey of the {module_pass} pass"))
 
 
 @pytest.fixture(scope="session")
