@@ -8,6 +8,7 @@ from trygg.cases.api import router as cases_router
 from trygg.core.api import router as core_router
 from trygg.core.api_auth import API_AUTH
 from trygg.est.api import router as est_router
+from trygg.regions.api import router as regions_router
 from trygg.walks.api import router as walks_router
 
 ERROR_SCHEMA = {
@@ -89,3 +90,4 @@ api.add_router("/", assessment_router)
 api.add_router("/", cases_router)
 api.add_router("/", walks_router)
 api.add_router("/", est_router)
+api.add_router("/", regions_router)

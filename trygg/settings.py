@@ -208,6 +208,7 @@ INSTALLED_APPS = [
     "trygg.est",
     "trygg.live",
     "trygg.setup",
+    "trygg.regions",
     # Django's form widget templates, found by the project's engine (FORM_RENDERER below).
     "django.forms",
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("plan/", include("trygg.plan.urls")),
     path("veckobild/", include("trygg.est.urls")),
     path("installningar/", include("trygg.setup.urls")),
+    path("region/", include("trygg.regions.urls")),
     path("", include(cases_urls.public_urlpatterns)),
     path("", include(walks_urls.public_urlpatterns)),
     path("", include(plan_urls.public_urlpatterns)),

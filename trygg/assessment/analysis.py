@@ -140,10 +140,44 @@ def _cell_counts(principal: Principal, f: IncidentFilter, g: grid.Grid) -> np.nd
 def spatial_layers(principal: Principal, f: IncidentFilter) -> dict:
     """GeoJSON of hot/cold cells (Gi*) and of density classes (KDE)."""
     g = _municipality_grid(f)
-    empty = {"type": "FeatureCollection", "features": []}
     if g is None or g.cell != grid.DEFAULT_CELL_M:
-        return {"hotspots": empty, "density": empty, "events": 0}
-    counts = _cell_counts(principal, f, g)
+        return {"hotspots": EMPTY_LAYER, "density": EMPTY_LAYER, "events": 0}
+    return _layers(g, _cell_counts(principal, f, g))
+
+
+def spatial_layers_across(readers: list[tuple[Principal, IncidentFilter]]) -> dict:
+    """The same layers over several municipalities at once — each read by its own
+    principal and filter — on one grid covering them all, so a hotspot on a municipal
+    border is found as one (a region's map). Cells with fewer than five incidents carry
+    no count (a region's reader may see some municipalities at the public level only)."""
+    bounds = list(
+        Area.objects.filter(
+            municipality_id__in=[f.municipality_id for _p, f in readers]
+        ).values_list("min_lon", "min_lat", "max_lon", "max_lat")
+    )
+    if not bounds:
+        return {"hotspots": EMPTY_LAYER, "density": EMPTY_LAYER, "events": 0}
+    lons = [b[0] for b in bounds] + [b[2] for b in bounds]
+    lats = [b[1] for b in bounds] + [b[3] for b in bounds]
+    x, y = grid.to_sweref(lons, lats)
+    g = grid.Grid.covering(x, y, cell=CELL_M, pad=2)
+    if g.cell != grid.DEFAULT_CELL_M:
+        return {"hotspots": EMPTY_LAYER, "density": EMPTY_LAYER, "events": 0}
+    counts = np.zeros(g.shape)
+    for principal, f in readers:
+        counts += _cell_counts(principal, f, g)
+    layers = _layers(g, counts)
+    for feature in layers["hotspots"]["features"]:
+        if feature["properties"]["count"] < 5:
+            del feature["properties"]["count"]
+    return layers
+
+
+EMPTY_LAYER = {"type": "FeatureCollection", "features": []}
+
+
+def _layers(g: grid.Grid, counts: np.ndarray) -> dict:
+    empty = EMPTY_LAYER
     events = int(counts.sum())
     if events < 5:
         return {"hotspots": empty, "density": empty, "events": events}

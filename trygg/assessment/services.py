@@ -21,7 +21,7 @@ from trygg.analysis import trends
 from trygg.assessment import comparison
 from trygg.assessment.filters import IncidentFilter, shift_year
 from trygg.core.models import Area, Sensitivity
-from trygg.core.permissions import Principal
+from trygg.core.permissions import Permission, Principal
 from trygg.core.services.populations import populations_in
 from trygg.incidents import coverage
 from trygg.incidents.models import (
@@ -84,6 +84,17 @@ def _restricted(principal: Principal, f: IncidentFilter):
     )
 
 
+def summary_sensitivities(principal: Principal) -> tuple[str, ...]:
+    """The sensitivities of the daily summary ``principal`` reads: the public level for
+    a public view, else public and partners (restricted incidents are never in the
+    summary; ``counts`` adds the ones a member may read)."""
+    if not principal.has(Permission.VIEW):
+        return ()
+    if principal.public_only:
+        return (Sensitivity.PUBLIC,)
+    return (Sensitivity.PUBLIC, Sensitivity.PARTNERS)
+
+
 def summary_counts(f: IncidentFilter, *fields: str, sensitivities=None) -> Counter:
     """Counts grouped by ``fields`` from the daily summary (public and partner incidents;
     only ``sensitivities`` when given, e.g. ("public",) for public documents)."""
@@ -101,7 +112,7 @@ def counts(principal: Principal, f: IncidentFilter, *fields: str) -> Counter:
     ``principal`` may see: the summary, plus the restricted incidents they may read."""
     if principal.municipality is None or principal.municipality.pk != f.municipality_id:
         return Counter()
-    result = summary_counts(f, *fields)
+    result = summary_counts(f, *fields, sensitivities=summary_sensitivities(principal))
     incident_fields = ["occurred_date" if k == "day" else k for k in fields]
     for row in (
         _restricted(principal, f).values(*incident_fields).annotate(n=Count("id")).order_by()
@@ -113,7 +124,12 @@ def counts(principal: Principal, f: IncidentFilter, *fields: str) -> Counter:
 def total(principal: Principal, f: IncidentFilter) -> int:
     if principal.municipality is None or principal.municipality.pk != f.municipality_id:
         return 0
-    daily = _daily(f).aggregate(n=Sum("count"))["n"] or 0
+    daily = (
+        _daily(f)
+        .filter(sensitivity__in=summary_sensitivities(principal))
+        .aggregate(n=Sum("count"))["n"]
+        or 0
+    )
     return daily + _restricted(principal, f).count()
 
 

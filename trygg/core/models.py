@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.pdguard import validate_no_personal_data
 from trygg.core.querysets import AuditEntryQuerySet, SensitiveQuerySet
-from trygg.core.roles import Role, Sensitivity
+from trygg.core.roles import RegionalRole, Role, Sensitivity
 
 
 class Municipality(models.Model):
@@ -662,3 +662,107 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.slot}"
+
+
+# --- Regions: municipalities seen together ---------------------------------------------
+
+
+class RegionKind(models.TextChoices):
+    COUNTY = "county", _("County (länsstyrelsen)")
+    POLICE_REGION = "police_region", _("Police region")
+    POLICE_AREA = "police_area", _("Local police area")
+    SHARED_SERVICE = "shared_service", _("Shared service of several municipalities")
+    OTHER = "other", _("Other")
+
+
+class Region(models.Model):
+    """Municipalities seen together: a county, a police region or local police area, a
+    shared service. A region owns no data: what its people see of each municipality is
+    what the municipality agreed to share with it (``RegionMember.shares_partner_data``)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=RegionKind.choices)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        through="RegionMember",
+        related_name="regions",
+        verbose_name=_("municipalities"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionMember(models.Model):
+    """A municipality in a region, and whether it shares the partners' level of its data
+    with the region's people (decided by the municipality, not by the region)."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="members", verbose_name=_("region")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="region_memberships",
+        verbose_name=_("municipality"),
+    )
+    shares_partner_data = models.BooleanField(_("shares the partners' level"), default=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["municipality__name"]
+        verbose_name = _("municipality of a region")
+        verbose_name_plural = _("municipalities of regions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "municipality"], name="regionmember_unique_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} – {self.municipality}"
+
+
+class RegionalMembership(models.Model):
+    """A person's place in a region (the county administrative board's analyst, the
+    local police area's officer), with a regional role."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="regional_memberships",
+        verbose_name=_("user"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="people", verbose_name=_("region")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=RegionalRole.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["region__name"]
+        verbose_name = _("regional membership")
+        verbose_name_plural = _("regional memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region"], name="regionalmembership_unique_user_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region} ({self.get_role_display()})"

@@ -160,3 +160,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 def roles_with(permission: Permission) -> list[str]:
     """The roles that allow ``permission`` (for picking an account to act as)."""
     return [role for role, allowed in ROLE_PERMISSIONS.items() if permission in allowed]
+
+
+class RegionalRole(models.TextChoices):
+    ANALYST = "regional_analyst", _("Regional analyst")
+    READER = "regional_reader", _("Regional reader")
+
+
+class RegionPermission(enum.StrEnum):
+    """What a regional role allows (a region's people act for no organisation of any
+    municipality). What they read of each municipality is that municipality's public level,
+    or its partners' level where it agreed to share it with the region."""
+
+    VIEW_REGION = "view_region"  # the regional lägesbild and the comparison table
+    ANALYSE_REGION = "analyse_region"  # hotspots across borders, the regional document
+
+
+REGIONAL_ROLE_PERMISSIONS: dict[str, frozenset[RegionPermission]] = {
+    RegionalRole.ANALYST: frozenset(
+        {RegionPermission.VIEW_REGION, RegionPermission.ANALYSE_REGION}
+    ),
+    RegionalRole.READER: frozenset({RegionPermission.VIEW_REGION}),
+}

@@ -25,6 +25,7 @@ urlpatterns = [
     path("veckobild/", views.observations, name="setup_observations"),
     path("veckobild/<int:pk>/", views.observation_category, name="setup_observation_category"),
     path("offentlig-sida/", views.site_texts, name="setup_site"),
+    path("regioner/", views.regions, name="setup_regions"),
 ]
 
 public_urlpatterns = [

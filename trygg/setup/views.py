@@ -27,6 +27,7 @@ from trygg.core.models import (
     Membership,
     Organisation,
     Population,
+    RegionMember,
     SiteProfile,
 )
 from trygg.core.permissions import Permission
@@ -36,6 +37,7 @@ from trygg.core.services import organisations as organisation_services
 from trygg.core.services import people as people_services
 from trygg.core.services import site as site_services
 from trygg.core.services.populations import import_population
+from trygg.core.services.regions import set_sharing
 from trygg.core.tenancy import public_municipality
 from trygg.est.models import Observation, ObservationCategory, Place, ScaleKind
 from trygg.est.services import scales
@@ -830,3 +832,28 @@ def properties(request):
     finally:
         services.discard_upload(municipality, name)
     return redirect("setup_areas")
+
+
+@member_required(Permission.MANAGE_SETTINGS)
+def regions(request):
+    """The regions the municipality is part of, and whether each reads its partners'
+    level (the municipality decides; every change is audited)."""
+    principal = request.principal
+    members = RegionMember.objects.filter(municipality=principal.municipality).select_related(
+        "region", "decided_by"
+    )
+    if request.method == "POST":
+        member = get_object_or_404(members, pk=request.POST.get("member"))
+        shares = request.POST.get("shares") == "1"
+        set_sharing(principal, member.region, shares)
+        messages.success(
+            request,
+            (
+                _("%(region)s now reads the partners' level.")
+                if shares
+                else _("%(region)s now reads the public level only.")
+            )
+            % {"region": member.region.name},
+        )
+        return redirect("setup_regions")
+    return render(request, "setup/regions.html", {"members": members, "section": "regions"})

@@ -31,6 +31,7 @@ from trygg.core.models import (
     OrganisationKind,
 )
 from trygg.core.permissions import Permission, Principal, can_edit
+from trygg.core.services.regions import regions_of
 from trygg.core.tenancy import public_municipality
 from trygg.live.services import alerts as live_alerts
 from trygg.plan.models import ActionPlan
@@ -58,6 +59,8 @@ def home(request):
             return public_home(request)
         except Http404:  # no municipality set up yet: only staff have anything to do
             return redirect_to_login(request.get_full_path())
+    if not request.principal.is_member and regions_of(request.user).exists():
+        return redirect("regions")  # a region's person: the regional start page
     return staff_home(request)
 
 

@@ -447,3 +447,37 @@ def populations_in(
             .first()
         )
     return areas, total
+
+
+def municipal_populations(
+    municipality_ids: Iterable[int], years: Iterable[int]
+) -> dict[tuple[int, int], int]:
+    """{(municipality id, year): population} for many municipalities at once (a region's
+    table), by the rule of ``populations_in``: that year's figure, else the latest before,
+    else the nearest after, else the municipality's stored population. Two queries."""
+    ids = list(municipality_ids)
+    years = list(years)
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for municipality_id, y, value in Population.objects.filter(
+        municipality_id__in=ids, area__isnull=True
+    ).values_list("municipality_id", "year", "population"):
+        rows.setdefault(municipality_id, []).append((y, value))
+    stored = dict(
+        Municipality.objects.filter(pk__in=ids, population__isnull=False).values_list(
+            "pk", "population"
+        )
+    )
+    found: dict[tuple[int, int], int] = {}
+    for municipality_id in ids:
+        for year in years:
+            candidates = rows.get(municipality_id, [])
+            if candidates:
+                _rank, value = min(
+                    ((0, year - y) if y <= year else (1, y - year), v) for y, v in candidates
+                )
+                found[(municipality_id, year)] = value
+            else:
+                fallback = stored.get(municipality_id)
+                if fallback is not None:
+                    found[(municipality_id, year)] = fallback
+    return found
