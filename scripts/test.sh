@@ -27,6 +27,8 @@ find_pg_bin >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xgettext >/dev/null && command -v msgfmt >/dev/null || missing+=(gettext)
 fc-list 2>/dev/null | grep -qi -e dejavu -e liberation || missing+=(fonts-dejavu-core)
+# The scale tests' connection pooler (tests/scale).
+[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null || missing+=(pgbouncer)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "Installing Debian packages: ${missing[*]}"
@@ -71,6 +73,46 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start -o \
   "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   >/dev/null || { cat "$PG_DIR/server.log"; exit 1; }
 PG_URL="postgres://trygg@127.0.0.1:$PG_PORT/trygg"
+
+# A streaming replica of the cluster (pg_basebackup -R), and PgBouncer in transaction mode
+# in front of the primary: the scale tests (tests/scale) run the app through both.
+free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+REPLICA_PORT=$(free_port)
+BOUNCER_PORT=$(free_port)
+PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+stop_scale() {
+  [ -f "$PG_DIR/pgbouncer.pid" ] && kill "$(cat "$PG_DIR/pgbouncer.pid")" 2>/dev/null
+  [ -d "$PG_DIR/replica" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -m fast -w stop >/dev/null 2>&1
+}
+trap 'stop_scale; stop_pg' EXIT
+say "Starting a streaming replica on 127.0.0.1:$REPLICA_PORT and PgBouncer on 127.0.0.1:$BOUNCER_PORT"
+as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U trygg -D "$PG_DIR/replica" -R -X stream -c fast \
+  >"$PG_DIR/basebackup.log" 2>&1 || { cat "$PG_DIR/basebackup.log"; exit 1; }
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" -w start -o \
+  "-p $REPLICA_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off" \
+  >/dev/null || { cat "$PG_DIR/replica.log"; exit 1; }
+echo '"trygg" ""' > "$PG_DIR/userlist.txt"
+cat > "$PG_DIR/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $BOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $PG_DIR/userlist.txt
+admin_users = trygg
+pool_mode = transaction
+max_client_conn = 400
+default_pool_size = 20
+ignore_startup_parameters = extra_float_digits
+logfile = $PG_DIR/pgbouncer.log
+pidfile = $PG_DIR/pgbouncer.pid
+INI
+chmod a+r "$PG_DIR"/pgbouncer.ini "$PG_DIR"/userlist.txt
+as_pg "$PGBOUNCER" -d "$PG_DIR/pgbouncer.ini" || { cat "$PG_DIR/pgbouncer.log"; exit 1; }
+export TRYGG_TEST_REPLICA_URL="postgres://trygg@127.0.0.1:$REPLICA_PORT/trygg"
+export TRYGG_TEST_PGBOUNCER_URL="postgres://trygg@127.0.0.1:$BOUNCER_PORT/trygg"
 
 # --- 3. Static checks --------------------------------------------------------------------
 status=0

@@ -44,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -121,9 +131,10 @@ PHOTO_MAX_MB = env_int("PHOTO_MAX_MB", 15)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 2048)
 # A photo's pixel count is checked from its header before decoding (decompression bombs).
 PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40)
-# A background job still "running" after this long was left by a worker that died: the
-# scheduler's housekeeping (and manage.py repair_jobs) marks it failed, to be retried.
-JOB_LEASE_MINUTES = env_int("JOB_LEASE_MINUTES", 120)
+# A background job still "running" after this long was left by a worker that died with its
+# supervisor: another worker's supervisor queues it again (trygg.core.jobs.reclaim_expired).
+# Longer than the longest job; minutes, fractions allowed.
+JOB_LEASE_MINUTES = env_float("JOB_LEASE_MINUTES", 120)
 # Cases: a resident's e-mail is erased this many days after the case closed (PRIVACY §2).
 CASE_EMAIL_RETENTION_DAYS = env_int("CASE_EMAIL_RETENTION_DAYS", 90)
 # Invitations by e-mail: how many days the one-time link works.
@@ -220,6 +231,8 @@ MIDDLEWARE = [
     "trygg.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: a read-only request reads it from a replica too.
+    "trygg.core.dbrouter.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "trygg.web.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,6 +273,31 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Read replicas (PostgreSQL streaming replicas): read-only requests go to one of them
+# (trygg.core.dbrouter); a client that wrote reads from the primary for a short while.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+READ_YOUR_WRITES_SECONDS = env_float("READ_YOUR_WRITES_SECONDS", 10.0)
+REPLICA_READ_PATHS = env_list(
+    "REPLICA_READ_PATHS", ["/lagesbild/", "/region/", "/api/v1/", "/trygghet/"]
+)
+# "pgbouncer": the connections go through PgBouncer in transaction mode — no server-side
+# cursors and no prepared statements (a transaction may land on another server connection).
+DATABASE_POOLER = env_str("DATABASE_POOLER")
+for _k, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica_{_k}"] = dj_database_url.parse(_url, conn_max_age=60) | {
+        # Tests run against the primary's test database; the live tests start real replicas.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["trygg.core.dbrouter.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+for _alias, _db in DATABASES.items():
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        continue
+    _db.setdefault("OPTIONS", {})["application_name"] = env_str(
+        "DATABASE_APPLICATION_NAME", "trygg"
+    ) + ("" if _alias == "default" else f" ({_alias})")
+    if DATABASE_POOLER == "pgbouncer":
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db["OPTIONS"]["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -313,8 +351,30 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 MEDIA_URL = "/media/"
+# Uploaded files (photos, imports, documents): the local folder MEDIA_ROOT — on several app
+# servers a shared one (NFS) — or S3-compatible object storage through django-storages
+# (MEDIA_STORAGE=s3; pip install 'trygg[s3]'; AWS_* variables below; docs/deployment.md).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE is 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -56,6 +56,10 @@ class LiveSite:
         threads: int = 4,
         env: dict[str, str] | None = None,
         worker: bool = True,
+        servers: int = 1,
+        task_workers: int = 1,
+        pooler_url: str = "",
+        replica_urls: tuple[str, ...] = (),
     ) -> None:
         self.folder = Path(folder)
         self.setup = setup
@@ -66,8 +70,15 @@ class LiveSite:
         self.info: Any = None
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._pg_database = ""
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.ports = [free_port() for _ in range(servers)]
+        self.port = self.ports[0]
+        self.bases = [f"http://127.0.0.1:{port}" for port in self.ports]
+        self.base = self.bases[0]
+        self.task_workers = task_workers
+        # The app's connections through a pooler (PgBouncer) and to replicas: the same
+        # database name on those servers (the database is created on the primary).
+        self.pooler_url = pooler_url
+        self.replica_urls = replica_urls
 
     # --- the database ---------------------------------------------------------------
 
@@ -101,9 +112,12 @@ class LiveSite:
 
     def __enter__(self) -> LiveSite:
         self.folder.mkdir(parents=True, exist_ok=True)
+        direct = self._database_url()
         self.env = {
             **os.environ,
-            "DATABASE_URL": self._database_url(),
+            "DATABASE_URL": self._on(self.pooler_url, direct) if self.pooler_url else direct,
+            "DATABASE_POOLER": "pgbouncer" if self.pooler_url else "",
+            "DATABASE_REPLICA_URLS": ",".join(self._on(u, direct) for u in self.replica_urls),
             "DJANGO_SETTINGS_MODULE": "trygg.settings",
             "SECRET_KEY": "live-test-only-secret-key-0123456789abcdef0123456789",
             "DEBUG": "0",
@@ -133,6 +147,14 @@ class LiveSite:
             raise
         return self
 
+    @staticmethod
+    def _on(server_url: str, database_url: str) -> str:
+        """``database_url``'s database on the server of ``server_url``."""
+        server = urllib.parse.urlsplit(server_url)
+        return urllib.parse.urlunsplit(
+            server._replace(path=urllib.parse.urlsplit(database_url).path)
+        )
+
     def manage(self, *args: str, code: str | None = None, timeout: float = 600) -> str:
         command = [PYTHON, "manage.py", *args] + (["--no-imports", "-c", code] if code else [])
         done = subprocess.run(
@@ -157,29 +179,35 @@ class LiveSite:
             return conn.execute(query, params).fetchall()
 
     def start_server(self) -> None:
-        self.processes["server"] = subprocess.Popen(
-            [GUNICORN, "trygg.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
-             str(self.workers), "--threads", str(self.threads), "--log-level", "warning",
-             "--timeout", "120"],
-            env=self.env, cwd=ROOT, stdout=self._log("server"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the server did not answer /healthz:\n" + self.log_text("server"))
+        for k, port in enumerate(self.ports):
+            name = "server" if k == 0 else f"server{k + 1}"
+            self.processes[name] = subprocess.Popen(
+                [GUNICORN, "trygg.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
+                 str(self.workers), "--threads", str(self.threads), "--log-level", "warning",
+                 "--timeout", "120"],
+                env=self.env, cwd=ROOT, stdout=self._log(name), stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        for base in self.bases:
+            for _ in range(300):
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError(f"{base} did not answer /healthz:\n" + self.log_text("server"))
 
     def start_worker(self) -> None:
-        self.processes["worker"] = subprocess.Popen(
-            [PYTHON, "manage.py", "run_worker", "--interval", "0.2"],
-            env=self.env, cwd=ROOT, stdout=self._log("worker"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        for k in range(self.task_workers):
+            name = "worker" if k == 0 else f"worker{k + 1}"
+            self.processes[name] = subprocess.Popen(
+                [PYTHON, "manage.py", "run_worker", "--interval", "0.2"],
+                env=self.env, cwd=ROOT, stdout=self._log(name), stderr=subprocess.STDOUT,
+            )  # fmt: skip
 
-    def worker_children(self) -> list[int]:
+    def worker_children(self, name: str = "worker") -> list[int]:
         """The process ids of the worker the supervisor runs (its children)."""
-        supervisor = self.processes["worker"].pid
+        supervisor = self.processes[name].pid
         found = subprocess.run(["pgrep", "-P", str(supervisor)], capture_output=True, text=True)
         return [int(pid) for pid in found.stdout.split()]
 

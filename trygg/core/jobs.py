@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -146,31 +146,65 @@ def recover(worker: str) -> list[BackgroundJob]:
     recovered: list[BackgroundJob] = []
     for model in job_models():
         for job in model._base_manager.filter(status=JobStatus.RUNNING, worker=worker):
-            if job.task_name and job.attempts < MAX_ATTEMPTS:
-                with transaction.atomic():
-                    job.mark_queued()
-                    job.enqueue()
-                log.warning(
-                    "%s %s: its worker %s died; queued again", model.__name__, job.pk, worker
-                )
-            else:
-                job.mark_failed(
-                    str(
-                        _(
-                            "The worker stopped %(n)s times while running this job; it was "
-                            "not tried again. Nothing of it was kept."
-                        )
-                        % {"n": job.attempts}
-                    )
-                )
-                log.warning("%s %s: its worker %s died; failed", model.__name__, job.pk, worker)
+            _queue_again(job, f"its worker {worker} died")
             recovered.append(job)
+    _close_task_results(worker)
+    return recovered
+
+
+def _queue_again(job: BackgroundJob, why: str) -> None:
+    """A job whose worker is gone: queued again for the next worker (nothing of the attempt
+    was kept), or failed after ``MAX_ATTEMPTS`` runs."""
+    name = type(job).__name__
+    if job.task_name and job.attempts < MAX_ATTEMPTS:
+        with transaction.atomic():
+            job.mark_queued()
+            job.enqueue()
+        log.warning("%s %s: %s; queued again", name, job.pk, why)
+    else:
+        job.mark_failed(
+            str(
+                _(
+                    "The worker stopped %(n)s times while running this job; it was "
+                    "not tried again. Nothing of it was kept."
+                )
+                % {"n": job.attempts}
+            )
+        )
+        log.warning("%s %s: %s; failed", name, job.pk, why)
+
+
+def _close_task_results(worker: str) -> None:
+    """The task queue's own record of what ``worker`` was running, closed as failed."""
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
         if worker in (result.worker_ids or []):
             DBTaskResult.objects.filter(pk=result.pk).update(
                 status=TaskResultStatus.FAILED, finished_at=timezone.now()
             )
-    return recovered
+
+
+def reclaim_expired(now: dt.datetime | None = None) -> list[BackgroundJob]:
+    """Jobs running past their lease (``JOB_LEASE_MINUTES``) whose worker and supervisor
+    are both gone (a machine lost, a worker and its supervisor killed): queued again for
+    another worker, as ``recover`` does for a worker its own supervisor saw die. Every
+    supervisor runs this every minute; the rows are locked (``SKIP LOCKED``), so of several
+    supervisors exactly one queues each job again. The lease must be longer than the
+    longest job."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.JOB_LEASE_MINUTES)
+    reclaimed: list[BackgroundJob] = []
+    for model in job_models():
+        with transaction.atomic():
+            qs = model._base_manager.filter(status=JobStatus.RUNNING, started_at__lt=limit)
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True)
+            for job in qs:
+                worker = job.worker
+                _queue_again(job, f"its lease ran out (worker {worker})")
+                if worker:
+                    _close_task_results(worker)
+                reclaimed.append(job)
+    return reclaimed
 
 
 def job_models() -> list[type[BackgroundJob]]:

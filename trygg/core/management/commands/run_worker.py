@@ -41,6 +41,8 @@ log = logging.getLogger("trygg.worker")
 CHILD_FLAG = "--supervised-child"
 STEADY_AFTER = 60.0  # a worker that ran this long is not "failing"; the pause starts again
 MAX_PAUSE = 60.0
+# How often a supervisor looks for jobs whose lease ran out.
+RECLAIM_EVERY = float(os.environ.get("JOB_RECLAIM_SECONDS", "60"))
 
 
 class SteadyWorker(db_worker.Worker):
@@ -103,6 +105,28 @@ class Command(db_worker.Command):
         worker.configure_signals()
         worker.run()
 
+    def wait(self, child: subprocess.Popen[bytes]) -> int:
+        """Wait for the child to exit; meanwhile, every ``RECLAIM_EVERY`` seconds, queue
+        again the jobs whose lease ran out (another machine's worker that died with its
+        supervisor): ``jobs.reclaim_expired``."""
+        next_reclaim = time.monotonic() + RECLAIM_EVERY
+        while True:
+            code = child.poll()
+            if code is not None:
+                return code
+            if time.monotonic() >= next_reclaim:
+                next_reclaim = time.monotonic() + RECLAIM_EVERY
+                try:
+                    for job in jobs.reclaim_expired():
+                        self.stderr.write(
+                            f"{type(job).__name__} {job.pk}: lease ran out; queued again"
+                        )
+                except (OperationalError, InterfaceError) as exc:
+                    log.warning("Could not look for expired leases: %s", exc)
+                finally:
+                    close_old_connections()
+            time.sleep(0.5)
+
     def supervise(self) -> None:
         argv = [sys.executable, sys.argv[0], *sys.argv[1:], CHILD_FLAG]
         runs = 0
@@ -126,7 +150,7 @@ class Command(db_worker.Command):
                 [*argv, "--worker-id", worker], env={**os.environ, jobs.WORKER_ENV: worker}
             )
             self.stdout.write(f"Task worker {worker} started (process {child.pid}).")
-            code = child.wait()
+            code = self.wait(child)
             self.recover(worker)
             if stopping:
                 break
