@@ -22,6 +22,7 @@ from trygg.cases.models import Case, CaseSubscription, CaseUpdate
 from trygg.core import audit, jobs, ratelimit, retention
 from trygg.core.scheduler import daily
 from trygg.core.tenancy import absolute_url
+from trygg.incidents import retention as incident_retention
 
 
 @task()
@@ -144,7 +145,8 @@ def send_overdue_reminders() -> int:
 @task()
 def housekeeping() -> dict:
     """Erase residents' e-mails past retention; drop old rate-limit counters and login
-    records; fail the jobs a dead worker left running."""
+    records; fail the jobs a dead worker left running; delete incidents past each
+    municipality's retention period."""
 
     with audit.acting(label="scheduler: housekeeping"):
         return {
@@ -153,4 +155,5 @@ def housekeeping() -> dict:
             "counters_purged": ratelimit.purge(),
             "stuck_jobs_failed": len(jobs.repair()),
             "login_records_purged": retention.purge_login_records(),
+            "incidents_purged": incident_retention.purge_all(timezone.localdate()),
         }

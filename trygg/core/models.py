@@ -514,6 +514,16 @@ class SiteProfile(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(730)],
         help_text=_("Empty: the installation's default."),
     )
+    incident_retention_years = models.PositiveSmallIntegerField(
+        _("incidents kept (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "Incidents older than this many years are deleted by the nightly housekeeping, "
+            "with their daily counts. Empty: kept."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -188,6 +188,7 @@ class SiteForm(forms.ModelForm):
             "public_contact",
             "brand_colour",
             "case_email_retention_days",
+            "incident_retention_years",
         ]
         widgets = {
             "brand_colour": forms.TextInput(

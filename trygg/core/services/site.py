@@ -23,6 +23,7 @@ PROFILE_FIELDS = (
     "public_contact",
     "brand_colour",
     "case_email_retention_days",
+    "incident_retention_years",
 )
 # WCAG 2.2 AA for normal text: white text on the colour (buttons, the header).
 MIN_CONTRAST = 4.5
