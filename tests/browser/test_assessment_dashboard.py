@@ -98,6 +98,8 @@ def test_survey_page_shows_indices_and_is_accessible(page, site_with_incidents):
         "link", name="Trygghet", exact=True
     ).click()
     page.get_by_role("heading", name="Trygghet", level=1).wait_for()
+    # The select submits itself once trygg.js (deferred) has run: wait for the page's load.
+    page.wait_for_load_state("load")
     page.get_by_label("Undersökning").select_option("ntu")  # submits itself
     page.wait_for_url(re.compile(r"set=ntu"))
     assert page.get_by_role("row", name=re.compile("^Bro")).count() == 1

@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from trygg.core import disclosure, formats, sweden
+from trygg.core import formats, sweden
 from trygg.core.models import Region
 from trygg.core.services.regions import MunicipalityReader
 from trygg.documents.rendering import render_pdf
@@ -70,7 +70,7 @@ def _data(
             [
                 row.municipality.name,
                 _level(row.reader),
-                str(disclosure.printed(row.count, public=row.reader.public)),
+                "–" if row.shown_count is None else _count(row.shown_count),
                 rate(row.per_1000),
                 change_of[row.municipality.pk],
             ]

@@ -139,13 +139,18 @@ class MunicipalityRow:
     comparable_now: int | None = None  # the sources covering both years only
     comparable_before: int | None = None
     left_out: list[str] = field(default_factory=list)
+    has_data: bool = True  # any source covered a day of the year
 
     @property
     def municipality(self) -> Municipality:
         return self.reader.municipality
 
     @property
-    def shown_count(self) -> int | str:
+    def shown_count(self) -> int | str | None:
+        """None ("–") for a municipality with no source reporting that year: no data is
+        not zero."""
+        if not self.has_data:
+            return None
         return disclosure.shown(self.count, public=self.reader.public)
 
     @property
@@ -154,7 +159,7 @@ class MunicipalityRow:
 
     @property
     def per_1000(self) -> float | None:
-        if self.population and not self.suppressed:
+        if self.population and self.has_data and not self.suppressed:
             return 1000 * self.count / self.population
         return None
 
@@ -183,12 +188,16 @@ def municipality_rows(readers: list[MunicipalityReader], year: int) -> list[Muni
             count=sum(n for (m, _s), n in now.items() if m == mid),
             population=populations.get((mid, year)),
         )
+        row.has_data = any(
+            cov.spans and cov.first <= date_to and cov.last >= date_from
+            for cov in coverage.coverage(mid).values()
+        )
         usable = coverage.comparable(mid, [(date_from, date_to), (before_from, before_to)])
         if usable.possible:
             ids = set(usable.source_ids)
             row.comparable_now = sum(n for (m, s), n in now.items() if m == mid and s in ids)
             row.comparable_before = sum(n for (m, s), n in before.items() if m == mid and s in ids)
-        row.left_out = [c.source.name for c in usable.excluded]
+        row.left_out = [c.name for c in usable.excluded]
         rows.append(row)
     return rows
 

@@ -67,7 +67,6 @@ def dashboard(request, pk: int):
         "regions/dashboard.html",
         {
             "region": principal.region,
-            "principal": principal,
             "year": year,
             "years": years,
             "rows": rows,

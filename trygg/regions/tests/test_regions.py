@@ -277,3 +277,18 @@ def test_create_region_from_a_county_code(db):
     assert Municipality.objects.get(code="0180").areas.count() == 1
     with pytest.raises(Exception, match="9999"):
         call_command("create_region", "Fel", "--codes", "0180,9999")
+
+
+def test_the_dashboard_compares_a_year_on_the_sources_covering_both(region):
+    analyst = _person(region, RegionalRole.ANALYST, "analytiker")
+    readers = _readers(region, analyst)
+    rows = {r.municipality.code: r for r in services.municipality_rows(readers, YEARS[1])}
+    # Upplands-Bro's police feed began in YEARS[1]: left out of its change, and named.
+    assert rows["0139"].left_out == ["polisen-b"]
+    assert rows["0139"].change is None
+    # Järfälla: police and housing company both covered both years (partners' level).
+    jarfalla = rows["0123"]
+    assert jarfalla.left_out == []
+    assert (jarfalla.comparable_now, jarfalla.comparable_before) == (41 + 10 + 25, 40 + 10 + 25)
+    assert jarfalla.change == pytest.approx(100 / 75)
+    assert jarfalla.per_1000 == pytest.approx(1000 * 76 / 85_000)
