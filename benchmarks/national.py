@@ -378,6 +378,17 @@ def child(args: argparse.Namespace) -> None:
     print(f"  weekly picture PDF, {largest.name}, {week}: {time.perf_counter() - t:.1f} s "
           f"({len(weekly) / 1024:.0f} kB)")  # fmt: skip
 
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "WHERE relname IN ('incidents_incident', 'incidents_dailycount', "
+            "'est_observation') ORDER BY relname"
+        )
+        sizes = ", ".join(f"{name} {size / 2**30:.1f} GiB" for name, size in cursor.fetchall())
+        cursor.execute("SELECT COUNT(*) FROM incidents_dailycount")
+        daily_rows = cursor.fetchone()[0]
+    print(f"  on disk (with indexes): {sizes}; {daily_rows:,} daily summary rows")
+
     # The largest of this process and its loaders (Linux: kilobytes).
     peak = (
         max(
