@@ -150,7 +150,6 @@ def child(args: argparse.Namespace) -> None:
 
     rng = np.random.default_rng(20)
     today = timezone.localdate()
-    first_day = dt.date(today.year - YEARS, 1, 1)
     last_day = today - dt.timedelta(days=1)
 
     # --- 290 municipalities, the country as a region, Stockholms län ---------------------
