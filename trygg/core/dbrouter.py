@@ -6,8 +6,9 @@ it only reads — a GET or HEAD of the lägesbild and analysis pages, a region's
 documents, exports and the JSON API (``REPLICA_READ_PATHS``) — and its client has not
 written in the last ``READ_YOUR_WRITES_SECONDS``: every unsafe request (a POST, a login)
 sets a short-lived cookie, and while it lives the client reads from the primary, so a
-user who has just written sees what they wrote whatever the replica's lag. Writes, and
-reads of any other request, go to the primary. A request keeps to one replica.
+user who has just written sees what they wrote whatever the replica's lag. Writes, reads
+inside a transaction, and reads of any other request go to the primary. A request keeps to
+one replica.
 
 The choice is per request, in a context variable (``ReplicaMiddleware`` sets it), so
 tasks, management commands and tests read from the primary unless they ask
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 _replica: contextvars.ContextVar[str | None] = contextvars.ContextVar("trygg_replica", default=None)
@@ -52,7 +54,14 @@ class ReplicaRouter:
     """Django's database router: reads to the request's replica when one is chosen."""
 
     def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
-        return _replica.get()
+        alias = _replica.get()
+        if alias is None:
+            return None
+        # Inside a transaction on the primary (a write under way, SELECT … FOR UPDATE),
+        # every read is the primary's: it must see what the transaction wrote or locked.
+        if connections["default"].in_atomic_block:
+            return None
+        return alias
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
         return "default"

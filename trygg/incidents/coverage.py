@@ -98,20 +98,30 @@ def record(source: Source, date_from: dt.date, date_to: dt.date, job: ImportJob 
 def coverage(municipality_id: int, source_ids: Sequence[int] = ()) -> dict[int, Coverage]:
     """Every source of the municipality (or the ones named) with its coverage, by id;
     a source with nothing imported has no spans."""
-    sources = Source.objects.filter(municipality_id=municipality_id)
+    return coverage_of_many([municipality_id], source_ids).get(municipality_id, {})
+
+
+def coverage_of_many(
+    municipality_ids: Iterable[int], source_ids: Sequence[int] = ()
+) -> dict[int, dict[int, Coverage]]:
+    """``coverage`` of several municipalities at once (a region's): two queries."""
+    sources = Source.objects.filter(municipality_id__in=list(municipality_ids))
     if source_ids:
         sources = sources.filter(pk__in=source_ids)
-    names = dict(sources.values_list("id", "name"))
-    spans: dict[int, list[Span]] = {pk: [] for pk in names}
-    rows = SourceCoverage.objects.filter(source_id__in=names).values_list(
+    found = {
+        pk: (mid, name) for pk, mid, name in sources.values_list("id", "municipality_id", "name")
+    }
+    spans: dict[int, list[Span]] = {pk: [] for pk in found}
+    rows = SourceCoverage.objects.filter(source_id__in=found).values_list(
         "source_id", "date_from", "date_to"
     )
     for source_id, start, end in rows:
         spans[source_id].append((start, end))
-    return {
-        pk: Coverage(pk, names[pk], tuple(merge(spans[pk])))
-        for pk in sorted(names, key=lambda k: (names[k], k))
-    }
+    result: dict[int, dict[int, Coverage]] = {}
+    for pk in sorted(found, key=lambda k: (found[k][1], k)):
+        mid, name = found[pk]
+        result.setdefault(mid, {})[pk] = Coverage(pk, name, tuple(merge(spans[pk])))
+    return result
 
 
 @dataclass(frozen=True)
@@ -143,10 +153,15 @@ def comparable(
     """The sources (of ``source_ids``, or all the municipality's) that cover every day of
     every period; the rest, excluded. A source with no incidents at all and no coverage
     is neither: it has nothing to compare."""
+    return comparable_among(coverage(municipality_id, source_ids).values(), periods)
+
+
+def comparable_among(coverages: Iterable[Coverage], periods: Iterable[Span]) -> Comparable:
+    """``comparable`` over coverages already read (``coverage_of_many``)."""
     periods = tuple(periods)
     included: list[Coverage] = []
     excluded: list[Coverage] = []
-    for cov in coverage(municipality_id, source_ids).values():
+    for cov in coverages:
         if not cov.spans:
             continue
         if all(cov.covers(start, end) for start, end in periods):

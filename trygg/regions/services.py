@@ -34,7 +34,7 @@ from trygg.core.models import Municipality, Sensitivity
 from trygg.core.services.populations import municipal_populations
 from trygg.core.services.regions import MunicipalityReader
 from trygg.incidents import coverage
-from trygg.incidents.models import DailyCount, Source, SourceCoverage, SourceKind
+from trygg.incidents.models import DailyCount, Source, SourceKind
 from trygg.incidents.taxonomy import Category
 
 YEARS_COMPARED = 5
@@ -180,6 +180,7 @@ def municipality_rows(readers: list[MunicipalityReader], year: int) -> list[Muni
     now = grouped_counts(readers, date_from, date_to, "source_id")
     before = grouped_counts(readers, before_from, before_to, "source_id")
     populations = municipal_populations([r.municipality.pk for r in readers], [year])
+    coverages = coverage.coverage_of_many([r.municipality.pk for r in readers])
     rows = []
     for reader in readers:
         mid = reader.municipality.pk
@@ -188,11 +189,11 @@ def municipality_rows(readers: list[MunicipalityReader], year: int) -> list[Muni
             count=sum(n for (m, _s), n in now.items() if m == mid),
             population=populations.get((mid, year)),
         )
+        covs = coverages.get(mid, {}).values()
         row.has_data = any(
-            cov.spans and cov.first <= date_to and cov.last >= date_from
-            for cov in coverage.coverage(mid).values()
+            cov.spans and cov.first <= date_to and cov.last >= date_from for cov in covs
         )
-        usable = coverage.comparable(mid, [(date_from, date_to), (before_from, before_to)])
+        usable = coverage.comparable_among(covs, [(date_from, date_to), (before_from, before_to)])
         if usable.possible:
             ids = set(usable.source_ids)
             row.comparable_now = sum(n for (m, s), n in now.items() if m == mid and s in ids)
@@ -239,23 +240,19 @@ class ComparisonTable:
 
 def _police_years(municipality_ids: list[int], years: list[int]) -> dict[int, dict[int, set[int]]]:
     """{municipality id: {year: police source ids covering every day of that year}}."""
-    sources = dict(
+    police = list(
         Source.objects.filter(
             municipality_id__in=municipality_ids, kind=SourceKind.POLICE_FEED
-        ).values_list("pk", "municipality_id")
+        ).values_list("pk", flat=True)
     )
-    spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for source_id, start, end in SourceCoverage.objects.filter(source_id__in=sources).values_list(
-        "source_id", "date_from", "date_to"
-    ):
-        spans[source_id].append((start, end))
     found: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for source_id, municipality_id in sources.items():
-        merged = coverage.merge(spans.get(source_id, []))
-        for year in years:
-            start, end = year_span(year)
-            if any(a <= start and end <= b for a, b in merged):
-                found[municipality_id][year].add(source_id)
+    if not police:
+        return found
+    for municipality_id, covs in coverage.coverage_of_many(municipality_ids, police).items():
+        for cov in covs.values():
+            for year in years:
+                if cov.covers(*year_span(year)):
+                    found[municipality_id][year].add(cov.source_id)
     return found
 
 

@@ -292,3 +292,30 @@ def test_the_dashboard_compares_a_year_on_the_sources_covering_both(region):
     assert (jarfalla.comparable_now, jarfalla.comparable_before) == (41 + 10 + 25, 40 + 10 + 25)
     assert jarfalla.change == pytest.approx(100 / 75)
     assert jarfalla.per_1000 == pytest.approx(1000 * 76 / 85_000)
+
+
+def test_a_regions_pages_ask_the_same_number_of_queries_however_many_municipalities(region, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(_person(region, RegionalRole.ANALYST, "analytiker"))
+    urls = [
+        f"/region/{region.pk}/",
+        f"/region/{region.pk}/jamforelse/",
+        f"/api/v1/regions/{region.pk}/summary",
+    ]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    create_region(region.name, region.kind, ["0123", "0139", "0138", "0160", "0180"])
+    for code in ("0138", "0160"):
+        _source(Municipality.objects.get(code=code), "police_feed", f"p-{code}",
+                Sensitivity.PUBLIC, dt.date(YEARS[0], 1, 1))  # fmt: skip
+    assert counts() == before

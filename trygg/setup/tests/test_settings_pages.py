@@ -43,6 +43,7 @@ PAGES = [
     "/installningar/ansvar/",
     "/installningar/veckobild/",
     "/installningar/offentlig-sida/",
+    "/installningar/regioner/",
 ]
 
 
@@ -433,3 +434,38 @@ def test_the_people_and_weekly_picture_pages_do_not_grow_their_queries(
     for path in pages:
         with django_assert_max_num_queries(before[path]):
             client.get(path)
+
+
+def test_the_municipality_decides_what_a_region_reads(town):
+    from trygg.core.models import AuditEntry, RegionMember
+    from trygg.core.services.regions import create_region
+
+    municipality, own, _coordinator, client = town
+    region = create_region("Östergötlands län", "county", ["0580", "0581"])
+    member = RegionMember.objects.get(region=region, municipality=municipality)
+    page = client.get("/installningar/regioner/").content.decode()
+    assert "Östergötlands län" in page and "den offentliga nivån" in page
+    response = client.post("/installningar/regioner/", {"member": member.pk, "shares": "1"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.shares_partner_data and member.decided_by is not None
+    assert AuditEntry.objects.filter(
+        content_type__model="regionmember", object_id=str(member.pk)
+    ).exists()
+    # Another municipality's membership of the region is not this one's to decide.
+    other = RegionMember.objects.exclude(pk=member.pk).get(region=region)
+    assert (
+        client.post("/installningar/regioner/", {"member": other.pk, "shares": "1"}).status_code
+        == 404
+    )
+    other.refresh_from_db()
+    assert not other.shares_partner_data
+    # A member without manage_settings may not.
+    reader = MembershipFactory(organisation=own, role=Role.MEMBER)
+    client.force_login(reader.user)
+    assert (
+        client.post("/installningar/regioner/", {"member": member.pk, "shares": "0"}).status_code
+        == 403
+    )
+    member.refresh_from_db()
+    assert member.shares_partner_data
