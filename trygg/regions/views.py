@@ -68,6 +68,7 @@ def dashboard(request, pk: int):
         {
             "region": principal.region,
             "year": year,
+            "year_param": str(year),
             "years": years,
             "rows": rows,
             "by_category": [
