@@ -49,7 +49,7 @@ def _data(
     year: int,
 ) -> dict:
     date_from, date_to = services.year_span(year)
-    summary = services.summary(readers, date_from, date_to)
+    by_category = services.category_totals(readers, date_from, date_to)
     table = services.comparison(readers, None)
     labels = dict(Category.choices)
     change_of = {}
@@ -105,10 +105,7 @@ def _data(
         ),
         "categories": {
             "header": [_("Category"), _("Incidents")],
-            "rows": [
-                [labels.get(c["category"], c["category"]), _count(c["count"])]
-                for c in summary["by_category"]
-            ],
+            "rows": [[labels.get(category, category), _count(n)] for category, n in by_category],
         },
         "comparison": {
             "header": [_("Police events per 1 000 residents"), *[str(y) for y in table.years]],

@@ -65,30 +65,19 @@ def grouped_counts(
     date_from: dt.date,
     date_to: dt.date,
     *fields: str,
-    categories: Iterable[str] = (),
 ) -> Counter:
     """Counts keyed by (municipality id, *fields) from the daily summary, each
     municipality at its reader's level; one query per level (at most two)."""
     result: Counter = Counter()
-    categories = list(categories)
     for levels, ids in _by_level(readers).items():
         qs = DailyCount.objects.filter(
             municipality_id__in=ids, day__gte=date_from, day__lte=date_to, sensitivity__in=levels
         )
-        if categories:
-            qs = qs.filter(category__in=categories)
         if "month" in fields:
             qs = qs.annotate(month=TruncMonth("day"))
         for row in qs.values("municipality_id", *fields).annotate(n=Sum("count")).order_by():
             result[(row["municipality_id"], *(row[k] for k in fields))] += row["n"]
     return result
-
-
-def shown(count: int | None, public: bool) -> int | str | None:
-    """A count as the reader may see it: a public-level count under five is suppressed."""
-    if count is None:
-        return None
-    return disclosure.shown(count, public=public)
 
 
 # --- The regional summary (the API and the dashboard) ----------------------------------
@@ -110,22 +99,38 @@ def summary(readers: list[MunicipalityReader], date_from: dt.date, date_to: dt.d
     return {
         "date_from": date_from,
         "date_to": date_to,
-        "total": shown(sum(totals.values()), True),
+        "total": disclosure.shown(sum(totals.values())),
         "by_municipality": [
             {
                 "code": r.municipality.code,
                 "name": r.municipality.name,
                 "level": r.level,
-                "count": shown(totals[r.municipality.pk], r.public),
+                "count": disclosure.shown(totals[r.municipality.pk], public=r.public),
             }
             for r in readers
         ],
-        "by_category": [
-            {"category": c, "count": shown(n, True)}
-            for c, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-        "by_month": [{"month": m, "count": shown(n, True)} for m, n in sorted(months.items())],
+        "by_category": [{"category": c, "count": n} for c, n in by_category_shown(categories)],
+        "by_month": [{"month": m, "count": disclosure.shown(n)} for m, n in sorted(months.items())],
     }
+
+
+def by_category_shown(categories: Counter) -> list[tuple[str, int | str]]:
+    """The region's counts per category, largest first, a sum under five suppressed."""
+    return [
+        (c, disclosure.shown(n))
+        for c, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def category_totals(
+    readers: list[MunicipalityReader], date_from: dt.date, date_to: dt.date
+) -> list[tuple[str, int | str]]:
+    """The region's incidents per category (the dashboard's table): one grouped query
+    per level."""
+    categories: Counter = Counter()
+    for (_m, category), n in grouped_counts(readers, date_from, date_to, "category").items():
+        categories[category] += n
+    return by_category_shown(categories)
 
 
 # --- The dashboard's table: each municipality this year and last ------------------------

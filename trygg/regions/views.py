@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from shapely.geometry import shape
 
-from trygg.core import sweden
+from trygg.core import disclosure, sweden
 from trygg.core.roles import RegionPermission
 from trygg.core.services.regions import RegionalPrincipal, record_regional_read, regions_of
 from trygg.incidents.taxonomy import Category
@@ -60,7 +60,7 @@ def dashboard(request, pk: int):
     record_regional_read(principal, readers, f"dashboard {year}")
     rows = services.municipality_rows(readers, year)
     date_from, date_to = services.year_span(year)
-    summary = services.summary(readers, date_from, date_to)
+    by_category = services.category_totals(readers, date_from, date_to)
     labels = dict(Category.choices)
     return render(
         request,
@@ -71,11 +71,8 @@ def dashboard(request, pk: int):
             "year_param": str(year),
             "years": years,
             "rows": rows,
-            "by_category": [
-                (labels.get(c["category"], c["category"]), c["count"])
-                for c in summary["by_category"]
-            ],
-            "total": summary["total"],
+            "by_category": [(labels.get(c, c), n) for c, n in by_category],
+            "total": disclosure.shown(sum(row.count for row in rows)),
             "partner_level": sum(1 for r in readers if not r.public),
             "can_analyse": principal.has(RegionPermission.ANALYSE_REGION),
             "map_tile_url": settings.MAP_TILE_URL,
