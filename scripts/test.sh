@@ -51,7 +51,8 @@ PG_BIN=$(find_pg_bin) || { echo "PostgreSQL server binaries not found"; exit 1; 
 
 # --- 2. A throwaway PostgreSQL cluster ---------------------------------------------------
 PG_DIR=$(mktemp -d /tmp/trygg-pg.XXXXXX)
-PG_PORT=$("$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT=$(free_port)
 as_pg() { "$@"; }
 if [ "$(id -u)" -eq 0 ]; then
   # PostgreSQL refuses to run as root: run it as an unprivileged system user.
@@ -76,7 +77,6 @@ PG_URL="postgres://trygg@127.0.0.1:$PG_PORT/trygg"
 
 # A streaming replica of the cluster (pg_basebackup -R), and PgBouncer in transaction mode
 # in front of the primary: the scale tests (tests/scale) run the app through both.
-free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 REPLICA_PORT=$(free_port)
 BOUNCER_PORT=$(free_port)
 PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)

@@ -9,13 +9,12 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
+from trygg.assessment.filters import MAX_DAYS
 from trygg.core.roles import RegionPermission
-from trygg.core.services.regions import RegionalPrincipal, record_regional_read
+from trygg.core.services.regions import RegionalPrincipal
 from trygg.regions import services
 
 router = Router(tags=["regions"], auth=SessionAuth())
-
-MAX_DAYS = 366 * 10
 
 
 class MunicipalityCount(Schema):
@@ -65,6 +64,5 @@ def region_summary(
     date_to = date_to or dt.date(year, 12, 31)
     if date_to < date_from or (date_to - date_from).days > MAX_DAYS:
         raise HttpError(422, "date_to must be on or after date_from, at most ten years later.")
-    readers = principal.readers()
-    record_regional_read(principal, readers, f"summary API {date_from}–{date_to}")
+    readers = principal.read(f"summary API {date_from}–{date_to}")
     return services.summary(readers, date_from, date_to)

@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from trygg.core import disclosure, sweden
 from trygg.core.roles import RegionPermission
-from trygg.core.services.regions import RegionalPrincipal, record_regional_read, regions_of
+from trygg.core.services.regions import RegionalPrincipal, regions_of
 from trygg.incidents.taxonomy import Category
 from trygg.regions import document, services
 
@@ -56,8 +56,7 @@ def index(request):
 def dashboard(request, pk: int):
     principal = regional_principal(request, pk, RegionPermission.VIEW_REGION)
     year, years = _year(request)
-    readers = principal.readers()
-    record_regional_read(principal, readers, f"dashboard {year}")
+    readers = principal.read(f"dashboard {year}")
     rows = services.municipality_rows(readers, year)
     date_from, date_to = services.year_span(year)
     by_category = services.category_totals(readers, date_from, date_to)
@@ -89,8 +88,7 @@ def comparison(request, pk: int):
     category = request.GET.get("category") or None
     if category not in dict(Category.choices):
         category = None
-    readers = principal.readers()
-    record_regional_read(principal, readers, "comparison")
+    readers = principal.read("comparison")
     table = services.comparison(readers, category)
     return render(
         request,
@@ -129,8 +127,7 @@ def outlines(request, pk: int):
 def layers(request, pk: int):
     principal = regional_principal(request, pk, RegionPermission.ANALYSE_REGION)
     year, _years = _year(request)
-    readers = principal.readers()
-    record_regional_read(principal, readers, f"hotspot map {year}")
+    readers = principal.read(f"hotspot map {year}")
     return JsonResponse(services.layers(readers, year))
 
 
@@ -139,8 +136,7 @@ def layers(request, pk: int):
 def pdf(request, pk: int):
     principal = regional_principal(request, pk, RegionPermission.ANALYSE_REGION)
     year, _years = _year(request)
-    readers = principal.readers()
-    record_regional_read(principal, readers, f"regional document {year}")
+    readers = principal.read(f"regional document {year}")
     content = document.render(principal.region, readers, year, language=request.LANGUAGE_CODE)
     response = HttpResponse(content, content_type="application/pdf")
     name = f"lagesbild-{principal.region.pk}-{year}-{dt.date.today():%Y%m%d}.pdf"

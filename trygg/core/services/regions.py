@@ -93,6 +93,13 @@ class RegionalPrincipal:
         if not self.has(permission):
             raise PermissionDenied(f"The regional role does not allow {permission}.")
 
+    def read(self, view: str) -> list[MunicipalityReader]:
+        """``readers()`` for one regional read, written to each municipality's audit log
+        first (``record_regional_read``): the one way the regional pages and API read."""
+        readers = self.readers()
+        record_regional_read(self, readers, view)
+        return readers
+
     def readers(self) -> list[MunicipalityReader]:
         """Each municipality of the region with the view this person may read it by."""
         found = []
