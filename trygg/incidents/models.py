@@ -327,11 +327,24 @@ class DailyCount(models.Model):
     incidents, so they stay fast at millions of rows.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    # Written in bulk with each import (a national load writes ~5 M rows): as on Incident,
+    # the keys that are the same for a whole import (municipality, source) get no index of
+    # their own (the (municipality, day) index leads with the municipality) and no database
+    # constraint — each cost more than the row itself; the ORM's CASCADE still removes the
+    # rows with their municipality or source. The area, which varies per row, keeps both.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     day = models.DateField()
     category = models.CharField(max_length=16, choices=Category.choices)
     area = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices)
     count = models.PositiveIntegerField()
 

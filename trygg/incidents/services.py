@@ -3,28 +3,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import itertools
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from trygg.core import audit, geo, records
+from trygg.core import audit, records
 from trygg.core.dates import local_tz
-from trygg.core.models import AreaKind, AuditAction, Municipality
+from trygg.core.models import AreaKind, AuditAction, Municipality, Sensitivity
 from trygg.core.permissions import Permission, Principal
 from trygg.core.services import area_index
 from trygg.core.services.areas import reassign_points
 from trygg.core.signals import incidents_changed
 from trygg.incidents import coverage
+from trygg.incidents.columns import NULL, Chunk, copy_text
 from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
     IMPORTERS,
     polisen_source,
@@ -46,13 +49,12 @@ from trygg.incidents.models import (
     IncidentRevision,
     PositionPrecision,
     Source,
-    TimePrecision,
 )
 
 log = logging.getLogger(__name__)
 LOCAL_TZ = local_tz()
-CELL_M = 250
 BATCH = 5000  # rows derived, looked up and written together
+T = TypeVar("T")
 
 # Fields an import writes, in a fixed order (for the content hash and for updates).
 WRITTEN_FIELDS = (
@@ -83,78 +85,6 @@ class WriteResult:
     job: ImportJob | None = None  # the job the written rows carry (made on demand)
 
 
-def _nullable(array: np.ndarray, decimals: int | None = None) -> list:
-    """A float array as a list of Python values, NaN as None (one pass, no per-item numpy)."""
-    if decimals is not None:
-        array = np.round(array, decimals)
-    values = array.tolist()
-    return [None if v != v else v for v in values]  # NaN != NaN
-
-
-def _derive(municipality: Municipality, rows: list[IncidentRow]) -> list[tuple]:
-    """The written values of each row, in WRITTEN_FIELDS order: local date, hour and
-    weekday, area and 250 m SWEREF 99 TM grid cell — positions computed for all rows at
-    once."""
-    n = len(rows)
-    lats = np.array([np.nan if r.lat is None else r.lat for r in rows], dtype=float)
-    lons = np.array([np.nan if r.lon is None else r.lon for r in rows], dtype=float)
-    exact = np.array(
-        [r.position_precision != PositionPrecision.MUNICIPALITY for r in rows], dtype=bool
-    )
-    has_point = ~np.isnan(lats) & exact
-    areas = np.full(n, -1, dtype=np.int64)
-    cell_e = np.full(n, np.nan)
-    cell_n = np.full(n, np.nan)
-    if has_point.any():
-        areas[has_point] = area_index(municipality, AreaKind.DISTRICT).locate_many(
-            lats[has_point], lons[has_point]
-        )
-        east, north = geo.transformer(geo.WGS84, geo.SWEREF99TM).transform(
-            lons[has_point], lats[has_point]
-        )
-        cell_e[has_point] = np.floor(np.asarray(east) / CELL_M)
-        cell_n[has_point] = np.floor(np.asarray(north) / CELL_M)
-    lat_list, lon_list = _nullable(lats, 6), _nullable(lons, 6)
-    area_list = areas.tolist()
-    cell_e_list = [None if v is None else int(v) for v in _nullable(cell_e)]
-    cell_n_list = [None if v is None else int(v) for v in _nullable(cell_n)]
-    day_precision = TimePrecision.DAY
-    out = []
-    for i, r in enumerate(rows):
-        occurred = r.occurred_at
-        local = occurred if occurred.tzinfo is LOCAL_TZ else occurred.astimezone(LOCAL_TZ)
-        area_id = r.area_id if r.area_id is not None else area_list[i]
-        out.append(
-            (
-                str(r.category),
-                r.source_type,
-                occurred,
-                str(r.occurred_precision),
-                local.date(),
-                None if r.occurred_precision == day_precision else local.hour,
-                local.weekday(),
-                r.reported_at,
-                lat_list[i],
-                lon_list[i],
-                str(r.position_precision),
-                area_id if area_id is not None and area_id >= 0 else None,
-                cell_e_list[i],
-                cell_n_list[i],
-                r.description,
-                r.counts_in_statistics,
-            )
-        )
-    return out
-
-
-DATE_INDEX = WRITTEN_FIELDS.index("occurred_date")
-
-
-def _hash(values: tuple) -> str:
-    text = "\x1f".join(map(str, values))
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-
-
 def _same(a, b) -> bool:
     """Equality that holds across time zones: Python never calls an aware datetime in a
     repeated (DST) hour equal to one in another zone (PEP 495), so compare in UTC."""
@@ -179,7 +109,8 @@ def write_incidents(
 
     ``rows`` may be a stream (``IncidentFile.rows()``): they are written a chunk at a time
     inside the one transaction, so memory does not grow with the file. Their ids must be
-    distinct (the importers check that first).
+    distinct (the importers check that first), and reading them must not use the database
+    (on PostgreSQL a COPY is open while the next chunk is read).
 
     ``covers``: the days the rows report completely (an importer that knows, such as a
     feed, says so); by default the first to the last day of the rows. Recorded as the
@@ -209,44 +140,62 @@ def write_incidents(
     days: set[dt.date] = set()  # the days written: their summary rows are rebuilt
     first_day: dt.date | None = None  # the rows' span: the coverage when none is declared
     last_day: dt.date | None = None
-    with transaction.atomic():
+    with transaction.atomic(), _NewRows() as inserting:
         # A source's first import (the big one) need not look up what it already holds.
         has_existing = Incident.objects.filter(source=source).exists()
-        for chunk in _chunks(rows, BATCH):
-            derived = _derive(municipality, chunk)
-            existing = _existing(source, [row.source_ref for row in chunk]) if has_existing else {}
-            to_create: list[tuple] = []
+        # …and its summary rows are exactly those of the rows it writes: counted as they
+        # go, instead of reading all the rows again afterwards.
+        first_summary: Counter[tuple] | None = None if has_existing else Counter()
+        locate = area_index(municipality, AreaKind.DISTRICT).locate_many
+        for rows_of_chunk in _chunks(rows, BATCH):
+            chunk = Chunk(rows_of_chunk, locate=locate, zone=LOCAL_TZ)
+            low, high = chunk.span()
+            first_day = low if first_day is None else min(first_day, low)
+            last_day = high if last_day is None else max(last_day, high)
+            new: list[int] = []  # rows to insert, by index in the chunk
+            changed: list[int] = []
             to_update: dict[int, tuple] = {}
-            for row, values in zip(chunk, derived, strict=True):
-                content_hash = _hash(values)
-                current = existing.get(row.source_ref)
-                day = values[DATE_INDEX]
-                first_day = day if first_day is None else min(first_day, day)
-                last_day = day if last_day is None else max(last_day, day)
-                if current is None:
-                    to_create.append((row.source_ref, content_hash, *values))
-                    days.add(day)
-                elif current[1] != content_hash:
-                    to_update[current[0]] = (values, content_hash)
-                    days.add(day)
-                else:
-                    result.unchanged += 1
-            if (to_create or to_update) and result.job is None and make_job is not None:
+            if has_existing:
+                inserting.close()
+                existing = _existing(source, [row.source_ref for row in rows_of_chunk])
+                for i, (row, content_hash) in enumerate(
+                    zip(rows_of_chunk, chunk.hashes, strict=True)
+                ):
+                    current = existing.get(row.source_ref)
+                    if current is None:
+                        new.append(i)
+                    elif current[1] != content_hash:
+                        to_update[current[0]] = (chunk.values(i), content_hash)
+                        changed.append(i)
+                    else:
+                        result.unchanged += 1
+            else:
+                new = list(range(len(chunk)))
+                first_summary.update(chunk.summary_keys())
+            if new or changed:
+                days.update(chunk.days(new + changed))
+            if (new or to_update) and result.job is None and make_job is not None:
+                inserting.close()
                 result.job = make_job()
-            _insert(constant(), to_create)
-            result.created += len(to_create)
+            inserting.write(constant(), chunk, new)
+            result.created += len(new)
             if to_update:
+                inserting.close()
                 updated = _apply_updates(to_update, result.job, days)
                 result.updated += updated
                 # Rows whose stored hash differed but whose values did not (e.g. after a
                 # change of the hash itself) are refreshed silently: unchanged.
                 result.unchanged += len(to_update) - updated
+        inserting.close()
         if covers is None and first_day is not None:
             covers = (first_day, last_day)
         if covers is not None and record_coverage:
             coverage.record(source, covers[0], covers[1], result.job)
         if result.created or result.updated:
-            rebuild_daily_counts(municipality, days)
+            if first_summary is not None:
+                _write_daily_counts(source, first_summary)
+            else:
+                rebuild_daily_counts(municipality, days)
             if result.job is not None:
                 transaction.on_commit(
                     functools.partial(
@@ -270,7 +219,7 @@ def write_incidents(
     return result
 
 
-def _chunks(rows: Iterable[IncidentRow], size: int) -> Iterator[list[IncidentRow]]:
+def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(rows)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
@@ -309,43 +258,88 @@ INSERT_COLUMNS = (
 )
 
 
-def _insert(constant: tuple, rows: list[tuple]) -> None:
-    """Insert new incidents fast: COPY on PostgreSQL, executemany on SQLite — the rows'
-    values are already validated and derived, so the ORM's per-object work is skipped.
-    ``constant`` holds the values shared by every row (INSERT_COLUMNS' first ones)."""
-    if not rows:
-        return
-    table = Incident._meta.db_table
-    columns = ", ".join(INSERT_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(constant + row)
+class _NewRows:
+    """Inserts new incidents fast — their values are already validated and derived, so the
+    ORM's per-object work is skipped. On PostgreSQL the chunks' COPY text goes into one
+    ``COPY … FROM STDIN`` kept open across chunks, so the server stores one chunk while the
+    next is derived; ``close()`` ends it before any other statement on the connection (the
+    rows being written must not use the database while they are read). On SQLite, one
+    executemany per chunk."""
+
+    def __init__(self) -> None:
+        self._open: contextlib.ExitStack | None = None
+        self._copy = None
+
+    def __enter__(self) -> _NewRows:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._open is not None:
+            opened, self._open, self._copy = self._open, None, None
+            opened.__exit__(*exc_info)  # an error ends the COPY with that error
+
+    def close(self) -> None:
+        self.__exit__(None, None, None)
+
+    def write(self, constant: tuple, chunk: Chunk, which: list[int]) -> None:
+        """Insert ``which`` rows of ``chunk``; ``constant`` holds the values every row shares
+        (INSERT_COLUMNS' first ones)."""
+        if not which:
             return
-        # SQLite: the text Django's SQLite backend stores — naive UTC datetimes
-        # "YYYY-MM-DD HH:MM:SS[.ffffff]" and ISO dates.
-        utc = dt.UTC
-        shared = tuple(
-            str(v.astimezone(utc).replace(tzinfo=None)) if isinstance(v, dt.datetime) else v
-            for v in constant
+        if connection.vendor != "postgresql":
+            _insert_sqlite(constant, chunk, which)
+            return
+        if self._copy is None:
+            opened = contextlib.ExitStack()
+            cursor = opened.enter_context(connection.cursor())
+            table, columns = Incident._meta.db_table, ", ".join(INSERT_COLUMNS)
+            self._copy = opened.enter_context(
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+            )
+            self._open = opened
+        shared = "\t".join(_copy_value(v) for v in constant)
+        refs, hashes, text = [r.source_ref for r in chunk.rows], chunk.hashes, chunk.text
+        self._copy.write(
+            "".join(f"{shared}\t{copy_text(refs[i])}\t{hashes[i]}\t{text[i]}\n" for i in which)
         )
-        offset = len(constant)
-        occurred_at = INSERT_COLUMNS.index("occurred_at") - offset
-        reported_at = INSERT_COLUMNS.index("reported_at") - offset
-        occurred_date = INSERT_COLUMNS.index("occurred_date") - offset
-        placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        for start in range(0, len(rows), BATCH * 5):
-            batch = []
-            for row in rows[start : start + BATCH * 5]:
-                row = list(row)
-                row[occurred_at] = str(row[occurred_at].astimezone(utc).replace(tzinfo=None))
-                if row[reported_at] is not None:
-                    row[reported_at] = str(row[reported_at].astimezone(utc).replace(tzinfo=None))
-                row[occurred_date] = row[occurred_date].isoformat()
-                batch.append(shared + tuple(row))
-            cursor.executemany(sql, batch)
+
+
+def _insert_sqlite(constant: tuple, chunk: Chunk, which: list[int]) -> None:
+    """The text Django's SQLite backend stores — naive UTC datetimes
+    "YYYY-MM-DD HH:MM:SS[.ffffff]" and ISO dates."""
+    utc = dt.UTC
+    shared = tuple(
+        str(v.astimezone(utc).replace(tzinfo=None)) if isinstance(v, dt.datetime) else v
+        for v in constant
+    )
+    offset = len(constant) + 2  # after the constants, source_ref and content_hash
+    occurred_at = INSERT_COLUMNS.index("occurred_at") - offset
+    reported_at = INSERT_COLUMNS.index("reported_at") - offset
+    occurred_date = INSERT_COLUMNS.index("occurred_date") - offset
+    placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+    table, columns = Incident._meta.db_table, ", ".join(INSERT_COLUMNS)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - our table
+    batch = []
+    for i in which:
+        row = list(chunk.values(i))
+        row[occurred_at] = str(row[occurred_at].astimezone(utc).replace(tzinfo=None))
+        if row[reported_at] is not None:
+            row[reported_at] = str(row[reported_at].astimezone(utc).replace(tzinfo=None))
+        row[occurred_date] = row[occurred_date].isoformat()
+        batch.append((*shared, chunk.rows[i].source_ref, chunk.hashes[i], *row))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, batch)
+
+
+def _copy_value(value) -> str:
+    """One of the constant values as COPY text."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return copy_text(str(value))
 
 
 def _apply_updates(to_update: dict[int, tuple], job, days: set) -> int:
@@ -406,6 +400,51 @@ def rebuild_daily_counts(municipality: Municipality, days: set[dt.date] | None =
             """,  # noqa: S608 - table names are ours, values are parameters
             params,
         )
+
+
+def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
+    """The summary rows of a source whose incidents are exactly those counted in
+    ``counts`` ((day, category, area) → incidents), as ``rebuild_daily_counts`` would make
+    them: none for restricted incidents. Any rows the source had are replaced."""
+    DailyCount.objects.filter(municipality_id=source.municipality_id, source=source)._raw_delete(
+        DailyCount.objects.db
+    )
+    if source.default_sensitivity == Sensitivity.RESTRICTED or not counts:
+        return
+    shared = (source.municipality_id, source.pk, source.default_sensitivity)
+    if connection.vendor == "postgresql":
+        table = DailyCount._meta.db_table
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {table} (municipality_id, source_id, sensitivity, day, category, area_id, "
+                "count) FROM STDIN"
+            ) as copy,
+        ):
+            prefix = "\t".join(map(str, shared))
+            for block in _chunks(counts.items(), BATCH * 10):
+                copy.write(
+                    "".join(
+                        f"{prefix}\t{day}\t{category}\t{NULL if area is None else area}\t{n}\n"
+                        for (day, category, area), n in block
+                    )
+                )
+        return
+    DailyCount.objects.bulk_create(
+        (
+            DailyCount(
+                municipality_id=shared[0],
+                source_id=shared[1],
+                sensitivity=shared[2],
+                day=day,
+                category=category,
+                area_id=area,
+                count=n,
+            )
+            for (day, category, area), n in counts.items()
+        ),
+        batch_size=BATCH,
+    )
 
 
 def reassign_to_areas(
