@@ -20,7 +20,8 @@ import datetime as dt
 import functools
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -55,13 +56,14 @@ def _time_of_day(second: int) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _day(number: int) -> dt.date:
+def day(number: int) -> dt.date:
+    """A local day number (days since 1970-01-01) as a date."""
     return _EPOCH + dt.timedelta(days=number)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _day_text(number: int) -> str:
-    return _day(number).isoformat()
+    return day(number).isoformat()
 
 
 def _offset(zone: ZoneInfo, second: float) -> int:
@@ -180,10 +182,11 @@ class Chunk:
         else:
             reported_text = [NULL] * n
 
+        self.categories = [str(r.category) for r in rows]
         self.text = [
             "\t".join(values)
             for values in zip(
-                [str(r.category) for r in rows],
+                self.categories,
                 [copy_text(r.source_type) for r in rows],
                 _utc_texts(occurred),
                 [str(r.occurred_precision) for r in rows],
@@ -191,8 +194,8 @@ class Chunk:
                 _texts(self.hours),
                 [str(w) for w in self.weekdays],
                 reported_text,
-                _texts([None if v is None else repr(v) for v in self.lats]),
-                _texts([None if v is None else repr(v) for v in self.lons]),
+                [NULL if v is None else repr(v) for v in self.lats],
+                [NULL if v is None else repr(v) for v in self.lons],
                 [str(r.position_precision) for r in rows],
                 _texts(self.areas),
                 _texts(self.cell_e),
@@ -212,11 +215,11 @@ class Chunk:
         """Row i's written values as Python objects, in ``WRITTEN_FIELDS`` order."""
         r = self.rows[i]
         return (
-            str(r.category),
+            self.categories[i],
             r.source_type,
             r.occurred_at,
             str(r.occurred_precision),
-            _day(self.day_numbers[i].item()),
+            day(self.day_numbers[i].item()),
             self.hours[i],
             self.weekdays[i],
             r.reported_at,
@@ -230,19 +233,20 @@ class Chunk:
             r.counts_in_statistics,
         )
 
-    def summary_keys(self) -> Iterator[tuple[dt.date, str, int | None]]:
-        """(local date, category, area) of each row that counts in statistics — what the
-        daily summary counts."""
-        day_list = self.day_numbers.tolist()
-        for i, r in enumerate(self.rows):
-            if r.counts_in_statistics:
-                yield _day(day_list[i]), str(r.category), self.areas[i]
+    def summary_counts(self) -> Counter[tuple[int, str, int | None]]:
+        """Rows that count in statistics per (local day number, category, area) — what the
+        daily summary counts (``day()`` makes the number a date)."""
+        keys = zip(self.day_numbers.tolist(), self.categories, self.areas, strict=True)
+        counted = [r.counts_in_statistics for r in self.rows]
+        if all(counted):
+            return Counter(keys)
+        return Counter(key for key, counts in zip(keys, counted, strict=True) if counts)
 
     def span(self) -> tuple[dt.date, dt.date]:
         """The first and the last local date of the rows."""
-        return _day(int(self.day_numbers.min())), _day(int(self.day_numbers.max()))
+        return day(int(self.day_numbers.min())), day(int(self.day_numbers.max()))
 
     def days(self, which: Sequence[int] | None = None) -> set[dt.date]:
         """The local dates of the rows (of ``which`` rows only, if given)."""
         numbers = self.day_numbers if which is None else self.day_numbers[list(which)]
-        return {_day(d) for d in np.unique(numbers).tolist()}
+        return {day(d) for d in np.unique(numbers).tolist()}

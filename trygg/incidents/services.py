@@ -27,7 +27,7 @@ from trygg.core.services import area_index
 from trygg.core.services.areas import reassign_points
 from trygg.core.signals import incidents_changed
 from trygg.incidents import coverage
-from trygg.incidents.columns import NULL, Chunk, copy_text
+from trygg.incidents.columns import NULL, Chunk, copy_text, day
 from trygg.incidents.importers import (  # noqa: F401 - polisen_source: services' interface
     IMPORTERS,
     polisen_source,
@@ -171,7 +171,7 @@ def write_incidents(
                         result.unchanged += 1
             else:
                 new = list(range(len(chunk)))
-                first_summary.update(chunk.summary_keys())
+                first_summary.update(chunk.summary_counts())
             if new or changed:
                 days.update(chunk.days(new + changed))
             if (new or to_update) and result.job is None and make_job is not None:
@@ -343,30 +343,36 @@ def _copy_value(value) -> str:
 
 
 def _apply_updates(to_update: dict[int, tuple], job, days: set) -> int:
+    """Write the rows whose content hash differs from the stored one, with a revision of
+    what changed; the number changed. A row whose values are all as stored (only the hash
+    differed — after a release that changed what the hash covers) gets just its new hash."""
     ids = list(to_update)
-    fields = [*WRITTEN_FIELDS, "content_hash"]
+    fields = [f if f != "area_id" else "area" for f in WRITTEN_FIELDS]
+    fields += ["content_hash", "import_job"]
     revisions = []
     for start in range(0, len(ids), BATCH):
-        chunk = Incident.objects.filter(pk__in=ids[start : start + BATCH])
-        instances = list(chunk)
-        for incident in instances:
+        changed, refreshed = [], []
+        for incident in Incident.objects.filter(pk__in=ids[start : start + BATCH]):
             new, content_hash = to_update[incident.pk]
-            days.add(incident.occurred_date)  # the day it moved from, too
             changes = {}
             for f, value in zip(WRITTEN_FIELDS, new, strict=True):
                 old_value = getattr(incident, f)
                 if not _same(old_value, value):
                     changes[f] = [audit.jsonable(old_value), audit.jsonable(value)]
-                setattr(incident, f, value)
             incident.content_hash = content_hash
-            if changes:
-                incident.import_job = job
-                revisions.append(
-                    IncidentRevision(incident=incident, import_job=job, changes=changes)
-                )
-        Incident.objects.bulk_update(
-            instances, [f if f != "area_id" else "area" for f in fields] + ["import_job"]
-        )
+            if not changes:
+                refreshed.append(incident)
+                continue
+            days.add(incident.occurred_date)  # the day it moved from, too
+            for f, value in zip(WRITTEN_FIELDS, new, strict=True):
+                setattr(incident, f, value)
+            incident.import_job = job
+            changed.append(incident)
+            revisions.append(IncidentRevision(incident=incident, import_job=job, changes=changes))
+        if changed:
+            Incident.objects.bulk_update(changed, fields)
+        if refreshed:
+            Incident.objects.bulk_update(refreshed, ["content_hash"])
     IncidentRevision.objects.bulk_create(revisions, batch_size=BATCH)
     return len(revisions)
 
@@ -404,8 +410,9 @@ def rebuild_daily_counts(municipality: Municipality, days: set[dt.date] | None =
 
 def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
     """The summary rows of a source whose incidents are exactly those counted in
-    ``counts`` ((day, category, area) → incidents), as ``rebuild_daily_counts`` would make
-    them: none for restricted incidents. Any rows the source had are replaced."""
+    ``counts`` ((local day number, category, area) → incidents), as
+    ``rebuild_daily_counts`` would make them: none for restricted incidents. Any rows the
+    source had are replaced."""
     DailyCount.objects.filter(municipality_id=source.municipality_id, source=source)._raw_delete(
         DailyCount.objects.db
     )
@@ -425,8 +432,9 @@ def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
             for block in _chunks(counts.items(), BATCH * 10):
                 copy.write(
                     "".join(
-                        f"{prefix}\t{day}\t{category}\t{NULL if area is None else area}\t{n}\n"
-                        for (day, category, area), n in block
+                        f"{prefix}\t{day(number)}\t{category}\t"
+                        f"{NULL if area is None else area}\t{n}\n"
+                        for (number, category, area), n in block
                     )
                 )
         return
@@ -436,12 +444,12 @@ def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
                 municipality_id=shared[0],
                 source_id=shared[1],
                 sensitivity=shared[2],
-                day=day,
+                day=day(number),
                 category=category,
                 area_id=area,
                 count=n,
             )
-            for (day, category, area), n in counts.items()
+            for (number, category, area), n in counts.items()
         ),
         batch_size=BATCH,
     )

@@ -280,6 +280,7 @@ def test_rerun_at_the_repeated_hour_of_the_autumn_dst_change_changes_nothing(
     incident = Incident.objects.get()
     assert incident.occurred_at == dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC)
     assert not incident.revisions.exists()
+    assert len(incident.content_hash) == 40  # the hash refreshed, nothing else written
 
 
 def test_a_file_declares_the_period_it_covers(housing, write_file, run_command):
