@@ -172,7 +172,7 @@ def write_incidents(
             else:
                 new = list(range(len(chunk)))
                 first_summary.update(chunk.summary_counts())
-            if new or changed:
+            if first_summary is None and (new or changed):
                 days.update(chunk.days(new + changed))
             if (new or to_update) and result.job is None and make_job is not None:
                 inserting.close()
