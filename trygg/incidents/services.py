@@ -419,6 +419,10 @@ def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
     if source.default_sensitivity == Sensitivity.RESTRICTED or not counts:
         return
     shared = (source.municipality_id, source.pk, source.default_sensitivity)
+    # In day order, so that a period's rows lie together on disk: a year of a municipality's
+    # summary then reads a tenth of its pages, not nearly all of them (as rows in the order
+    # they were first met would).
+    rows = sorted(counts.items(), key=lambda item: item[0][0])
     if connection.vendor == "postgresql":
         table = DailyCount._meta.db_table
         with (
@@ -429,7 +433,7 @@ def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
             ) as copy,
         ):
             prefix = "\t".join(map(str, shared))
-            for block in _chunks(counts.items(), BATCH * 10):
+            for block in _chunks(rows, BATCH * 10):
                 copy.write(
                     "".join(
                         f"{prefix}\t{day(number)}\t{category}\t"
@@ -449,7 +453,7 @@ def _write_daily_counts(source: Source, counts: Counter[tuple]) -> None:
                 area_id=area,
                 count=n,
             )
-            for (number, category, area), n in counts.items()
+            for (number, category, area), n in rows
         ),
         batch_size=BATCH,
     )
