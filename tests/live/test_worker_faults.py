@@ -1,8 +1,9 @@
 """A worker killed in the middle of a job (#17 item 12): the supervisor (manage.py
 run_worker) starts a new worker and queues the job again; the job completes exactly once —
 an import stores each row once, a lägesbild document is made once — with two attempts on
-record. Real processes on a PostgreSQL database of its own (run in make test's PostgreSQL
-pass; the supervisor's part does not depend on the database)."""
+record. The test holds a lock on the tables the job reads, so the kill lands mid-job on a
+machine of any speed. Real processes on a PostgreSQL database of its own (run in make
+test's PostgreSQL pass; the supervisor's part does not depend on the database)."""
 
 from __future__ import annotations
 
@@ -84,8 +85,11 @@ def test_a_worker_killed_mid_import_and_mid_document_does_each_once(tmp_path):
     incident_log(log, ROWS)
     with LiveSite(tmp_path / "site", setup=SETUP) as site:
         before = site.sql("SELECT COUNT(*) FROM incidents_incident")[0][0]
-        job = int(site.manage("shell", code=f"PATH = {str(log)!r}\n" + START_IMPORT).split()[-1])
-        kill_worker_when_running(site, "incidents_importjob", job)
+        with site.tables_locked("incidents_incident"):  # the import stops before writing
+            job = int(
+                site.manage("shell", code=f"PATH = {str(log)!r}\n" + START_IMPORT).split()[-1]
+            )
+            kill_worker_when_running(site, "incidents_importjob", job)
         status, attempts, message = wait_finished(site, "incidents_importjob", job)
         assert (status, attempts) == ("done", 2), (message, site.log_text("worker"))
         after = site.sql("SELECT COUNT(*) FROM incidents_incident")[0][0]
@@ -96,8 +100,9 @@ def test_a_worker_killed_mid_import_and_mid_document_does_each_once(tmp_path):
         )[0][0]
         assert refs == ROWS
 
-        doc = int(site.manage("shell", code=REQUEST_DOCUMENT).split()[-1])
-        kill_worker_when_running(site, "assessment_lagesbilddocument", doc)
+        with site.tables_locked("incidents_incident", "incidents_dailycount"):
+            doc = int(site.manage("shell", code=REQUEST_DOCUMENT).split()[-1])
+            kill_worker_when_running(site, "assessment_lagesbilddocument", doc)
         status, attempts, message = wait_finished(site, "assessment_lagesbilddocument", doc)
         assert (status, attempts) == ("done", 2), (message, site.log_text("worker"))
         (pdf,) = site.sql("SELECT pdf FROM assessment_lagesbilddocument WHERE id = %s", (doc,))[0]

@@ -280,29 +280,31 @@ def test_three_workers_run_each_job_once_and_take_over_a_killed_workers_job(site
     big = tmp_path / "stor.csv"
     _log(big, 30_000, "K-")
     before = site.sql("SELECT COUNT(*) FROM incidents_incident")[0][0]
-    (job,) = json.loads(
-        site.manage("shell", code=f"PATHS = {[str(big)]!r}\n" + START_IMPORTS).split()[-1]
-    )
-    deadline = time.monotonic() + 120
-    while (
-        site.sql("SELECT status FROM incidents_importjob WHERE id = %s", (job,))[0][0] != "running"
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(0.3)
-    (worker,) = site.sql("SELECT worker FROM incidents_importjob WHERE id = %s", (job,))[0]
-    for name, process in list(site.processes.items()):
-        if not name.startswith("worker"):
-            continue
-        children = site.worker_children(name)
-        if f":{process.pid}:" in worker:  # this supervisor's worker (host:pid:run)
-            for pid in children:
-                os.kill(pid, signal.SIGKILL)
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            break
-    else:
-        raise AssertionError(f"no supervisor runs {worker}")
+    with site.tables_locked("incidents_incident"):  # the import stops before writing
+        (job,) = json.loads(
+            site.manage("shell", code=f"PATHS = {[str(big)]!r}\n" + START_IMPORTS).split()[-1]
+        )
+        deadline = time.monotonic() + 120
+        while (
+            site.sql("SELECT status FROM incidents_importjob WHERE id = %s", (job,))[0][0]
+            != "running"
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+        (worker,) = site.sql("SELECT worker FROM incidents_importjob WHERE id = %s", (job,))[0]
+        for name, process in list(site.processes.items()):
+            if not name.startswith("worker"):
+                continue
+            children = site.worker_children(name)
+            if f":{process.pid}:" in worker:  # this supervisor's worker (host:pid:run)
+                for pid in children:
+                    os.kill(pid, signal.SIGKILL)
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                break
+        else:
+            raise AssertionError(f"no supervisor runs {worker}")
     ((_id, status, attempts, last_worker),) = _wait(site, [job])
     assert (status, attempts) == ("done", 2)
     assert last_worker != worker

@@ -13,6 +13,7 @@ database on that server, dropped afterwards; so the same test runs on both datab
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -26,6 +27,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +179,19 @@ class LiveSite:
 
         with psycopg.connect(url) as conn:
             return conn.execute(query, params).fetchall()
+
+    @contextlib.contextmanager
+    def tables_locked(self, *tables: str) -> Iterator[None]:
+        """Hold an exclusive lock on ``tables`` (PostgreSQL): a job that reads one of them
+        waits there, in the middle of its work, until the block ends — so a test can kill a
+        worker mid-job on a machine of any speed."""
+        import psycopg
+
+        assert self.is_postgresql
+        with psycopg.connect(self.env["DATABASE_URL"]) as conn:
+            conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+            yield
+            conn.rollback()
 
     def start_server(self) -> None:
         for k, port in enumerate(self.ports):

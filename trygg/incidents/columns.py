@@ -21,7 +21,7 @@ import functools
 import hashlib
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -124,13 +124,14 @@ class Chunk:
     ``text[i]``: row i's written values (``WRITTEN_FIELDS`` order) as COPY text;
     ``hashes[i]``: its content hash; ``values(i)``: the same values as Python objects (for
     the ORM's updates and SQLite's INSERT); ``day_numbers``: local dates as days since
-    1970-01-01."""
+    1970-01-01. ``locate`` maps (latitudes, longitudes) to area ids, -1 outside every area
+    (``AreaIndex.locate_many``); ``zone`` is the installation's time zone."""
 
     def __init__(
         self,
         rows: list[IncidentRow],
         *,
-        locate,  # (lats, lons) → area ids (-1 outside every area), for rows with a point
+        locate: Callable[[np.ndarray, np.ndarray], np.ndarray],
         zone: ZoneInfo,
     ) -> None:
         self.rows = rows

@@ -34,25 +34,38 @@ def _chunk(rows, zone=STOCKHOLM):
     return columns.Chunk(rows, locate=lambda lats, lons: np.full(len(lats), -1), zone=zone)
 
 
-def _instants():
+def _changes(tz, year=2024):
+    """The instants of ``year`` at which ``tz`` changes its offset (to the half hour)."""
+    t, end = dt.datetime(year, 1, 1, tzinfo=dt.UTC), dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+    found, before = [], t.astimezone(tz).utcoffset()
+    while t < end:
+        t += dt.timedelta(minutes=30)
+        if (offset := t.astimezone(tz).utcoffset()) != before:
+            found.append(t)
+            before = offset
+    return found
+
+
+def _instants(tz):
     rng = np.random.default_rng(7)
     start = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
     instants = [start + dt.timedelta(seconds=s) for s in rng.uniform(0, 3650 * 86400, 3000)]
-    # Both daylight-saving changes of 2024, minute by minute around them.
-    for change in (
-        dt.datetime(2024, 3, 31, 1, tzinfo=dt.UTC),
-        dt.datetime(2024, 10, 27, 1, tzinfo=dt.UTC),
-    ):
-        instants += [change + dt.timedelta(minutes=m) for m in range(-90, 91, 7)]
+    # The zone's changes of 2024, minute by minute around them.
+    for change in _changes(tz):
+        instants += [change + dt.timedelta(minutes=m) for m in range(-90, 91, 1)]
     return instants
 
 
 @pytest.mark.parametrize("zone", ["Europe/Stockholm", "Australia/Lord_Howe", "America/St_Johns"])
 def test_local_date_hour_and_weekday_equal_pythons_own(zone):
-    # Lord Howe Island moves its clocks by half an hour, at a half hour of UTC: the
-    # per-hour offset cache must notice the change inside an hour.
+    # Lord Howe Island and Newfoundland change their clocks at a half hour of UTC: the
+    # per-hour offset cache must notice a change inside an hour.
     tz = ZoneInfo(zone)
-    instants = _instants()
+    changes = _changes(tz)
+    assert len(changes) == 2
+    if zone != "Europe/Stockholm":
+        assert any(change.minute == 30 for change in changes)
+    instants = _instants(tz)
     chunk = _chunk([_row(i, t) for i, t in enumerate(instants)], tz)
     for i, t in enumerate(instants):
         local = t.astimezone(tz)
