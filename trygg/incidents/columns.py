@@ -162,7 +162,7 @@ class Chunk:
 
         # Times: the instant in UTC; the local date, hour and weekday in the zone.
         occurred = np.array([r.occurred_at.timestamp() for r in rows], dtype=float)
-        local = local_seconds(occurred, zone) if n else occurred
+        local = local_seconds(occurred, zone)
         day_numbers = np.floor(local / 86_400).astype(np.int64)
         self.day_numbers = day_numbers
         day_list = day_numbers.tolist()
@@ -247,7 +247,6 @@ class Chunk:
         """The first and the last local date of the rows."""
         return day(int(self.day_numbers.min())), day(int(self.day_numbers.max()))
 
-    def days(self, which: Sequence[int] | None = None) -> set[dt.date]:
-        """The local dates of the rows (of ``which`` rows only, if given)."""
-        numbers = self.day_numbers if which is None else self.day_numbers[list(which)]
-        return {day(d) for d in np.unique(numbers).tolist()}
+    def days(self, which: Sequence[int]) -> set[dt.date]:
+        """The local dates of ``which`` rows."""
+        return {day(d) for d in np.unique(self.day_numbers[list(which)]).tolist()}
